@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import type { ErrorCode } from './shared/errors.ts';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type SuccessStatus = 200 | 201 | 202 | 204;
+
+/** A JSON body: its schema plus an example the compiler checks against it (and a test re-checks at run time). */
+export interface JsonContent<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  example: z.input<S>;
+}
+
+export function json<S extends z.ZodType>(schema: S, example: z.input<S>): JsonContent<S> {
+  return { schema, example };
+}
+
+/** An OpenAPI link: how a value of this response feeds a parameter of another operation. */
+export interface LinkSpec {
+  operationId: string;
+  parameters: Record<string, string>;
+  description: string;
+}
+
+export interface ResponseSpec {
+  description: string;
+  content?: JsonContent;
+  /** Headers the handler must send (beyond those every response carries, e.g. X-Request-Id). */
+  headers?: z.ZodObject;
+  links?: Record<string, LinkSpec>;
+}
+
+export interface RequestSpec {
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: JsonContent & { description: string };
+}
+
+/** Who may call an operation. Every contract must say; there is no default. */
+export type Auth = 'public';
+
+export interface OperationSpec {
+  /** camelCase verbNoun, unique across the API. */
+  operationId: string;
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. `/api/v1/posts/{postId}`. */
+  path: `/api/v1/${string}`;
+  summary: string;
+  description: string;
+  tags: readonly [string, ...string[]];
+  auth: Auth;
+  request?: RequestSpec;
+  responses: Partial<Record<SuccessStatus, ResponseSpec>>;
+  /** The domain errors the handler may raise; pipeline errors (validation, body limits) are implied. */
+  errors: readonly ErrorCode[];
+}
+
+/** Declares one operation. `const` keeps every literal (statuses, codes, schemas) for the types derived from it. */
+export function defineOperation<const T extends OperationSpec>(operation: T): T {
+  return operation;
+}
+
+/**
+ * Every error code an operation can answer with: the ones it declares, plus those the binding
+ * raises before the handler runs. The document and the binding both read this, so they agree.
+ */
+export function operationErrors(op: OperationSpec): ErrorCode[] {
+  const codes = new Set<ErrorCode>(op.errors);
+  const req = op.request;
+  if (req && (req.params || req.query || req.headers || req.body)) codes.add('validation_failed');
+  if (req?.body) {
+    codes.add('malformed_json');
+    codes.add('payload_too_large');
+    codes.add('unsupported_media_type');
+  }
+  return [...codes];
+}
+
+/** Fills a path template: `expandPath('/posts/{postId}', { postId: 'p1' })` → `/posts/p1`. */
+export function expandPath(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`Missing path parameter ${name} for ${template}`);
+    return encodeURIComponent(value);
+  });
+}

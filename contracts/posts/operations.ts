@@ -1,0 +1,112 @@
+import { z } from '../zod.ts';
+import { defineOperation, json } from '../operation.ts';
+import { paginationQuery } from '../shared/pagination.ts';
+import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, postExample } from './schemas.ts';
+
+const tags = ['Posts'] as const;
+const byId = z.object({ postId: PostId });
+
+/** Create → read, update and delete of the same post: the chain stateful fuzzing walks. */
+const linksFromCreated = {
+  GetPost: { operationId: 'getPost', parameters: { postId: '$response.body#/id' }, description: 'Read the new post.' },
+  UpdatePost: { operationId: 'updatePost', parameters: { postId: '$response.body#/id' }, description: 'Change the new post.' },
+  DeletePost: { operationId: 'deletePost', parameters: { postId: '$response.body#/id' }, description: 'Delete the new post.' },
+};
+
+export const createPost = defineOperation({
+  operationId: 'createPost',
+  method: 'post',
+  path: '/api/v1/posts',
+  summary: 'Create a post',
+  description:
+    'Creates a post, a draft unless `status` says otherwise. The slug is derived from the title when not given. ' +
+    'Answers 201 with the post and its URL in `Location`.',
+  tags,
+  auth: 'public',
+  request: {
+    body: {
+      description: 'The new post.',
+      ...json(PostCreate, { title: 'Hello, world', body: '# Hello\n\nThis is **Folio**.', status: 'published', tags: ['announcements'] }),
+    },
+  },
+  responses: {
+    201: {
+      description: 'The post was created.',
+      content: json(Post, postExample),
+      headers: z.object({
+        Location: z.string().openapi({ description: 'The URL of the new post.', example: '/api/v1/posts/post_01jdq8m4k2c9v7x3n5r6t8w0yz' }),
+      }),
+      links: linksFromCreated,
+    },
+  },
+  errors: ['slug_taken'],
+});
+
+export const getPost = defineOperation({
+  operationId: 'getPost',
+  method: 'get',
+  path: '/api/v1/posts/{postId}',
+  summary: 'Get a post',
+  description: 'Returns one post by its id.',
+  tags,
+  auth: 'public',
+  request: { params: byId },
+  responses: { 200: { description: 'The post.', content: json(Post, postExample) } },
+  errors: ['post_not_found'],
+});
+
+export const listPosts = defineOperation({
+  operationId: 'listPosts',
+  method: 'get',
+  path: '/api/v1/posts',
+  summary: 'List posts',
+  description:
+    'Lists posts newest first (by creation time, then id), a page at a time. Follow `next_cursor` until `has_more` is false; ' +
+    'the order is stable while posts are added.',
+  tags,
+  auth: 'public',
+  request: {
+    query: z.object({
+      ...paginationQuery,
+      status: PostStatus.optional().openapi({ description: 'Only posts with this status. Defaults to `published`.' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'A page of posts.',
+      content: json(PostPage, { data: [postExample], has_more: false, next_cursor: null }),
+    },
+  },
+  errors: [],
+});
+
+export const updatePost = defineOperation({
+  operationId: 'updatePost',
+  method: 'patch',
+  path: '/api/v1/posts/{postId}',
+  summary: 'Update a post',
+  description: 'Changes the fields present in the body and leaves the others as they are. Publishing a draft sets `published_at`.',
+  tags,
+  auth: 'public',
+  request: {
+    params: byId,
+    body: { description: 'The fields to change.', ...json(PostUpdate, { title: 'Hello again', status: 'published' }) },
+  },
+  responses: {
+    200: { description: 'The updated post.', content: json(Post, { ...postExample, title: 'Hello again' }) },
+  },
+  errors: ['post_not_found', 'slug_taken'],
+});
+
+export const deletePost = defineOperation({
+  operationId: 'deletePost',
+  method: 'delete',
+  path: '/api/v1/posts/{postId}',
+  summary: 'Delete a post',
+  description: 'Deletes a post for good. Answers 204 with no body; the post then answers 404.',
+  tags,
+  auth: 'public',
+  request: { params: byId },
+  responses: { 204: { description: 'The post was deleted.' } },
+  errors: ['post_not_found'],
+});

@@ -1,0 +1,105 @@
+import { z } from '../zod.ts';
+import { identifier, KEBAB, text, Timestamp } from '../shared/primitives.ts';
+import { page } from '../shared/pagination.ts';
+
+export const PostId = identifier('post', 'The post’s opaque identifier.', 'post_01jdq8m4k2c9v7x3n5r6t8w0yz');
+
+export const PostStatus = z.enum(['draft', 'published']).openapi('PostStatus', {
+  description: '`draft` posts are not public; `published` posts are. New values may be added: tolerate unknown ones.',
+  example: 'published',
+});
+
+const Slug = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(KEBAB)
+  .openapi({ description: 'URL-safe, unique name: lowercase words joined by hyphens.', example: 'hello-world' });
+
+const Title = text({ min: 1, max: 200 }).openapi({ description: 'The headline.', example: 'Hello, world' });
+const Body = text({ max: 100_000 }).openapi({
+  description: 'The content, in Markdown (CommonMark).',
+  example: '# Hello\n\nThis is **Folio**.',
+});
+const Excerpt = text({ max: 500 }).openapi({
+  description: 'A short summary for listings.',
+  example: 'A first post on Folio.',
+});
+const Tag = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(KEBAB)
+  .openapi({ description: 'A tag: lowercase words joined by hyphens.', example: 'announcements' });
+const Tags = z
+  .array(Tag)
+  .max(20)
+  .openapi({ description: 'Up to 20 tags. Duplicates are dropped, first occurrence kept.', example: ['announcements', 'release-notes'] });
+
+export const Post = z
+  .object({
+    id: PostId,
+    slug: Slug,
+    title: Title,
+    body: Body,
+    excerpt: Excerpt.openapi({
+      description: 'The author’s summary, or, when none was given, the start of the body as plain text (at most 280 characters).',
+    }),
+    status: PostStatus,
+    tags: Tags,
+    created_at: Timestamp.openapi({ description: 'When the post was created (RFC 3339, UTC).' }),
+    updated_at: Timestamp.openapi({ description: 'When the post last changed (RFC 3339, UTC).' }),
+    published_at: Timestamp.nullable().openapi({
+      description: 'When the post was published (RFC 3339, UTC); null while it is a draft.',
+      example: '2026-11-21T09:30:00.000Z',
+    }),
+  })
+  .openapi('Post', { description: 'A post: a titled Markdown document, draft or published.' });
+
+export const postExample: z.input<typeof Post> = {
+  id: 'post_01jdq8m4k2c9v7x3n5r6t8w0yz',
+  slug: 'hello-world',
+  title: 'Hello, world',
+  body: '# Hello\n\nThis is **Folio**.',
+  excerpt: 'Hello This is Folio.',
+  status: 'published',
+  tags: ['announcements'],
+  created_at: '2026-11-21T09:30:00.000Z',
+  updated_at: '2026-11-21T09:30:00.000Z',
+  published_at: '2026-11-21T09:30:00.000Z',
+};
+
+export const PostCreate = z
+  .strictObject({
+    title: Title,
+    body: Body.optional().openapi({ description: 'The content, in Markdown. Defaults to empty.' }),
+    slug: Slug.optional().openapi({
+      description: 'The slug to use. When omitted it is derived from the title, with a numeric suffix if taken; when given and taken, the request fails with 409.',
+    }),
+    excerpt: Excerpt.optional().openapi({ description: 'A short summary. When omitted, derived from the body.' }),
+    status: PostStatus.optional().openapi({ description: 'Defaults to `draft`.' }),
+    tags: Tags.optional().openapi({ description: 'Defaults to no tags.' }),
+  })
+  .openapi('PostCreate', { description: 'A new post. Only the title is required.' });
+
+export const PostUpdate = z
+  .strictObject({
+    title: Title.optional(),
+    body: Body.optional(),
+    slug: Slug.optional().openapi({ description: 'A new slug; 409 when another post has it.' }),
+    excerpt: Excerpt.nullable()
+      .optional()
+      .openapi({ description: 'A new summary; null to go back to one derived from the body.' }),
+    status: PostStatus.optional().openapi({
+      description: 'Publishing sets `published_at`; returning to `draft` clears it.',
+    }),
+    tags: Tags.optional().openapi({ description: 'Replaces the tags.' }),
+  })
+  .openapi('PostUpdate', { description: 'A partial update: only the fields present change.' });
+
+export const PostPage = page(Post, 'PostPage', 'A page of posts, newest first.');
+
+export type PostResource = z.infer<typeof Post>;
+export type PostCreateInput = z.infer<typeof PostCreate>;
+export type PostUpdateInput = z.infer<typeof PostUpdate>;
+export type PostStatusValue = z.infer<typeof PostStatus>;

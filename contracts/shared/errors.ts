@@ -1,0 +1,25 @@
+/**
+ * Every problem Folio can answer with, by its stable machine code. The HTTP status of a code
+ * is written here once; the binding, the document and the client all read it from here.
+ */
+export const ERRORS = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  not_found: { status: 404, title: 'No such resource' },
+  post_not_found: { status: 404, title: 'Post not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  slug_taken: { status: 409, title: 'Slug already in use' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  internal_error: { status: 500, title: 'Internal server error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type ErrorStatus = (typeof ERRORS)[ErrorCode]['status'];
+
+export const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
+
+/** RFC 9457 `type`: a URN per code, stable and never dereferenced. */
+export function problemType(code: ErrorCode): string {
+  return `urn:folio:problem:${code}`;
+}

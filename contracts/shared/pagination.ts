@@ -1,0 +1,36 @@
+import { z } from '../zod.ts';
+import { queryInteger } from './primitives.ts';
+
+/**
+ * A cursor is 24 bytes in base64url: the keyset position (creation time, id) of the last item
+ * of the previous page. It is opaque to clients. Its pattern describes every cursor the server
+ * can read, so a malformed or tampered cursor fails validation (400) like any other bad value.
+ */
+export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+
+export const paginationQuery = {
+  limit: queryInteger({ min: 1, max: 100, default: 20, description: 'How many items to return (1–100).' }),
+  cursor: z
+    .string()
+    .regex(CURSOR_PATTERN)
+    .optional()
+    .openapi({
+      description: 'The `next_cursor` of the previous page. Omit it for the first page.',
+      example: 'AAABk0mQ7QABk0mQ7QBz9d1X2c4v6b8n',
+    }),
+};
+
+/** The envelope of every list: never a bare array. */
+export function page<T extends z.ZodType>(item: T, name: string, description: string) {
+  return z
+    .object({
+      data: z.array(item).openapi({ description: 'The items of this page, in order.' }),
+      has_more: z.boolean().openapi({ description: 'Whether another page follows.', example: false }),
+      next_cursor: z
+        .string()
+        .regex(CURSOR_PATTERN)
+        .nullable()
+        .openapi({ description: 'Pass as `cursor` to get the next page; null on the last page.', example: null }),
+    })
+    .openapi(name, { description });
+}

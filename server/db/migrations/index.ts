@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as createPosts from './0001-create-posts.ts';
+
+/**
+ * Every migration, in order. Listed here rather than read from disk so that they are bundled
+ * with the app and run the same from Next.js, scripts and tests. Never edit a shipped one: add the next.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-create-posts': createPosts,
+};

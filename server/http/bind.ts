@@ -1,0 +1,78 @@
+import { operationErrors, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
+import { config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { log } from '../log.ts';
+import { parseRequest } from './parse-request.ts';
+import { newRequestId, problem } from './problem.ts';
+import type { BoundOperation, Handler, HandlerInput, RouteContext } from './types.ts';
+import { validateResponseBody } from './validate-response.ts';
+
+interface RawResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+function render(op: OperationSpec, result: RawResult, requestId: string): Response {
+  const spec = (op.responses as Record<number, ResponseSpec | undefined>)[result.status];
+  if (!spec) throw new Error(`${op.operationId} returned undeclared status ${result.status}`);
+  const headers = new Headers(result.headers);
+  headers.set('X-Request-Id', requestId);
+  if (!spec.content) return new Response(null, { status: result.status, headers });
+  const body = validateResponseBody(spec.content.schema, result.body, config.responseValidation, {
+    operationId: op.operationId,
+    status: result.status,
+  });
+  headers.set('Content-Type', 'application/json');
+  return new Response(JSON.stringify(body), { status: result.status, headers });
+}
+
+/**
+ * Binds a handler to its contract: the whole request pipeline lives here, so route files stay
+ * declarations. Request id → parse and validate every part (all issues at once) → handler →
+ * response validation → errors mapped to problems. A 500 never carries the internal message.
+ */
+export function bind<const Op extends OperationSpec>(contract: Op, handler: NoInfer<Handler<Op>>): BoundOperation<Op> {
+  const declaredErrors = new Set(operationErrors(contract));
+  const route = contract.path;
+
+  async function handle(request: Request, context: RouteContext): Promise<Response> {
+    const requestId = newRequestId();
+    const started = performance.now();
+    let response: Response;
+    try {
+      const url = new URL(request.url);
+      const input = await parseRequest(contract, request, url, await context.params);
+      const result = (await handler({ ...input, requestId } as HandlerInput<Op>)) as RawResult;
+      response = render(contract, result, requestId);
+    } catch (error) {
+      response = toProblem(error, requestId);
+    }
+    log.info({
+      request_id: requestId,
+      method: request.method,
+      route,
+      operation: contract.operationId,
+      status: response.status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+    return response;
+  }
+
+  function toProblem(error: unknown, requestId: string): Response {
+    if (error instanceof AppError) {
+      if (declaredErrors.has(error.code)) {
+        return problem(error.code, requestId, { detail: error.detail, errors: error.errors, headers: error.headers });
+      }
+      log.error({ request_id: requestId, operation: contract.operationId, code: error.code }, 'undeclared error code');
+      if (config.responseValidation === 'strip') {
+        return problem(error.code, requestId, { detail: error.detail, errors: error.errors, headers: error.headers });
+      }
+    } else {
+      log.error({ request_id: requestId, operation: contract.operationId, err: error }, 'unhandled error');
+    }
+    return problem('internal_error', requestId, { detail: `Something went wrong on our side. Quote ${requestId} when reporting it.` });
+  }
+
+  return { contract, handle };
+}

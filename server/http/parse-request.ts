@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import type { OperationSpec } from '../../contracts/operation.ts';
+import { config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { toFieldIssues, type FieldIssue } from './issues.ts';
+import { readJsonBody } from './read-body.ts';
+
+export interface ParsedRequest {
+  params: unknown;
+  query: unknown;
+  headers: unknown;
+  body: unknown;
+}
+
+/** Whether a (possibly optional or piped) schema takes an array, i.e. a repeatable query parameter. */
+function takesArray(schema: z.ZodType): boolean {
+  const def = schema.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+  if (def.type === 'array') return true;
+  const inner = def.innerType ?? def.in;
+  return inner ? takesArray(inner) : false;
+}
+
+/**
+ * Turns the query string into the object its schema expects: repeatable parameters always as
+ * arrays (`?tag=a` and `?tag=a&tag=b` both work), others as a string — or as an array when
+ * repeated, which the schema then rejects instead of silently picking one.
+ */
+function queryObject(search: URLSearchParams, schema: z.ZodObject): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(schema.shape)) {
+    const values = search.getAll(name);
+    if (values.length === 0) continue;
+    out[name] = takesArray(field as z.ZodType) || values.length > 1 ? values : values[0];
+  }
+  return out;
+}
+
+function headerObject(headers: Headers, schema: z.ZodObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = headers.get(name);
+    if (value !== null) out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Validates every part of the request against the contract and reports every issue at once.
+ * Whole-request failures (415, 413, malformed JSON) are thrown before any field is checked.
+ */
+export async function parseRequest(
+  op: OperationSpec,
+  request: Request,
+  url: URL,
+  rawParams: Record<string, unknown>,
+): Promise<ParsedRequest> {
+  const spec = op.request ?? {};
+  const rawBody = spec.body ? await readJsonBody(request, config.maxBodyBytes) : undefined;
+  const issues: FieldIssue[] = [];
+  const check = (schema: z.ZodType | undefined, value: unknown, root: string): unknown => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    issues.push(...toFieldIssues(result.error, root));
+    return undefined;
+  };
+  const parsed: ParsedRequest = {
+    params: check(spec.params, rawParams, '/params'),
+    query: check(spec.query, spec.query ? queryObject(url.searchParams, spec.query) : {}, '/query'),
+    headers: check(spec.headers, spec.headers ? headerObject(request.headers, spec.headers) : {}, '/headers'),
+    body: check(spec.body?.schema, rawBody, '/body'),
+  };
+  if (issues.length > 0) {
+    const noun = issues.length === 1 ? 'issue' : 'issues';
+    throw new AppError('validation_failed', `The request has ${issues.length} ${noun}; see errors.`, { errors: issues });
+  }
+  return parsed;
+}

@@ -1,0 +1,60 @@
+import { AppError } from '../errors.ts';
+
+const JSON_MEDIA_TYPE = 'application/json';
+
+/** Accepts `application/json`, optionally with `charset=utf-8`; anything else is 415. */
+function assertJsonContentType(header: string | null) {
+  const [mediaType, ...params] = (header ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replaceAll('"', '');
+  if (mediaType !== JSON_MEDIA_TYPE || (charset !== undefined && charset !== 'utf-8')) {
+    throw new AppError('unsupported_media_type', 'Send the request body as application/json (UTF-8).');
+  }
+}
+
+function tooLarge(limit: number): AppError {
+  return new AppError('payload_too_large', `The request body must not exceed ${limit} bytes.`);
+}
+
+/**
+ * Reads a JSON body, refusing more than `limit` bytes without buffering them: the declared
+ * Content-Length is checked first, then the stream is counted and cancelled once past the limit.
+ * Returns `undefined` for an empty body so that schema validation reports it as missing.
+ */
+export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+  assertJsonContentType(request.headers.get('content-type'));
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) throw tooLarge(limit);
+  if (!request.body) return undefined;
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (size === 0) return undefined;
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+  } catch {
+    throw new AppError('malformed_json', 'The request body is not valid UTF-8.', {
+      errors: [{ pointer: '/body', message: 'not valid UTF-8' }],
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The parser's message quotes the input; say where the problem is without echoing it.
+    throw new AppError('malformed_json', 'The request body is not valid JSON.', {
+      errors: [{ pointer: '/body', message: 'not valid JSON' }],
+    });
+  }
+}

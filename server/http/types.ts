@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type { OperationSpec } from '../../contracts/operation.ts';
+
+type Part<R, K extends string> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
+type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } } ? z.output<S> : undefined;
+
+/** What a handler receives: every part of the request, parsed and typed by its contract. */
+export interface HandlerInput<Op extends OperationSpec> {
+  params: Part<Op['request'], 'params'>;
+  query: Part<Op['request'], 'query'>;
+  headers: Part<Op['request'], 'headers'>;
+  body: BodyOf<Op['request']>;
+  requestId: string;
+}
+
+type ResponseFor<Status, R> = { status: Status } & (R extends {
+  content: { schema: infer S extends z.ZodType };
+}
+  ? { body: z.input<S> }
+  : { body?: undefined }) &
+  (R extends { headers: infer H extends z.ZodObject } ? { headers: z.input<H> } : { headers?: undefined });
+
+/** What a handler may return: exactly one of the responses its contract declares, with that response's body and headers. */
+export type HandlerResult<Op extends OperationSpec> = {
+  [S in keyof Op['responses'] & number]: ResponseFor<S, NonNullable<Op['responses'][S]>>;
+}[keyof Op['responses'] & number];
+
+export type Handler<Op extends OperationSpec> = (input: HandlerInput<Op>) => Promise<HandlerResult<Op>>;
+
+/** The shape Next.js calls route handlers with. */
+export type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+export type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
+export type RouteHandlers = Record<'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS', RouteHandler>;
+
+/** A contract joined to its handler, ready to be mounted by `route()`. */
+export interface BoundOperation<Op extends OperationSpec = OperationSpec> {
+  readonly contract: Op;
+  readonly handle: RouteHandler;
+}
