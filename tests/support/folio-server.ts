@@ -1,0 +1,127 @@
+/**
+ * Starts Folio's production build (`node server/start.ts`) on a free port against a fresh
+ * database — a temporary PGlite directory, or a new PostgreSQL database created for this run
+ * and dropped afterwards — and stops it again. Used by the integration and end-to-end tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { migrateToLatest } from '../../server/db/migrate.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface RunningFolio {
+  kind: DatabaseKind;
+  baseUrl: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export function postgresBaseUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Creates an empty, migrated database on the server `baseUrl` points at; returns its URL and a drop function. */
+export async function createTestDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `folio_test_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+  await migrateToLatest(db);
+  await db.destroy();
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+async function waitUntilUp(baseUrl: string, child: ChildProcess, logFile: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Folio exited with ${child.exitCode}; see ${logFile}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/v1/posts?limit=1`);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Folio did not answer within 60 s; see ${logFile}`);
+}
+
+export async function startFolio(kind: DatabaseKind, env: Record<string, string> = {}): Promise<RunningFolio> {
+  if (!existsSync(join(ROOT, '.next/BUILD_ID'))) throw new Error('No production build: run `npm run build` first.');
+  const port = await freePort();
+  const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
+  const logFile = join(scratch, 'server.log');
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  const dbEnv: Record<string, string> = { DATABASE_URL: '', FOLIO_PGLITE_DIR: join(scratch, 'pglite') };
+  if (kind === 'postgres') {
+    const base = postgresBaseUrl();
+    if (!base) throw new Error('postgres tests need TEST_DATABASE_URL or DATABASE_URL');
+    database = await createTestDatabase(base);
+    dbEnv.DATABASE_URL = database.url;
+  }
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['server/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      FOLIO_RESPONSE_VALIDATION: 'strict',
+      PORT: String(port),
+      FOLIO_HOST: '127.0.0.1',
+      ...dbEnv,
+      ...env,
+    },
+    stdio: ['ignore', out, out],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilUp(baseUrl, child, logFile);
+  return {
+    kind,
+    baseUrl,
+    logFile,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await database?.drop();
+      if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(join(scratch, 'pglite'), { recursive: true, force: true });
+    },
+  };
+}
+
+/** The databases this run tests against: always the embedded one, PostgreSQL when a URL is set. */
+export function databaseKinds(): DatabaseKind[] {
+  return postgresBaseUrl() ? ['pglite', 'postgres'] : ['pglite'];
+}
