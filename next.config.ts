@@ -6,8 +6,9 @@ const config: NextConfig = {
   // PGlite ships a WebAssembly build of PostgreSQL and pg has optional native bindings:
   // both must be loaded by Node at run time, not bundled.
   serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino'],
-  // Typechecking and linting run in `npm test`; the build need not repeat them.
-  typescript: { ignoreBuildErrors: false },
+  // `npm run typecheck` (next typegen + tsc over the whole repository, route types included)
+  // runs in `npm test`; the build need not check the same files again.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default config;

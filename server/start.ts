@@ -4,9 +4,12 @@
  * other extension methods reach no route either. This server answers every method Next.js cannot
  * route with the same problems the routes send — 405 with `Allow` on a documented path, 404
  * elsewhere — and hands everything else to Next.js. It reads `Allow` from the committed document.
+ * (Methods Node's HTTP parser does not know at all, such as TRACK, are refused by Node with 400
+ * before any JavaScript runs.)
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import next from 'next';
 import { newRequestId, problem } from './http/problem.ts';
 
@@ -35,30 +38,39 @@ async function send(res: ServerResponse, response: Response) {
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
+/** CONNECT never becomes a request event (Node hands over the raw socket), so the answer is written by hand. */
+async function sendOnSocket(socket: Duplex, response: Response) {
+  const body = Buffer.from(await response.arrayBuffer());
+  const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status]}`];
+  for (const [name, value] of response.headers) head.push(`${name}: ${value}`);
+  head.push(`content-length: ${body.length}`, 'connection: close', '', '');
+  socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), body]));
+}
+
 export async function startServer(options: { port: number; hostname: string; dir?: string }) {
   const paths = documentedPaths();
   const app = next({ dev: false, dir: options.dir ?? process.cwd(), hostname: options.hostname, port: options.port });
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const refuse = (req: IncomingMessage, res: ServerResponse) => {
+  const refusal = (req: IncomingMessage): Response => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const entry = paths.find((p) => p.pattern.test(pathname));
     const requestId = newRequestId();
-    const response = entry
+    return entry
       ? problem('method_not_allowed', requestId, {
           detail: `${req.method} is not supported here; use ${entry.allow}.`,
           headers: { Allow: entry.allow },
         })
       : problem('not_found', requestId, { detail: `Nothing is at ${pathname}.` });
-    req.resume();
-    return send(res, response);
   };
 
   const server = createServer((req, res) => {
-    if (!ROUTED.has(req.method ?? '')) return void refuse(req, res);
-    void handle(req, res);
+    if (ROUTED.has(req.method ?? '')) return void handle(req, res);
+    req.resume();
+    void send(res, refusal(req));
   });
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => void sendOnSocket(socket, refusal(req)));
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
   return server;
 }

@@ -1,0 +1,95 @@
+import { describe, expect, inject, it } from 'vitest';
+import { operations } from '../../contracts/index.ts';
+import { expandPath } from '../../contracts/operation.ts';
+import { send } from '../support/contract-assertions.ts';
+
+const servers = inject('servers');
+// Schemathesis' probe list plus CONNECT. (TRACK never reaches JavaScript: Node's parser answers 400.)
+const ALL_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'QUERY', 'CONNECT'];
+
+/** Each documented path with the methods its contracts declare. */
+const paths = [...new Set(operations.map((op) => op.path))].map((template) => ({
+  template,
+  url: expandPath(template, { postId: 'post_00000000000000000000000000' }),
+  methods: operations.filter((op) => op.path === template).map((op) => op.method.toUpperCase()),
+}));
+
+describe.each(servers)('HTTP semantics on $kind', ({ baseUrl }) => {
+  describe.each(paths)('$template', ({ url, methods }) => {
+    const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+
+    it('OPTIONS → 204 with exactly the documented methods', async () => {
+      const res = await send(baseUrl, url, { method: 'OPTIONS' });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('allow')?.split(', ').sort()).toEqual([...allow].sort());
+      expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    });
+
+    it.each(ALL_METHODS.filter((m) => !allow.includes(m)))('%s → 405 problem with Allow', async (method) => {
+      const res = await rawRequest(baseUrl, method, url);
+      expect(res.status, res.body).toBe(405);
+      expect(res.headers['allow']?.split(', ').sort()).toEqual([...allow].sort());
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      const problem = JSON.parse(res.body) as { code: string; request_id: string };
+      expect(problem.code).toBe('method_not_allowed');
+      expect(problem.request_id).toBe(res.headers['x-request-id']);
+    });
+  });
+
+  it('HEAD answers like GET, without a body', async () => {
+    const res = await send(baseUrl, '/api/v1/posts?limit=1', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(res.headers.get('content-type')).toBe('application/json');
+  });
+
+  it.each(['GET', 'POST', 'DELETE', 'TRACE'])('an unknown /api path → 404 problem+json for %s', async (method) => {
+    const res = await rawRequest(baseUrl, method, '/api/v1/nothing/here');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
+  it('serves the committed document and the reference', async () => {
+    const doc = await send(baseUrl, '/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body).toEqual((await import('../../openapi.json', { with: { type: 'json' } })).default);
+    const etag = doc.headers.get('etag')!;
+    expect((await send(baseUrl, '/api/openapi.json', { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    const docs = await send(baseUrl, '/api/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toContain('text/html');
+    expect(docs.text).toContain('/api/openapi.json');
+    const home = await send(baseUrl, '/');
+    expect(home.text).toContain('href="/api/docs"');
+  });
+});
+
+/** node:http, because fetch refuses TRACE, TRACK and CONNECT — the very methods under test. */
+async function rawRequest(baseUrl: string, method: string, path: string) {
+  const { request } = await import('node:http');
+  return new Promise<{ status: number; headers: Record<string, string | undefined>; body: string }>((resolve, reject) => {
+    const req = request(`${baseUrl}${path}`, { method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string | undefined>, body }),
+      );
+    });
+    // A CONNECT answer arrives as 'connect' (the socket is handed over), its body still on the socket.
+    req.on('connect', (res, socket, head) => {
+      const chunks = [head];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers as Record<string, string | undefined>,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

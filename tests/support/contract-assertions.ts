@@ -1,0 +1,73 @@
+import { expect } from 'vitest';
+import { operationErrors, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
+import { ERRORS } from '../../contracts/shared/errors.ts';
+import { Problem, ValidationProblem } from '../../contracts/shared/problem.ts';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: unknown;
+}
+
+export async function send(baseUrl: string, path: string, init: RequestInit & { json?: unknown } = {}): Promise<ApiResponse> {
+  const { json, ...rest } = init;
+  const response = await fetch(`${baseUrl}${path}`, {
+    ...rest,
+    ...(json !== undefined && {
+      body: JSON.stringify(json),
+      headers: { 'Content-Type': 'application/json', ...(rest.headers as Record<string, string>) },
+    }),
+  });
+  const text = await response.text();
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, headers: response.headers, text, body };
+}
+
+function describe(res: ApiResponse): string {
+  return `${res.status} ${res.headers.get('content-type')} ${res.text.slice(0, 2000)}`;
+}
+
+/**
+ * Asserts that a response is one the operation's contract allows: a documented status, the
+ * documented media type, a body that parses with the documented schema (problems included),
+ * the documented headers, and an X-Request-Id that matches the problem's request_id.
+ */
+export function expectConforms(op: OperationSpec, res: ApiResponse): void {
+  const requestId = res.headers.get('x-request-id');
+  expect(requestId, `X-Request-Id missing: ${describe(res)}`).toMatch(/^req_[0-9a-f]{32}$/);
+  const success = (op.responses as Record<number, ResponseSpec | undefined>)[res.status];
+  if (success) {
+    if (success.content) {
+      expect(res.headers.get('content-type'), describe(res)).toBe('application/json');
+      const parsed = success.content.schema.safeParse(res.body);
+      expect(parsed.success, `${op.operationId} ${res.status} body breaks its schema: ${parsed.error?.message} — ${describe(res)}`).toBe(true);
+    } else {
+      expect(res.text, `${op.operationId} ${res.status} must have no body`).toBe('');
+    }
+    for (const name of Object.keys(success.headers?.shape ?? {})) {
+      expect(res.headers.get(name), `${op.operationId} ${res.status} lacks header ${name}`).toBeTruthy();
+    }
+    return;
+  }
+  const documented = operationErrors(op).filter((code) => ERRORS[code].status === res.status);
+  expect(documented.length, `${op.operationId} answered undocumented ${describe(res)}`).toBeGreaterThan(0);
+  expect(res.headers.get('content-type'), describe(res)).toBe('application/problem+json');
+  const schema = res.status === 400 ? ValidationProblem : Problem;
+  const parsed = schema.safeParse(res.body);
+  expect(parsed.success, `problem breaks its schema: ${parsed.error?.message} — ${describe(res)}`).toBe(true);
+  const problem = parsed.data!;
+  expect(documented, `${op.operationId}: code ${problem.code} is not documented for ${res.status}`).toContain(problem.code);
+  expect(problem.request_id).toBe(requestId);
+}
+
+export function problemCode(res: ApiResponse): string | undefined {
+  return (res.body as { code?: string } | undefined)?.code;
+}
