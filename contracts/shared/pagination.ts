@@ -12,7 +12,9 @@ export const paginationQuery = {
   limit: queryInteger({ min: 1, max: 100, default: 20, description: 'How many items to return (1–100).' }),
   cursor: z
     .string()
-    .regex(CURSOR_PATTERN)
+    .min(32)
+    .max(32)
+    .regex(CURSOR_PATTERN, 'must be a next_cursor from a previous page')
     .optional()
     .openapi({
       description: 'The `next_cursor` of the previous page. Omit it for the first page.',

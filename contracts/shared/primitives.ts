@@ -22,8 +22,11 @@ const ULID = '[0-9a-hjkmnp-tv-z]{26}';
 
 /** An opaque identifier with a recognisable prefix, e.g. `post_01jd…`. */
 export function identifier(prefix: string, description: string, example: string) {
+  const length = prefix.length + 1 + 26;
   return z
     .string()
+    .min(length)
+    .max(length)
     .regex(new RegExp(`^${prefix}_${ULID}$`))
     .openapi({ description, example });
 }
@@ -39,7 +42,7 @@ export const Timestamp = z.iso
 export function queryInteger(opts: { min: number; max: number; default: number; description: string }) {
   return z
     .string()
-    .regex(/^(?:0|[1-9][0-9]{0,5})$/)
+    .regex(/^(?:0|[1-9][0-9]{0,5})$/, `must be a whole number from ${opts.min} to ${opts.max}`)
     .optional()
     .transform((value) => (value === undefined ? opts.default : Number(value)))
     .pipe(z.number().int().min(opts.min).max(opts.max))

@@ -13,12 +13,15 @@ export interface HandlerInput<Op extends OperationSpec> {
   requestId: string;
 }
 
-type ResponseFor<Status, R> = { status: Status } & (R extends {
+/** Flattens an intersection into one object type, so literals get excess-property checks. */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+type ResponseFor<Status, R> = Simplify<{ status: Status } & (R extends {
   content: { schema: infer S extends z.ZodType };
 }
   ? { body: z.input<S> }
   : { body?: undefined }) &
-  (R extends { headers: infer H extends z.ZodObject } ? { headers: z.input<H> } : { headers?: undefined });
+  (R extends { headers: infer H extends z.ZodObject } ? { headers: z.input<H> } : { headers?: undefined })>;
 
 /** What a handler may return: exactly one of the responses its contract declares, with that response's body and headers. */
 export type HandlerResult<Op extends OperationSpec> = {

@@ -79,7 +79,7 @@ async function rawRequest(baseUrl: string, method: string, path: string) {
     });
     // A CONNECT answer arrives as 'connect' (the socket is handed over), its body still on the socket.
     req.on('connect', (res, socket, head) => {
-      const chunks = [head];
+      const chunks: Buffer[] = [Buffer.from(head)];
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
       socket.on('end', () =>
         resolve({

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../server/errors.ts';
+import { readJsonBody } from '../../server/http/read-body.ts';
+
+const request = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  new Request('http://folio.test/api/v1/posts', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return (error as AppError).code;
+}
+
+describe('readJsonBody', () => {
+  it('parses JSON, with or without a UTF-8 charset', async () => {
+    expect(await readJsonBody(request('{"a":1}'), 100)).toEqual({ a: 1 });
+    expect(await readJsonBody(request('[1]', { 'content-type': 'Application/JSON; charset="UTF-8"' }), 100)).toEqual([1]);
+  });
+
+  it('reads an empty body as undefined, for validation to report', async () => {
+    expect(await readJsonBody(request(null), 100)).toBeUndefined();
+  });
+
+  it.each([undefined, 'text/plain', 'application/jsonx', 'application/json; charset=latin1'])('refuses content type %s with 415', async (type) => {
+    expect(await code(readJsonBody(request('{}', type ? { 'content-type': type } : {}), 100))).toBe('unsupported_media_type');
+  });
+
+  it('refuses a declared length over the limit before reading', async () => {
+    const req = request('{}', { 'content-type': 'application/json', 'content-length': '101' });
+    expect(await code(readJsonBody(req, 100))).toBe('payload_too_large');
+  });
+
+  it('stops reading a stream once it passes the limit', async () => {
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(64).fill(0x20));
+      },
+    });
+    expect(await code(readJsonBody(request(stream), 1000))).toBe('payload_too_large');
+    expect(pulled).toBeLessThan(40);
+  });
+
+  it('reports invalid UTF-8 and invalid JSON as malformed_json without echoing the input', async () => {
+    expect(await code(readJsonBody(request(new Uint8Array([0xc3, 0x28])), 100))).toBe('malformed_json');
+    const error = await readJsonBody(request('{"secret": nope'), 100).catch((e: AppError) => e);
+    expect((error as AppError).code).toBe('malformed_json');
+    expect(JSON.stringify(error)).not.toContain('nope');
+    expect((error as AppError).detail).not.toContain('nope');
+  });
+});

@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { operations } from '../../contracts/index.ts';
+import { mountedOperations } from '../../server/http/route.ts';
+import type { RouteHandler } from '../../server/http/types.ts';
+
+const APP = new URL('../../app', import.meta.url).pathname;
+// Routes outside the versioned API, each with the reason it is not a contract.
+const NOT_CONTRACTS: Record<string, string> = {
+  '/api/openapi.json': 'serves the document itself',
+  '/api/docs': 'serves the interactive reference for the document',
+  '/api/[...path]': 'answers unknown /api paths with a 404 problem',
+};
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+const routeFiles = readdirSync(APP, { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith(`${sep}route.ts`) || file === 'route.ts')
+  .map((file) => join(APP, file));
+
+/** app/api/v1/posts/[postId]/route.ts → /api/v1/posts/{postId} */
+function templateOf(file: string): string {
+  const folder = relative(APP, file).split(sep).slice(0, -1);
+  return `/${folder.map((segment) => segment.replace(/^\[(\w+)\]$/, '{$1}')).join('/')}`;
+}
+
+describe('route files and contracts', () => {
+  it('serve exactly the (path, method) pairs the contracts declare, both ways', async () => {
+    const served: string[] = [];
+    for (const file of routeFiles) {
+      const template = templateOf(file);
+      if (template in NOT_CONTRACTS || relative(APP, file).split(sep).slice(0, -1).join('/') in NOT_CONTRACTS) continue;
+      const mod = (await import(file)) as Record<string, RouteHandler>;
+      const mounted = mountedOperations(mod.OPTIONS!);
+      expect(mounted.length, `${file} mounts no contract`).toBeGreaterThan(0);
+      for (const op of mounted) {
+        expect(op.path, `${op.operationId} is mounted at ${template}`).toBe(template);
+        served.push(`${op.method.toUpperCase()} ${op.path}`);
+      }
+      for (const method of METHODS) expect(typeof mod[method], `${file} must answer ${method}`).toBe('function');
+    }
+    const declared = operations.map((op) => `${op.method.toUpperCase()} ${op.path}`);
+    expect(served.sort()).toEqual([...declared].sort());
+  });
+
+  it('keeps the non-contract routes out of the versioned API', () => {
+    const templates = routeFiles.map((file) => `/${relative(APP, file).split(sep).slice(0, -1).join('/')}`);
+    for (const path of Object.keys(NOT_CONTRACTS)) expect(templates).toContain(path);
+    for (const template of templates) {
+      if (template in NOT_CONTRACTS) expect(template.startsWith('/api/v1')).toBe(false);
+    }
+  });
+
+  it('keeps every route file a thin binding', () => {
+    for (const file of routeFiles) {
+      const code = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() && !line.trim().startsWith('//'));
+      expect(code.length, `${file} has ${code.length} lines of code`).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('has unique, camelCase verbNoun operation ids', () => {
+    const ids = operations.map((op) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^(get|list|create|update|delete|replace|search)[A-Z][A-Za-z]+$/);
+  });
+});
