@@ -32,14 +32,26 @@ export function ulidToBytes(ulid: string): Uint8Array {
   return out;
 }
 
+let last = { ms: -1, random: new Uint8Array(10) };
+
+/** Adds one to a big-endian byte string (the 80 random bits of the previous id). */
+function increment(bytes: Uint8Array): Uint8Array {
+  const next = bytes.slice();
+  for (let i = next.length - 1; i >= 0 && ++next[i]! === 256; i--) next[i] = 0;
+  return next;
+}
+
 /**
  * A new id such as `post_01jdq8m4k2c9v7x3n5r6t8w0yz`: 48 bits of milliseconds then 80 random
- * bits, so ids sort roughly by creation and cannot be guessed.
+ * bits, so ids cannot be guessed. Within one millisecond the random part counts up (monotonic
+ * ULIDs), so ids made by one process sort in creation order and break keyset ties the same way.
  */
 export function newId(prefix: string, now = Date.now()): string {
+  const random = now === last.ms ? increment(last.random) : new Uint8Array(randomBytes(10));
+  last = { ms: now, random };
   const bytes = new Uint8Array(16);
   new DataView(bytes.buffer).setUint16(0, Math.floor(now / 2 ** 32));
   new DataView(bytes.buffer).setUint32(2, now % 2 ** 32);
-  bytes.set(randomBytes(10), 6);
+  bytes.set(random, 6);
   return `${prefix}_${bytesToUlid(bytes)}`;
 }

@@ -99,7 +99,12 @@ export type components = {
              * @example A first post on Folio.
              */
             excerpt: string;
-            status: components["schemas"]["PostStatus"];
+            /**
+             * @description `draft` posts are not public; `published` posts are. New values may be added: tolerate unknown ones.
+             * @example published
+             * @enum {string}
+             */
+            status: "draft" | "published";
             /**
              * @description Up to 20 tags. Duplicates are dropped, first occurrence kept.
              * @example [
@@ -151,7 +156,12 @@ export type components = {
              * @example A first post on Folio.
              */
             excerpt?: string;
-            status?: components["schemas"]["PostStatus"] & unknown;
+            /**
+             * @description Defaults to `draft`.
+             * @example published
+             * @enum {string}
+             */
+            status?: "draft" | "published";
             /**
              * @description Defaults to no tags.
              * @example [
@@ -176,12 +186,6 @@ export type components = {
              */
             next_cursor: string | null;
         };
-        /**
-         * @description `draft` posts are not public; `published` posts are. New values may be added: tolerate unknown ones.
-         * @example published
-         * @enum {string}
-         */
-        PostStatus: "draft" | "published";
         /** @description A partial update: only the fields present change. */
         PostUpdate: {
             /**
@@ -206,7 +210,12 @@ export type components = {
              * @example A first post on Folio.
              */
             excerpt?: string | null;
-            status?: components["schemas"]["PostStatus"] & unknown;
+            /**
+             * @description Publishing sets `published_at`; returning to `draft` clears it.
+             * @example published
+             * @enum {string}
+             */
+            status?: "draft" | "published";
             /**
              * @description Replaces the tags.
              * @example [
@@ -304,7 +313,7 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. Omit it for the first page. */
                 cursor?: string;
                 /** @description Only posts with this status. Defaults to `published`. */
-                status?: components["schemas"]["PostStatus"] & unknown;
+                status?: "draft" | "published";
             };
             header?: never;
             path?: never;

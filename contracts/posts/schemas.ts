@@ -4,7 +4,8 @@ import { page } from '../shared/pagination.ts';
 
 export const PostId = identifier('post', 'The post’s opaque identifier.', 'post_01jdq8m4k2c9v7x3n5r6t8w0yz');
 
-export const PostStatus = z.enum(['draft', 'published']).openapi('PostStatus', {
+// Inline rather than a named component, so each use can carry its own description.
+export const PostStatus = z.enum(['draft', 'published']).openapi({
   description: '`draft` posts are not public; `published` posts are. New values may be added: tolerate unknown ones.',
   example: 'published',
 });

@@ -12,6 +12,12 @@ describe('ids', () => {
     expect(new Set(Array.from({ length: 1000 }, () => newId('post'))).size).toBe(1000);
   });
 
+  it('counts up within one millisecond, so ids made together keep their order', () => {
+    const ms = Date.parse('2026-05-05T05:05:05.005Z');
+    const ids = Array.from({ length: 50 }, () => newId('post', ms));
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('converts 16 bytes to 26 characters and back', () => {
     for (let i = 0; i < 500; i++) {
       const bytes = new Uint8Array(randomBytes(16));
