@@ -21,7 +21,7 @@ export type PostUpdate = Schemas['PostUpdate'];
 /** One page of `GET /api/v1/posts`. */
 export type PostPage = Schemas['PostPage'];
 /** `draft` or `published`; tolerate values added later. */
-export type PostStatus = Schemas['PostStatus'];
+export type PostStatus = Post['status'];
 /** An RFC 9457 problem (`application/problem+json`). */
 export type Problem = Schemas['Problem'];
 /** The 400 problem: a `Problem` with the list of `errors` found in the request. */

@@ -280,6 +280,24 @@ describe.each(servers)('posts on $kind', ({ baseUrl }) => {
     });
   });
 
+  describe('concurrency', () => {
+    it('keeps concurrent transactional updates and reads apart', async () => {
+      // On PGlite every request shares one connection: a transaction must not swallow another
+      // request's queries. On PostgreSQL, row locks serialise the updates.
+      const post = await create({ title: 'Contended' });
+      const titles = Array.from({ length: 25 }, (_, i) => `Title ${i}`);
+      const results = await Promise.all([
+        ...titles.map((title) => send(baseUrl, postPath(post.id), { method: 'PATCH', json: { title, status: 'published' } })),
+        ...titles.map(() => send(baseUrl, postPath(post.id))),
+        ...titles.map((title) => send(baseUrl, createPost.path, { method: 'POST', json: { title } })),
+      ]);
+      for (const res of results) expect([200, 201], res.text).toContain(res.status);
+      const final = (await send(baseUrl, postPath(post.id))).body as PostResource;
+      expect(titles).toContain(final.title);
+      expect(final.status).toBe('published');
+    });
+  });
+
   describe('delete', () => {
     it('answers 204 with no body; the post is then gone', async () => {
       const post = await create({ title: 'Doomed' });
