@@ -32,7 +32,7 @@ export function ulidToBytes(ulid: string): Uint8Array {
   return out;
 }
 
-let last = { ms: -1, random: new Uint8Array(10) };
+let last: { ms: number; random: Uint8Array } = { ms: -1, random: new Uint8Array(10) };
 
 /** Adds one to a big-endian byte string (the 80 random bits of the previous id). */
 function increment(bytes: Uint8Array): Uint8Array {
