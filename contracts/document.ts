@@ -2,18 +2,45 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@aste
 import { z } from './zod.ts';
 import { operations } from './index.ts';
 import { operationErrors, type OperationSpec } from './operation.ts';
+import { BEARER_SCHEME, SCOPES } from './shared/auth.ts';
 import { ERRORS, type ErrorCode } from './shared/errors.ts';
 import { Problem, ValidationProblem } from './shared/problem.ts';
 
 export const API_VERSION = '1.0.0';
 
-/** Sent on every response, problems included. */
-export const REQUEST_ID_HEADER = z.object({
+/** Sent on every response of every operation, problems included. */
+export const COMMON_HEADERS = z.object({
   'X-Request-Id': z.string().openapi({
     description: 'Identifies this request in Folio’s logs; also in every problem body as `request_id`.',
     example: 'req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f',
   }),
+  'RateLimit-Policy': z.string().openapi({
+    description:
+      'The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. ' +
+      'Limits count per token, or per client address without one.',
+    example: '"read";q=600;w=60',
+  }),
+  RateLimit: z.string().openapi({
+    description: 'What is left of the quota: remaining requests `r` and seconds `t` until the window resets.',
+    example: '"read";r=599;t=42',
+  }),
 });
+
+/** Headers of particular problem statuses. */
+const PROBLEM_HEADERS: Record<number, z.ZodObject> = {
+  401: z.object({
+    'WWW-Authenticate': z.string().openapi({
+      description: 'How to authenticate: a bearer token (RFC 6750).',
+      example: 'Bearer realm="folio", error="invalid_token"',
+    }),
+  }),
+  429: z.object({
+    'Retry-After': z
+      .string()
+      .regex(/^[0-9]+$/)
+      .openapi({ description: 'Seconds to wait before retrying.', example: '42' }),
+  }),
+};
 
 function problemResponses(op: OperationSpec): Record<string, ResponseConfig> {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -26,7 +53,7 @@ function problemResponses(op: OperationSpec): Record<string, ResponseConfig> {
     const first = codes[0]!;
     responses[status] = {
       description: codes.map((code) => `\`${code}\`: ${ERRORS[code].title}.`).join(' '),
-      headers: REQUEST_ID_HEADER,
+      headers: PROBLEM_HEADERS[status] ? COMMON_HEADERS.extend(PROBLEM_HEADERS[status].shape) : COMMON_HEADERS,
       content: {
         'application/problem+json': {
           schema: status === 400 ? ValidationProblem : Problem,
@@ -51,7 +78,7 @@ function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
   for (const [status, spec] of Object.entries(op.responses)) {
     responses[status] = {
       description: spec.description,
-      headers: spec.headers ? REQUEST_ID_HEADER.extend(spec.headers.shape) : REQUEST_ID_HEADER,
+      headers: spec.headers ? COMMON_HEADERS.extend(spec.headers.shape) : COMMON_HEADERS,
       ...(spec.content && {
         content: { 'application/json': { schema: spec.content.schema, example: spec.content.example } },
       }),
@@ -59,6 +86,18 @@ function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
     };
   }
   return responses;
+}
+
+/** OpenAPI security requirements from the contract's one `auth` declaration. */
+function security(op: OperationSpec): Record<string, string[]>[] {
+  switch (op.auth.type) {
+    case 'public':
+      return [];
+    case 'optional':
+      return [{}, { [BEARER_SCHEME]: [] }];
+    case 'bearer':
+      return [{ [BEARER_SCHEME]: [...op.auth.scopes] }];
+  }
 }
 
 function register(registry: OpenAPIRegistry, op: OperationSpec) {
@@ -70,7 +109,7 @@ function register(registry: OpenAPIRegistry, op: OperationSpec) {
     summary: op.summary,
     description: op.description,
     tags: [...op.tags],
-    security: [],
+    security: security(op),
     request: {
       ...(request?.params && { params: request.params }),
       ...(request?.query && { query: request.query }),
@@ -102,6 +141,14 @@ function assertLinksResolve(ops: readonly OperationSpec[]) {
 export function buildDocument() {
   assertLinksResolve(operations);
   const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', BEARER_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An access token from `createToken`, sent as `Authorization: Bearer <token>`. Each operation lists the scopes it ' +
+      `needs (${SCOPES.map((s) => `\`${s}\``).join(', ')}). Missing, malformed, unknown, expired or revoked tokens get 401; ` +
+      'a valid token without the scope gets 403.',
+  });
   for (const op of operations) register(registry, op);
   const generator = new OpenApiGeneratorV31(registry.definitions, { sortComponents: 'alphabetically' });
   return generator.generateDocument({
@@ -118,6 +165,10 @@ export function buildDocument() {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/', description: 'This server' }],
-    tags: [{ name: 'Posts', description: 'Titled Markdown documents, drafted and published.' }],
+    tags: [
+      { name: 'Posts', description: 'Titled Markdown documents, drafted and published.' },
+      { name: 'Users', description: 'Accounts and public profiles.' },
+      { name: 'Tokens', description: 'Signing in: access tokens and partner API keys.' },
+    ],
   });
 }

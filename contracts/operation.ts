@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Auth, RateLimitClass } from './shared/auth.ts';
 import type { ErrorCode } from './shared/errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -36,9 +37,6 @@ export interface RequestSpec {
   body?: JsonContent & { description: string };
 }
 
-/** Who may call an operation. Every contract must say; there is no default. */
-export type Auth = 'public';
-
 export interface OperationSpec {
   /** camelCase verbNoun, unique across the API. */
   operationId: string;
@@ -48,7 +46,10 @@ export interface OperationSpec {
   summary: string;
   description: string;
   tags: readonly [string, ...string[]];
+  /** Who may call it: `publicAccess`, `optionalBearer` or `bearer(...scopes)`. Required: no default. */
   auth: Auth;
+  /** The rate-limit class; by default `read` for GET and `write` otherwise. */
+  rateLimit?: RateLimitClass;
   request?: RequestSpec;
   responses: Partial<Record<SuccessStatus, ResponseSpec>>;
   /** The domain errors the handler may raise; pipeline errors (validation, body limits) are implied. */
@@ -66,6 +67,9 @@ export function defineOperation<const T extends OperationSpec>(operation: T): T 
  */
 export function operationErrors(op: OperationSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(op.errors);
+  if (op.auth.type !== 'public') codes.add('unauthorized');
+  if (op.auth.type === 'bearer' && op.auth.scopes.length > 0) codes.add('forbidden');
+  codes.add('rate_limited');
   const req = op.request;
   if (req && (req.params || req.query || req.headers || req.body)) codes.add('validation_failed');
   if (req?.body) {
@@ -74,6 +78,10 @@ export function operationErrors(op: OperationSpec): ErrorCode[] {
     codes.add('unsupported_media_type');
   }
   return [...codes];
+}
+
+export function rateLimitClass(op: OperationSpec): RateLimitClass {
+  return op.rateLimit ?? (op.method === 'get' ? 'read' : 'write');
 }
 
 /** Fills a path template: `expandPath('/posts/{postId}', { postId: 'p1' })` → `/posts/p1`. */

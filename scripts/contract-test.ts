@@ -10,7 +10,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFolio, type DatabaseKind } from '../tests/support/folio-server.ts';
+import { SCOPES } from '../contracts/shared/auth.ts';
+import { createToken } from '../contracts/tokens/operations.ts';
+import { createUser } from '../contracts/users/operations.ts';
+import { ADMIN_EMAIL, startFolio, type DatabaseKind } from '../tests/support/folio-server.ts';
 
 const SCHEMATHESIS = '4.32.5';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -90,6 +93,30 @@ const python = readFileSync(join(VENV, 'pyvenv.cfg'), 'utf8').match(/version\s*=
 // recursion depth mismatch"), so older interpreters run one worker.
 const workers = Number(python) >= 12 ? '2' : '1';
 
+/** Registers an account (409 if it exists is fine) and signs in with the given scopes. */
+async function account(baseUrl: string, user: { email: string; username: string; password: string }, scopes?: string[]): Promise<string> {
+  const post = (path: string, body: object) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  await post('/api/v1/users', { ...user, display_name: user.username });
+  const res = await post('/api/v1/tokens', { email: user.email, password: user.password, name: 'schemathesis', scopes });
+  if (res.status !== 201) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * The accounts of the run: the administrator whose token Schemathesis sends (every scope), the
+ * account of the documented examples (so `createToken`'s example signs in for real), and a second
+ * account for revocation (see schemathesis.toml).
+ */
+async function accounts(baseUrl: string) {
+  const { email, password } = createToken.request.body.example;
+  await account(baseUrl, { email, password, username: createUser.request.body.example.username });
+  return {
+    FOLIO_TOKEN: await account(baseUrl, { email: ADMIN_EMAIL, username: 'contract_admin', password: 'contract admin password' }, [...SCOPES]),
+    FOLIO_REVOKER_TOKEN: await account(baseUrl, { email: 'revoker@folio.test', username: 'revoker', password: 'contract revoker password' }),
+  };
+}
+
 const server = await startFolio(values.database as DatabaseKind);
 rmSync(REPORTS, { recursive: true, force: true });
 mkdirSync(REPORTS, { recursive: true });
@@ -110,7 +137,7 @@ try {
       '--report', 'junit,ndjson',
       '--report-dir', REPORTS,
     ],
-    { stdio: 'inherit', cwd: ROOT },
+    { stdio: 'inherit', cwd: ROOT, env: { ...process.env, ...(await accounts(server.baseUrl)) } },
   );
   status = run.status ?? 1;
   const ndjson = readdirSync(REPORTS).find((f) => f.endsWith('.ndjson'));

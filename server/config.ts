@@ -9,6 +9,22 @@ function integer(name: string, fallback: number): number {
 
 export type ResponseValidation = 'strict' | 'strip';
 
+export interface RatePolicy {
+  quota: number;
+  windowSeconds: number;
+}
+
+/** `read=600/60,write=120/60,auth=10/60`: requests per window (seconds) for each class. */
+function ratePolicies(spec: string): Record<'read' | 'write' | 'auth', RatePolicy> {
+  const policies = { read: { quota: 600, windowSeconds: 60 }, write: { quota: 120, windowSeconds: 60 }, auth: { quota: 10, windowSeconds: 60 } };
+  for (const part of spec.split(',').filter(Boolean)) {
+    const match = /^(read|write|auth)=(\d+)\/(\d+)$/.exec(part.trim());
+    if (!match) throw new Error(`FOLIO_RATE_LIMITS: cannot read "${part}" (expected e.g. read=600/60)`);
+    policies[match[1] as keyof typeof policies] = { quota: Number(match[2]), windowSeconds: Number(match[3]) };
+  }
+  return policies;
+}
+
 export const config = {
   /** PostgreSQL connection string; without it Folio uses the embedded PGlite database. */
   databaseUrl: process.env.DATABASE_URL || undefined,
@@ -27,6 +43,10 @@ export const config = {
   responseValidation: (process.env.FOLIO_RESPONSE_VALIDATION ??
     (process.env.NODE_ENV === 'production' ? 'strip' : 'strict')) as ResponseValidation,
   logLevel: process.env.LOG_LEVEL || 'info',
+  /** Requests per window per token (or per client address without one), by class. */
+  rateLimits: ratePolicies(process.env.FOLIO_RATE_LIMITS ?? ''),
+  /** Accounts registered with these emails are administrators (comma-separated). */
+  adminEmails: new Set((process.env.FOLIO_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)),
 };
 
 if (config.responseValidation !== 'strict' && config.responseValidation !== 'strip') {

@@ -65,7 +65,11 @@ export async function startServer(options: { port: number; hostname: string; dir
       : problem('not_found', requestId, { detail: `Nothing is at ${pathname}.` });
   };
 
+  // Rate limits key anonymous callers by address. Unless a trusted proxy in front sets it,
+  // X-Forwarded-For is whatever the client claims, so it is replaced by the socket's address.
+  const trustProxy = process.env.FOLIO_TRUST_PROXY === 'true';
   const server = createServer((req, res) => {
+    if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? 'unknown';
     if (ROUTED.has(req.method ?? '')) return void handle(req, res);
     req.resume();
     void send(res, refusal(req));

@@ -10,13 +10,13 @@ export type paths = {
         };
         /**
          * List posts
-         * @description Lists posts newest first (by creation time, then id), a page at a time. Follow `next_cursor` until `has_more` is false; the order is stable while posts are added.
+         * @description Lists posts newest first (by creation time, then id), a page at a time. Follow `next_cursor` until `has_more` is false; the order is stable while posts are added. Published posts are public; `status=draft` lists the caller’s own drafts (every draft for admins) and needs a token with `posts:read`.
          */
         get: operations["listPosts"];
         put?: never;
         /**
          * Create a post
-         * @description Creates a post, a draft unless `status` says otherwise. The slug is derived from the title when not given. Answers 201 with the post and its URL in `Location`.
+         * @description Creates a post, a draft unless `status` says otherwise. The slug is derived from the title when not given. Answers 201 with the post and its URL in `Location`. The caller becomes its author. Needs `posts:write`.
          */
         post: operations["createPost"];
         delete?: never;
@@ -34,23 +34,131 @@ export type paths = {
         };
         /**
          * Get a post
-         * @description Returns one post by its id.
+         * @description Returns one post by its id. Published posts are public; a draft is visible only to its author (with `posts:read`) and to admins — to anyone else it does not exist (404).
          */
         get: operations["getPost"];
         put?: never;
         post?: never;
         /**
          * Delete a post
-         * @description Deletes a post for good. Answers 204 with no body; the post then answers 404.
+         * @description Deletes a post for good. Answers 204 with no body; the post then answers 404. Only the author, or an admin, may delete a post. Needs `posts:write`.
          */
         delete: operations["deletePost"];
         options?: never;
         head?: never;
         /**
          * Update a post
-         * @description Changes the fields present in the body and leaves the others as they are. Publishing a draft sets `published_at`.
+         * @description Changes the fields present in the body and leaves the others as they are. Publishing a draft sets `published_at`. Only the author, or an admin, may update a post. Needs `posts:write`.
          */
         patch: operations["updatePost"];
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register
+         * @description Creates an account. Sign in afterwards with `createToken` to get an access token. The email (regardless of case) and the username must be unused.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a profile
+         * @description Returns a user’s public profile by username.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the current user
+         * @description Returns the account the token belongs to, with its private fields. Any valid token may read it.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update the current user
+         * @description Changes the fields present and leaves the others as they are. Needs the `users:write` scope.
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your tokens
+         * @description Lists the live tokens of the current user. Secrets are never shown again.
+         */
+        get: operations["listTokens"];
+        put?: never;
+        /**
+         * Sign in (issue a token)
+         * @description Exchanges an email and password for an access token, shown once. Wrong credentials answer 401 without saying which part was wrong. Also issues long-lived, narrowly scoped API keys for partners (`scopes`, no `expires_in`). Rate-limited strictly per client address.
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a token
+         * @description Revokes one of your tokens at once; it then answers 401. Revoking the token you call with signs you out.
+         */
+        delete: operations["deleteToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 };
@@ -69,6 +177,61 @@ export type components = {
              * @example Too small: expected string to have >=1 characters
              */
             message: string;
+        };
+        /** @description The signed-in account, with its private fields. */
+        Me: {
+            /**
+             * @description The user’s opaque identifier.
+             * @example user_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description 3–30 lowercase letters, digits and underscores, starting and ending with a letter or digit. Unique.
+             * @example ada_lovelace
+             */
+            username: string;
+            /**
+             * @description The name shown to others.
+             * @example Ada Lovelace
+             */
+            display_name: string;
+            /**
+             * Format: date-time
+             * @description When the account was created (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: email
+             * @description An email address, unique regardless of case.
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Format: date-time
+             * @description When the account last changed (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            updated_at: string;
+        };
+        /** @description A partial update of the signed-in account: only the fields present change. */
+        MeUpdate: {
+            /**
+             * Format: email
+             * @description An email address, unique regardless of case.
+             * @example ada@example.com
+             */
+            email?: string;
+            /**
+             * @description 3–30 lowercase letters, digits and underscores, starting and ending with a letter or digit. Unique.
+             * @example ada_lovelace
+             */
+            username?: string;
+            /**
+             * @description The name shown to others.
+             * @example Ada Lovelace
+             */
+            display_name?: string;
         };
         /** @description A post: a titled Markdown document, draft or published. */
         Post: {
@@ -113,6 +276,7 @@ export type components = {
              *     ]
              */
             tags: string[];
+            author: components["schemas"]["User"];
             /**
              * Format: date-time
              * @description When the post was created (RFC 3339, UTC).
@@ -252,12 +416,190 @@ export type components = {
              * @example post_not_found
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "not_found" | "post_not_found" | "method_not_allowed" | "slug_taken" | "payload_too_large" | "unsupported_media_type" | "internal_error";
+            code: "validation_failed" | "malformed_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "method_not_allowed" | "slug_taken" | "email_taken" | "username_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
             /**
              * @description The id of the request, also sent as the `X-Request-Id` header. Quote it when reporting a problem.
              * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f
              */
             request_id: string;
+        };
+        /** @description An access token, without its secret. */
+        Token: {
+            /**
+             * @description The token’s opaque identifier (not the secret).
+             * @example tok_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description A label to recognise the token by.
+             * @example CI publisher
+             */
+            name: string;
+            /**
+             * @description The first characters of the secret, to tell tokens apart without revealing them.
+             * @example folio_Xq3vR8
+             */
+            prefix: string;
+            /**
+             * @description What the token may do.
+             * @example [
+             *       "posts:read",
+             *       "posts:write"
+             *     ]
+             */
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:write" | "admin")[];
+            /**
+             * Format: date-time
+             * @description When the token was issued (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the token stops working; null if never.
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the token last authenticated a request (to the minute); null if never.
+             * @example null
+             */
+            last_used_at: string | null;
+        };
+        /** @description Credentials, and what the new token may do. */
+        TokenCreate: {
+            /**
+             * Format: email
+             * @description An email address, unique regardless of case.
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * @description The account’s password.
+             * @example correct horse battery staple
+             */
+            password: string;
+            /**
+             * @description A label; defaults to "API token".
+             * @example CI publisher
+             */
+            name?: string;
+            /**
+             * @description Narrow the token to these scopes. Defaults to every scope but `admin`; `admin` is granted only to administrators.
+             * @example [
+             *       "posts:read",
+             *       "posts:write"
+             *     ]
+             */
+            scopes?: ("posts:read" | "posts:write" | "comments:write" | "users:write" | "admin")[];
+            /**
+             * @description Lifetime in seconds (up to a year). Omit for a token that does not expire.
+             * @example 86400
+             */
+            expires_in?: number;
+        };
+        /** @description A new token, with its secret. Store it now: it cannot be shown again. */
+        TokenCreated: {
+            /**
+             * @description The token’s opaque identifier (not the secret).
+             * @example tok_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description A label to recognise the token by.
+             * @example CI publisher
+             */
+            name: string;
+            /**
+             * @description The first characters of the secret, to tell tokens apart without revealing them.
+             * @example folio_Xq3vR8
+             */
+            prefix: string;
+            /**
+             * @description What the token may do.
+             * @example [
+             *       "posts:read",
+             *       "posts:write"
+             *     ]
+             */
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:write" | "admin")[];
+            /**
+             * Format: date-time
+             * @description When the token was issued (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the token stops working; null if never.
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the token last authenticated a request (to the minute); null if never.
+             * @example null
+             */
+            last_used_at: string | null;
+            /**
+             * @description The secret, shown only in this response: send it as `Authorization: Bearer <token>`. Folio keeps only a hash.
+             * @example folio_Xq3vR8mK2pL9sT4wY7zB1cD5fG8hJ0nQ3rU6vX9aE2i
+             */
+            token: string;
+        };
+        /** @description Your tokens. */
+        TokenList: {
+            /** @description Your live tokens, newest first (revoked and expired ones are not listed). */
+            data: components["schemas"]["Token"][];
+        };
+        /** @description A public profile. */
+        User: {
+            /**
+             * @description The user’s opaque identifier.
+             * @example user_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description 3–30 lowercase letters, digits and underscores, starting and ending with a letter or digit. Unique.
+             * @example ada_lovelace
+             */
+            username: string;
+            /**
+             * @description The name shown to others.
+             * @example Ada Lovelace
+             */
+            display_name: string;
+            /**
+             * Format: date-time
+             * @description When the account was created (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+        };
+        /** @description A new account. */
+        UserCreate: {
+            /**
+             * Format: email
+             * @description An email address, unique regardless of case.
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * @description 3–30 lowercase letters, digits and underscores, starting and ending with a letter or digit. Unique.
+             * @example ada_lovelace
+             */
+            username: string;
+            /**
+             * @description The name shown to others.
+             * @example Ada Lovelace
+             */
+            display_name: string;
+            /**
+             * @description At least 10 characters. Stored only as a memory-hard hash; never returned or logged.
+             * @example correct horse battery staple
+             */
+            password: string;
         };
         /** @description An RFC 9457 problem for a request that failed validation, listing every issue. */
         ValidationProblem: {
@@ -312,7 +654,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. Omit it for the first page. */
                 cursor?: string;
-                /** @description Only posts with this status. Defaults to `published`. */
+                /** @description Only posts with this status. Defaults to `published`; `draft` needs a token with `posts:read`. */
                 status?: "draft" | "published";
             };
             header?: never;
@@ -326,6 +668,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -342,6 +688,12 @@ export interface operations {
                      *           "tags": [
                      *             "announcements"
                      *           ],
+                     *           "author": {
+                     *             "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *             "username": "ada_lovelace",
+                     *             "display_name": "Ada Lovelace",
+                     *             "created_at": "2026-11-21T09:30:00.000Z"
+                     *           },
                      *           "created_at": "2026-11-21T09:30:00.000Z",
                      *           "updated_at": "2026-11-21T09:30:00.000Z",
                      *           "published_at": "2026-11-21T09:30:00.000Z"
@@ -359,6 +711,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -379,6 +735,85 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -412,6 +847,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     /** @description The URL of the new post. */
                     Location: string;
                     [name: string]: unknown;
@@ -428,6 +867,12 @@ export interface operations {
                      *       "tags": [
                      *         "announcements"
                      *       ],
+                     *       "author": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
                      *       "created_at": "2026-11-21T09:30:00.000Z",
                      *       "updated_at": "2026-11-21T09:30:00.000Z",
                      *       "published_at": "2026-11-21T09:30:00.000Z"
@@ -441,6 +886,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -463,11 +912,67 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `slug_taken`: Slug already in use. */
             409: {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -489,6 +994,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -510,6 +1019,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -520,6 +1033,33 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
                      *       "code": "unsupported_media_type",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -545,6 +1085,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -559,6 +1103,12 @@ export interface operations {
                      *       "tags": [
                      *         "announcements"
                      *       ],
+                     *       "author": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
                      *       "created_at": "2026-11-21T09:30:00.000Z",
                      *       "updated_at": "2026-11-21T09:30:00.000Z",
                      *       "published_at": "2026-11-21T09:30:00.000Z"
@@ -572,6 +1122,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -594,11 +1148,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `post_not_found`: Post not found. */
             404: {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -609,6 +1194,33 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Post not found.",
                      *       "code": "post_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -634,6 +1246,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -643,6 +1259,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -665,11 +1285,67 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `post_not_found`: Post not found. */
             404: {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -680,6 +1356,33 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Post not found.",
                      *       "code": "post_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -716,6 +1419,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -730,6 +1437,12 @@ export interface operations {
                      *       "tags": [
                      *         "announcements"
                      *       ],
+                     *       "author": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
                      *       "created_at": "2026-11-21T09:30:00.000Z",
                      *       "updated_at": "2026-11-21T09:30:00.000Z",
                      *       "published_at": "2026-11-21T09:30:00.000Z"
@@ -743,6 +1456,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -765,11 +1482,67 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `post_not_found`: Post not found. */
             404: {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -791,6 +1564,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -812,6 +1589,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -833,6 +1614,10 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -843,6 +1628,1107 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
                      *       "code": "unsupported_media_type",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The new account. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "username": "ada_lovelace",
+                 *       "display_name": "Ada Lovelace",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description The account was created. */
+            201: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description The public profile of the new user. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "username": "ada_lovelace",
+                     *       "display_name": "Ada Lovelace",
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "email": "ada@example.com",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `email_taken`: Email already registered. `username_taken`: Username already taken. */
+            409: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:email_taken",
+                     *       "title": "Email already registered",
+                     *       "status": 409,
+                     *       "detail": "Email already registered.",
+                     *       "code": "email_taken",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: Request body too large. */
+            413: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Request body too large.",
+                     *       "code": "payload_too_large",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Unsupported media type. */
+            415: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type.",
+                     *       "code": "unsupported_media_type",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 3–30 lowercase letters, digits and underscores, starting and ending with a letter or digit. Unique. */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "username": "ada_lovelace",
+                     *       "display_name": "Ada Lovelace",
+                     *       "created_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `user_not_found`: User not found. */
+            404: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:user_not_found",
+                     *       "title": "User not found",
+                     *       "status": 404,
+                     *       "detail": "User not found.",
+                     *       "code": "user_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "username": "ada_lovelace",
+                     *       "display_name": "Ada Lovelace",
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "email": "ada@example.com",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "display_name": "Augusta Ada King"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MeUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated account. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "username": "ada_lovelace",
+                     *       "display_name": "Augusta Ada King",
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "email": "ada@example.com",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `email_taken`: Email already registered. `username_taken`: Username already taken. */
+            409: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:email_taken",
+                     *       "title": "Email already registered",
+                     *       "status": 409,
+                     *       "detail": "Email already registered.",
+                     *       "code": "email_taken",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: Request body too large. */
+            413: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Request body too large.",
+                     *       "code": "payload_too_large",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Unsupported media type. */
+            415: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type.",
+                     *       "code": "unsupported_media_type",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your tokens. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "tok_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "name": "CI publisher",
+                     *           "prefix": "folio_Xq3vR8",
+                     *           "scopes": [
+                     *             "posts:read",
+                     *             "posts:write"
+                     *           ],
+                     *           "created_at": "2026-11-21T09:30:00.000Z",
+                     *           "expires_at": null,
+                     *           "last_used_at": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Credentials and the token wanted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple",
+                 *       "name": "CLI",
+                 *       "expires_in": 86400
+                 *     }
+                 */
+                "application/json": components["schemas"]["TokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token, with its secret. */
+            201: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "tok_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "name": "CI publisher",
+                     *       "prefix": "folio_Xq3vR8",
+                     *       "scopes": [
+                     *         "posts:read",
+                     *         "posts:write"
+                     *       ],
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "expires_at": null,
+                     *       "last_used_at": null,
+                     *       "token": "folio_Xq3vR8mK2pL9sT4wY7zB1cD5fG8hJ0nQ3rU6vX9aE2i"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `invalid_credentials`: Wrong email or password. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:invalid_credentials",
+                     *       "title": "Wrong email or password",
+                     *       "status": 401,
+                     *       "detail": "Wrong email or password.",
+                     *       "code": "invalid_credentials",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: Request body too large. */
+            413: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Request body too large.",
+                     *       "code": "payload_too_large",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Unsupported media type. */
+            415: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type.",
+                     *       "code": "unsupported_media_type",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token’s opaque identifier (not the secret). */
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token was revoked. */
+            204: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: The request is not valid. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `token_not_found`: Token not found. */
+            404: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:token_not_found",
+                     *       "title": "Token not found",
+                     *       "status": 404,
+                     *       "detail": "Token not found.",
+                     *       "code": "token_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */

@@ -1,5 +1,6 @@
 import { z } from '../zod.ts';
 import { defineOperation, json } from '../operation.ts';
+import { bearer, optionalBearer } from '../shared/auth.ts';
 import { paginationQuery } from '../shared/pagination.ts';
 import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, postExample } from './schemas.ts';
 
@@ -20,9 +21,9 @@ export const createPost = defineOperation({
   summary: 'Create a post',
   description:
     'Creates a post, a draft unless `status` says otherwise. The slug is derived from the title when not given. ' +
-    'Answers 201 with the post and its URL in `Location`.',
+    'Answers 201 with the post and its URL in `Location`. The caller becomes its author. Needs `posts:write`.',
   tags,
-  auth: 'public',
+  auth: bearer('posts:write'),
   request: {
     body: {
       description: 'The new post.',
@@ -47,9 +48,11 @@ export const getPost = defineOperation({
   method: 'get',
   path: '/api/v1/posts/{postId}',
   summary: 'Get a post',
-  description: 'Returns one post by its id.',
+  description:
+    'Returns one post by its id. Published posts are public; a draft is visible only to its author (with `posts:read`) ' +
+    'and to admins — to anyone else it does not exist (404).',
   tags,
-  auth: 'public',
+  auth: optionalBearer,
   request: { params: byId },
   responses: { 200: { description: 'The post.', content: json(Post, postExample) } },
   errors: ['post_not_found'],
@@ -62,13 +65,16 @@ export const listPosts = defineOperation({
   summary: 'List posts',
   description:
     'Lists posts newest first (by creation time, then id), a page at a time. Follow `next_cursor` until `has_more` is false; ' +
-    'the order is stable while posts are added.',
+    'the order is stable while posts are added. Published posts are public; `status=draft` lists the caller’s own drafts ' +
+    '(every draft for admins) and needs a token with `posts:read`.',
   tags,
-  auth: 'public',
+  auth: optionalBearer,
   request: {
     query: z.object({
       ...paginationQuery,
-      status: PostStatus.optional().openapi({ description: 'Only posts with this status. Defaults to `published`.' }),
+      status: PostStatus.optional().openapi({
+        description: 'Only posts with this status. Defaults to `published`; `draft` needs a token with `posts:read`.',
+      }),
     }),
   },
   responses: {
@@ -77,7 +83,7 @@ export const listPosts = defineOperation({
       content: json(PostPage, { data: [postExample], has_more: false, next_cursor: null }),
     },
   },
-  errors: [],
+  errors: ['forbidden'],
 });
 
 export const updatePost = defineOperation({
@@ -85,9 +91,11 @@ export const updatePost = defineOperation({
   method: 'patch',
   path: '/api/v1/posts/{postId}',
   summary: 'Update a post',
-  description: 'Changes the fields present in the body and leaves the others as they are. Publishing a draft sets `published_at`.',
+  description:
+    'Changes the fields present in the body and leaves the others as they are. Publishing a draft sets `published_at`. ' +
+    'Only the author, or an admin, may update a post. Needs `posts:write`.',
   tags,
-  auth: 'public',
+  auth: bearer('posts:write'),
   request: {
     params: byId,
     body: { description: 'The fields to change.', ...json(PostUpdate, { title: 'Hello again', status: 'published' }) },
@@ -95,7 +103,7 @@ export const updatePost = defineOperation({
   responses: {
     200: { description: 'The updated post.', content: json(Post, { ...postExample, title: 'Hello again' }) },
   },
-  errors: ['post_not_found', 'slug_taken'],
+  errors: ['post_not_found', 'slug_taken', 'forbidden'],
 });
 
 export const deletePost = defineOperation({
@@ -103,10 +111,12 @@ export const deletePost = defineOperation({
   method: 'delete',
   path: '/api/v1/posts/{postId}',
   summary: 'Delete a post',
-  description: 'Deletes a post for good. Answers 204 with no body; the post then answers 404.',
+  description:
+    'Deletes a post for good. Answers 204 with no body; the post then answers 404. Only the author, or an admin, ' +
+    'may delete a post. Needs `posts:write`.',
   tags,
-  auth: 'public',
+  auth: bearer('posts:write'),
   request: { params: byId },
   responses: { 204: { description: 'The post was deleted.' } },
-  errors: ['post_not_found'],
+  errors: ['post_not_found', 'forbidden'],
 });

@@ -1,6 +1,7 @@
 import { z } from '../zod.ts';
 import { identifier, KEBAB, text, Timestamp } from '../shared/primitives.ts';
 import { page } from '../shared/pagination.ts';
+import { User, userExample } from '../users/schemas.ts';
 
 export const PostId = identifier('post', 'The post’s opaque identifier.', 'post_01jdq8m4k2c9v7x3n5r6t8w0yz');
 
@@ -48,6 +49,7 @@ export const Post = z
     }),
     status: PostStatus,
     tags: Tags,
+    author: User,
     created_at: Timestamp.openapi({ description: 'When the post was created (RFC 3339, UTC).' }),
     updated_at: Timestamp.openapi({ description: 'When the post last changed (RFC 3339, UTC).' }),
     published_at: Timestamp.nullable().openapi({
@@ -65,6 +67,7 @@ export const postExample: z.input<typeof Post> = {
   excerpt: 'Hello This is Folio.',
   status: 'published',
   tags: ['announcements'],
+  author: userExample,
   created_at: '2026-11-21T09:30:00.000Z',
   updated_at: '2026-11-21T09:30:00.000Z',
   published_at: '2026-11-21T09:30:00.000Z',

@@ -5,12 +5,20 @@
 export const ERRORS = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'No such resource' },
   post_not_found: { status: 404, title: 'Post not found' },
+  user_not_found: { status: 404, title: 'User not found' },
+  token_not_found: { status: 404, title: 'Token not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   slug_taken: { status: 409, title: 'Slug already in use' },
+  email_taken: { status: 409, title: 'Email already registered' },
+  username_taken: { status: 409, title: 'Username already taken' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

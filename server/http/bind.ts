@@ -1,10 +1,13 @@
-import { operationErrors, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
+import { operationErrors, rateLimitClass, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
 import { config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
+import { authenticate, authorize } from './authenticate.ts';
+import type { Caller } from './caller.ts';
 import { parseRequest } from './parse-request.ts';
 import { newRequestId, problem } from './problem.ts';
 import type { BoundOperation, Handler, HandlerInput, RouteContext } from './types.ts';
+import { clientAddress, consume, type RateLimitState } from './rate-limit.ts';
 import { validateResponseBody } from './validate-response.ts';
 
 interface RawResult {
@@ -29,25 +32,42 @@ function render(op: OperationSpec, result: RawResult, requestId: string): Respon
 
 /**
  * Binds a handler to its contract: the whole request pipeline lives here, so route files stay
- * declarations. Request id → parse and validate every part (all issues at once) → handler →
- * response validation → errors mapped to problems. A 500 never carries the internal message.
+ * declarations. Request id → authenticate (as the contract's `auth` says) → count against the
+ * rate limit → 401 / 403 → parse and validate every part (all issues at once) → handler →
+ * response validation → errors mapped to problems → one log line. A 500 never carries the
+ * internal message; every response carries X-Request-Id and the RateLimit headers.
  */
 export function bind<const Op extends OperationSpec>(contract: Op, handler: NoInfer<Handler<Op>>): BoundOperation<Op> {
+  if (!contract.auth) throw new Error(`${contract.operationId} declares no auth: refusing to bind it`);
   const declaredErrors = new Set(operationErrors(contract));
   const route = contract.path;
+  const limitClass = rateLimitClass(contract);
 
   async function handle(request: Request, context: RouteContext): Promise<Response> {
     const requestId = newRequestId();
     const started = performance.now();
     let response: Response;
+    let caller: Caller | null = null;
+    let limit: RateLimitState | undefined;
     try {
+      const authentication = await authenticate(contract.auth, request);
+      caller = authentication.caller;
+      limit = await consume(limitClass, caller ? `token:${caller.tokenId}` : `ip:${clientAddress(request)}`);
+      if (limit.limited) {
+        throw new AppError('rate_limited', `Too many requests; retry in ${limit.retryAfterSeconds} s.`, {
+          headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+        });
+      }
+      if (authentication.failure) throw authentication.failure;
+      authorize(contract.auth, caller);
       const url = new URL(request.url);
       const input = await parseRequest(contract, request, url, await context.params);
-      const result = (await handler({ ...input, requestId } as HandlerInput<Op>)) as RawResult;
+      const result = (await handler({ ...input, caller, requestId } as HandlerInput<Op>)) as RawResult;
       response = render(contract, result, requestId);
     } catch (error) {
       response = toProblem(error, requestId);
     }
+    for (const [name, value] of Object.entries(limit?.headers ?? {})) response.headers.set(name, value);
     log.info({
       request_id: requestId,
       method: request.method,
@@ -55,6 +75,7 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       operation: contract.operationId,
       status: response.status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      user_id: caller?.userId,
     });
     return response;
   }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { OperationSpec } from '../../contracts/operation.ts';
+import type { Caller } from './caller.ts';
 
 type Part<R, K extends string> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
 type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } } ? z.output<S> : undefined;
@@ -10,6 +11,8 @@ export interface HandlerInput<Op extends OperationSpec> {
   query: Part<Op['request'], 'query'>;
   headers: Part<Op['request'], 'headers'>;
   body: BodyOf<Op['request']>;
+  /** The authenticated caller: always present for `bearer`, maybe for `optional`, never for `public`. */
+  caller: Op['auth'] extends { type: 'bearer' } ? Caller : Op['auth'] extends { type: 'optional' } ? Caller | null : null;
   requestId: string;
 }
 

@@ -8,16 +8,44 @@ import type {
 import { decodeCursor, encodeCursor } from '../db/cursor.ts';
 import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import type { Database, PostRow } from '../db/schema.ts';
+import type { Database, PostRow, UserRow } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { canActFor, hasScope, type Caller } from '../http/caller.ts';
 import { newId } from '../ids.ts';
+import { toUser } from '../users/service.ts';
 import { deriveExcerpt } from './excerpt.ts';
 import { firstFreeSlug, slugFromTitle } from './slug.ts';
 
 const ID_PREFIX = 'post';
 const SLUG_ATTEMPTS = 5;
 
-export function toPost(row: PostRow): PostResource {
+type AuthorColumns = { author_username: UserRow['username']; author_display_name: string; author_created_at: Date };
+type PostWithAuthor = PostRow & AuthorColumns;
+
+/** Posts joined with their author, the shape every read returns. */
+function selectPosts(conn: Kysely<Database>) {
+  return conn
+    .selectFrom('posts')
+    .innerJoin('users', 'users.id', 'posts.author_id')
+    .selectAll('posts')
+    .select(['users.username as author_username', 'users.display_name as author_display_name', 'users.created_at as author_created_at']);
+}
+
+async function loadPost(conn: Kysely<Database>, id: string): Promise<PostWithAuthor | undefined> {
+  return selectPosts(conn).where('posts.id', '=', id).executeTakeFirst();
+}
+
+/** A draft exists only for its author (reading with `posts:read`) and admins; to anyone else it is 404. */
+function visibleTo(post: Pick<PostRow, 'status' | 'author_id'>, caller: Caller | null, intent: 'read' | 'write'): boolean {
+  if (post.status === 'published') return true;
+  return canActFor(caller, post.author_id) && (intent === 'write' || hasScope(caller, 'posts:read') || hasScope(caller, 'admin'));
+}
+
+function forbidden(): AppError {
+  return new AppError('forbidden', 'Only the author, or an admin, may change this post.');
+}
+
+export function toPost(row: PostWithAuthor): PostResource {
   return {
     id: row.id,
     slug: row.slug,
@@ -26,6 +54,7 @@ export function toPost(row: PostRow): PostResource {
     excerpt: row.excerpt ?? deriveExcerpt(row.body),
     status: row.status,
     tags: row.tags,
+    author: toUser({ id: row.author_id, username: row.author_username, display_name: row.author_display_name, created_at: row.author_created_at }),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     published_at: row.published_at?.toISOString() ?? null,
@@ -52,7 +81,7 @@ async function takenSlugs(conn: Kysely<Database>, base: string): Promise<Set<str
   return new Set(rows.map((r) => r.slug));
 }
 
-export async function createPost(input: PostCreateInput): Promise<PostResource> {
+export async function createPost(input: PostCreateInput, authorId: string): Promise<PostResource> {
   const now = new Date();
   const status = input.status ?? 'draft';
   const base = input.slug ?? slugFromTitle(input.title);
@@ -60,10 +89,12 @@ export async function createPost(input: PostCreateInput): Promise<PostResource> 
   for (let attempt = 1; ; attempt++) {
     const slug = input.slug ?? firstFreeSlug(base, await takenSlugs(db(), base));
     try {
-      const row = await db()
+      const id = newId(ID_PREFIX, now.getTime());
+      await db()
         .insertInto('posts')
         .values({
-          id: newId(ID_PREFIX, now.getTime()),
+          id,
+          author_id: authorId,
           slug,
           title: input.title,
           body: input.body ?? '',
@@ -74,9 +105,8 @@ export async function createPost(input: PostCreateInput): Promise<PostResource> 
           updated_at: now,
           published_at: status === 'published' ? now : null,
         })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toPost(row);
+        .execute();
+      return toPost((await loadPost(db(), id))!);
     } catch (error) {
       if (!isUniqueViolation(error, 'posts_slug_key')) throw error;
       if (input.slug || attempt >= SLUG_ATTEMPTS) throw slugTaken(slug);
@@ -84,9 +114,9 @@ export async function createPost(input: PostCreateInput): Promise<PostResource> 
   }
 }
 
-export async function getPost(id: string): Promise<PostResource> {
-  const row = await db().selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(id);
+export async function getPost(id: string, caller: Caller | null): Promise<PostResource> {
+  const row = await loadPost(db(), id);
+  if (!row || !visibleTo(row, caller, 'read')) throw notFound(id);
   return toPost(row);
 }
 
@@ -96,17 +126,31 @@ export interface PostPageResult {
   next_cursor: string | null;
 }
 
-export async function listPosts(options: { limit: number; cursor?: string; status?: PostStatusValue }): Promise<PostPageResult> {
-  let query = db()
-    .selectFrom('posts')
-    .selectAll()
-    .where('status', '=', options.status ?? 'published')
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+/** Drafts are listed only for a caller who may read them: their own, or all for an admin. */
+function draftsOwner(caller: Caller | null): string | undefined {
+  if (!caller) {
+    throw new AppError('unauthorized', 'Listing drafts needs a bearer token.', { headers: { 'WWW-Authenticate': 'Bearer realm="folio"' } });
+  }
+  if (hasScope(caller, 'admin')) return undefined;
+  if (!hasScope(caller, 'posts:read')) throw new AppError('forbidden', 'Listing drafts needs the posts:read scope.');
+  return caller.userId;
+}
+
+export async function listPosts(
+  options: { limit: number; cursor?: string; status?: PostStatusValue },
+  caller: Caller | null,
+): Promise<PostPageResult> {
+  const status = options.status ?? 'published';
+  const owner = status === 'draft' ? draftsOwner(caller) : undefined;
+  let query = selectPosts(db())
+    .where('posts.status', '=', status)
+    .orderBy('posts.created_at', 'desc')
+    .orderBy('posts.id', 'desc')
     .limit(options.limit + 1);
+  if (owner) query = query.where('posts.author_id', '=', owner);
   if (options.cursor) {
     const after = decodeCursor(options.cursor, ID_PREFIX);
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
+    query = query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(after.createdAt, after.id)));
   }
   const rows = await query.execute();
   const page = rows.slice(0, options.limit);
@@ -119,17 +163,24 @@ export async function listPosts(options: { limit: number; cursor?: string; statu
   };
 }
 
-export async function updatePost(id: string, patch: PostUpdateInput): Promise<PostResource> {
+/** The post, locked for the rest of the transaction, if the caller may change it. */
+async function lockForWrite(trx: Kysely<Database>, id: string, caller: Caller): Promise<PostRow> {
+  const current = await trx.selectFrom('posts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!current || !visibleTo(current, caller, 'write')) throw notFound(id);
+  if (!canActFor(caller, current.author_id)) throw forbidden();
+  return current;
+}
+
+export async function updatePost(id: string, patch: PostUpdateInput, caller: Caller): Promise<PostResource> {
   return db()
     .transaction()
     .execute(async (trx) => {
-      const current = await trx.selectFrom('posts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-      if (!current) throw notFound(id);
-      if (Object.keys(patch).length === 0) return toPost(current);
+      const current = await lockForWrite(trx, id, caller);
+      if (Object.keys(patch).length === 0) return toPost((await loadPost(trx, id))!);
       const now = new Date();
       const status = patch.status ?? current.status;
       try {
-        const row = await trx
+        await trx
           .updateTable('posts')
           .set({
             ...(patch.title !== undefined && { title: patch.title }),
@@ -142,9 +193,8 @@ export async function updatePost(id: string, patch: PostUpdateInput): Promise<Po
             updated_at: now,
           })
           .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toPost(row);
+          .execute();
+        return toPost((await loadPost(trx, id))!);
       } catch (error) {
         if (isUniqueViolation(error, 'posts_slug_key')) throw slugTaken(patch.slug ?? current.slug);
         throw error;
@@ -152,7 +202,11 @@ export async function updatePost(id: string, patch: PostUpdateInput): Promise<Po
     });
 }
 
-export async function deletePost(id: string): Promise<void> {
-  const deleted = await db().deleteFrom('posts').where('id', '=', id).returning('id').executeTakeFirst();
-  if (!deleted) throw notFound(id);
+export async function deletePost(id: string, caller: Caller): Promise<void> {
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      await lockForWrite(trx, id, caller);
+      await trx.deleteFrom('posts').where('id', '=', id).execute();
+    });
 }

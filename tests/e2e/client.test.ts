@@ -10,8 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient, type FolioClient, type Post, type PostCreate, type Problem, type ValidationProblem } from '@folio/client';
+import { signUp, type Account } from '../support/identity.ts';
 
 const servers = inject('servers');
 
@@ -69,7 +70,13 @@ function newerFirst(a: Post, b: Post): number {
 }
 
 describe.each(servers)('@folio/client against the production build on $kind', ({ kind, baseUrl, logFile }) => {
-  const folio = createClient({ baseUrl });
+  let account: Account;
+  let folio: FolioClient;
+  beforeAll(async () => {
+    account = await signUp(baseUrl);
+    // The auth hook: every request carries the account's bearer token.
+    folio = createClient({ baseUrl, headers: () => account.auth });
+  });
   const tag = `e2e-${kind}-${RUN}`;
   const where = `(${kind} server log: ${logFile})`;
 
@@ -232,6 +239,13 @@ describe.each(servers)('@folio/client against the production build on $kind', ({
     expect(again.request_id, show([problem, again])).not.toBe(problem.request_id);
   });
 
+  it('answers a write without a token with a typed 401 problem', async () => {
+    const anonymous = createClient({ baseUrl });
+    const result = await anonymous.POST('/api/v1/posts', { body: { title: `Anonymous ${RUN}` } });
+    expectProblem(result, 401, 'unauthorized');
+    expect(result.response.headers.get('WWW-Authenticate'), describeResponse(result)).toMatch(/^Bearer /);
+  });
+
   it('answers an invalid query with a 400 naming the parameter', async () => {
     const result = await folio.GET('/api/v1/posts', { params: { query: { limit: 0 } } });
     const problem = expectProblem(result, 400, 'validation_failed');
@@ -245,7 +259,7 @@ describe.each(servers)('@folio/client against the production build on $kind', ({
     let calls = 0;
     const client = createClient({
       baseUrl,
-      headers: async () => ({ Authorization: `Bearer e2e-${RUN}`, 'X-Folio-Call': String(++calls) }),
+      headers: async () => ({ ...account.auth, 'X-Folio-Call': String(++calls) }),
       fetch: (input, init) => {
         const request = new Request(input, init);
         sent.push(request.clone());
@@ -266,14 +280,14 @@ describe.each(servers)('@folio/client against the production build on $kind', ({
       {
         method: 'POST',
         url: `${baseUrl}/api/v1/posts`,
-        authorization: `Bearer e2e-${RUN}`,
+        authorization: account.auth.Authorization,
         call: '1',
         contentType: 'application/json',
       },
       {
         method: 'GET',
         url: `${baseUrl}/api/v1/posts/${created.id}`,
-        authorization: `Bearer e2e-${RUN}`,
+        authorization: account.auth.Authorization,
         call: '2',
         contentType: null,
       },

@@ -10,7 +10,7 @@ const ALL_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'
 /** Each documented path with the methods its contracts declare. */
 const paths = [...new Set(operations.map((op) => op.path))].map((template) => ({
   template,
-  url: expandPath(template, { postId: 'post_00000000000000000000000000' }),
+  url: expandPath(template, { postId: 'post_00000000000000000000000000', username: 'nobody', tokenId: 'tok_00000000000000000000000000' }),
   methods: operations.filter((op) => op.path === template).map((op) => op.method.toUpperCase()),
 }));
 
@@ -34,6 +34,14 @@ describe.each(servers)('HTTP semantics on $kind', ({ baseUrl }) => {
       expect(problem.code).toBe('method_not_allowed');
       expect(problem.request_id).toBe(res.headers['x-request-id']);
     });
+  });
+
+  it('sends the RateLimit headers on every operation response', async () => {
+    for (const path of ['/api/v1/posts', '/api/v1/users/nobody', '/api/v1/me', '/api/v1/posts?limit=0']) {
+      const res = await send(baseUrl, path);
+      expect(res.headers.get('ratelimit-policy'), path).toMatch(/^"read";q=\d+;w=\d+$/);
+      expect(res.headers.get('ratelimit'), path).toMatch(/^"read";r=\d+;t=\d+$/);
+    }
   });
 
   it('HEAD answers like GET, without a body', async () => {

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { expandPath } from '../../contracts/operation.ts';
 import { createPost, deletePost, getPost, listPosts, updatePost } from '../../contracts/posts/operations.ts';
 import type { PostResource } from '../../contracts/posts/schemas.ts';
-import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
+import { expectConforms, problemCode, send as sendAnonymously, type ApiResponse } from '../support/contract-assertions.ts';
+import { signUp, type Account } from '../support/identity.ts';
 
 const servers = inject('servers');
 
 describe.each(servers)('posts on $kind', ({ baseUrl }) => {
+  let author: Account;
+  beforeAll(async () => {
+    author = await signUp(baseUrl);
+  });
+  // Every request here is the author's unless a test says otherwise.
+  const send = (base: string, path: string, init: Parameters<typeof sendAnonymously>[2] = {}) =>
+    sendAnonymously(base, path, { ...init, headers: { ...author.auth, ...(init.headers as Record<string, string>) } });
   const unique = () => randomUUID().slice(0, 8);
   const postPath = (id: string) => expandPath(getPost.path, { postId: id });
 
@@ -40,6 +48,12 @@ describe.each(servers)('posts on $kind', ({ baseUrl }) => {
       const post = res.body as PostResource;
       expect(res.headers.get('location')).toBe(postPath(post.id));
       expect(post).toMatchObject({ title, body: '', excerpt: '', status: 'draft', tags: [], published_at: null });
+      expect(post.author).toEqual({
+        id: author.user.id,
+        username: author.user.username,
+        display_name: author.user.display_name,
+        created_at: author.user.created_at,
+      });
       expect(post.slug).toBe(title.toLowerCase().replace('ö', 'oe').replace(', ', '-').replaceAll(' ', '-'));
       expect(post.created_at).toBe(post.updated_at);
     });
@@ -212,13 +226,38 @@ describe.each(servers)('posts on $kind', ({ baseUrl }) => {
       }
     });
 
-    it('shows published posts by default and drafts on request', async () => {
+    it('shows published posts by default, and only the caller’s own drafts on request', async () => {
       const draft = await create({ title: `Draft ${unique()}` });
       const { posts: published } = await listAll('limit=100');
       expect(published.some((p) => p.id === draft.id)).toBe(false);
       expect(published.every((p) => p.status === 'published')).toBe(true);
       const { posts: drafts } = await listAll('limit=100&status=draft');
       expect(drafts.some((p) => p.id === draft.id)).toBe(true);
+      expect(drafts.every((p) => p.author.id === author.user.id && p.status === 'draft')).toBe(true);
+
+      const other = await signUp(baseUrl);
+      const theirs = await sendAnonymously(baseUrl, `${listPosts.path}?status=draft&limit=100`, { headers: other.auth });
+      expectConforms(listPosts, theirs);
+      expect((theirs.body as { data: PostResource[] }).data.some((p) => p.id === draft.id)).toBe(false);
+      const anonymous = await sendAnonymously(baseUrl, `${listPosts.path}?status=draft`);
+      expectConforms(listPosts, anonymous);
+      expect(anonymous.status).toBe(401);
+      const admin = await signUp(baseUrl, { admin: true });
+      const all = await sendAnonymously(baseUrl, `${listPosts.path}?status=draft&limit=100`, { headers: admin.auth });
+      expect((all.body as { data: PostResource[] }).data.some((p) => p.id === draft.id), all.text).toBe(true);
+    });
+
+    it('hides a draft from everyone but its author and admins', async () => {
+      const draft = await create({ title: 'Secret draft' });
+      const other = await signUp(baseUrl);
+      for (const headers of [{}, other.auth]) {
+        const res = await sendAnonymously(baseUrl, postPath(draft.id), { headers });
+        expectConforms(getPost, res);
+        expect(res.status).toBe(404);
+      }
+      expect((await send(baseUrl, postPath(draft.id))).status).toBe(200);
+      const admin = await signUp(baseUrl, { admin: true });
+      expect((await sendAnonymously(baseUrl, postPath(draft.id), { headers: admin.auth })).status).toBe(200);
     });
 
     it('refuses a tampered cursor with 400; any well-formed cursor is a position, not an error', async () => {
@@ -295,6 +334,24 @@ describe.each(servers)('posts on $kind', ({ baseUrl }) => {
       const final = (await send(baseUrl, postPath(post.id))).body as PostResource;
       expect(titles).toContain(final.title);
       expect(final.status).toBe('published');
+    });
+  });
+
+  describe('ownership', () => {
+    it('lets only the author or an admin change a published post (403 for others)', async () => {
+      const post = await create({ title: 'Mine', status: 'published' });
+      const other = await signUp(baseUrl);
+      const patch = await sendAnonymously(baseUrl, postPath(post.id), { method: 'PATCH', json: { title: 'Theirs' }, headers: other.auth });
+      expectConforms(updatePost, patch);
+      expect(patch.status).toBe(403);
+      expect(problemCode(patch)).toBe('forbidden');
+      const del = await sendAnonymously(baseUrl, postPath(post.id), { method: 'DELETE', headers: other.auth });
+      expectConforms(deletePost, del);
+      expect(del.status).toBe(403);
+      const admin = await signUp(baseUrl, { admin: true });
+      const byAdmin = await sendAnonymously(baseUrl, postPath(post.id), { method: 'PATCH', json: { title: 'Moderated' }, headers: admin.auth });
+      expect(byAdmin.status, byAdmin.text).toBe(200);
+      expect((byAdmin.body as PostResource).author.id).toBe(author.user.id);
     });
   });
 

@@ -14,6 +14,9 @@ import { migrateToLatest } from '../../server/db/migrate.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/** Registering with this email makes an administrator on test servers. */
+export const ADMIN_EMAIL = 'admin@folio.test';
+
 export interface RunningFolio {
   kind: DatabaseKind;
   baseUrl: string;
@@ -65,8 +68,8 @@ async function waitUntilUp(baseUrl: string, child: ChildProcess, logFile: string
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Folio exited with ${child.exitCode}; see ${logFile}`);
     try {
-      const response = await fetch(`${baseUrl}/api/v1/posts?limit=1`);
-      if (response.status === 200) return;
+      const response = await fetch(`${baseUrl}/api/v1/users/nobody`);
+      if (response.status === 404) return;
     } catch {
       // not listening yet
     }
@@ -96,6 +99,9 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       FOLIO_RESPONSE_VALIDATION: 'strict',
+      // Limits no test run can reach; the rate-limit test starts its own server with small ones.
+      FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
+      FOLIO_ADMIN_EMAILS: ADMIN_EMAIL,
       PORT: String(port),
       FOLIO_HOST: '127.0.0.1',
       ...dbEnv,

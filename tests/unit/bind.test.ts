@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defineOperation, json } from '../../contracts/operation.ts';
+import { publicAccess } from '../../contracts/shared/auth.ts';
 import { queryInteger } from '../../contracts/shared/primitives.ts';
 import { z } from '../../contracts/zod.ts';
 import { AppError } from '../../server/errors.ts';
@@ -15,7 +16,7 @@ const getWidget = defineOperation({
   summary: 'Get a widget',
   description: 'Test only.',
   tags: ['Test'],
-  auth: 'public',
+  auth: publicAccess,
   request: {
     params: z.object({ widgetId: z.string().max(5) }),
     query: z.object({

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as createPosts from './0001-create-posts.ts';
+import * as identity from './0002-identity.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -7,4 +8,5 @@ import * as createPosts from './0001-create-posts.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-create-posts': createPosts,
+  '0002-identity': identity,
 };

@@ -1,0 +1,5 @@
+import { route } from '@/server/http/route';
+import { deleteToken } from '@/server/tokens/handlers';
+
+export const dynamic = 'force-dynamic';
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(deleteToken);

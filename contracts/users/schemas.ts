@@ -1,0 +1,69 @@
+import { z } from '../zod.ts';
+import { identifier, text, Timestamp } from '../shared/primitives.ts';
+
+export const UserId = identifier('user', 'The user’s opaque identifier.', 'user_01jdq8m4k2c9v7x3n5r6t8w0yz');
+
+export const Username = z
+  .string()
+  .min(3)
+  .max(30)
+  .regex(/^[a-z0-9](?:[a-z0-9_]*[a-z0-9])?$/, 'lowercase letters, digits and inner underscores')
+  .openapi({
+    description: '3–30 lowercase letters, digits and underscores, starting and ending with a letter or digit. Unique.',
+    example: 'ada_lovelace',
+  });
+
+/**
+ * RFC 5322 addresses (Zod's default email rule refuses some valid ones). Unique regardless of
+ * case: `Ada@Example.com` and `ada@example.com` are the same account.
+ */
+export const Email = z
+  .email({ pattern: z.regexes.rfc5322Email })
+  .max(254)
+  .openapi({ description: 'An email address, unique regardless of case.', example: 'ada@example.com' });
+
+export const DisplayName = text({ min: 1, max: 100 }).openapi({ description: 'The name shown to others.', example: 'Ada Lovelace' });
+
+export const Password = text({ min: 10, max: 200 }).openapi({
+  description: 'At least 10 characters. Stored only as a memory-hard hash; never returned or logged.',
+  example: 'correct horse battery staple',
+});
+
+const profile = {
+  id: UserId,
+  username: Username,
+  display_name: DisplayName,
+  created_at: Timestamp.openapi({ description: 'When the account was created (RFC 3339, UTC).' }),
+};
+
+export const User = z.object(profile).openapi('User', { description: 'A public profile.' });
+
+export const Me = z
+  .object({
+    ...profile,
+    email: Email,
+    updated_at: Timestamp.openapi({ description: 'When the account last changed (RFC 3339, UTC).' }),
+  })
+  .openapi('Me', { description: 'The signed-in account, with its private fields.' });
+
+export const UserCreate = z
+  .strictObject({ email: Email, username: Username, display_name: DisplayName, password: Password })
+  .openapi('UserCreate', { description: 'A new account.' });
+
+export const MeUpdate = z
+  .strictObject({ email: Email.optional(), username: Username.optional(), display_name: DisplayName.optional() })
+  .openapi('MeUpdate', { description: 'A partial update of the signed-in account: only the fields present change.' });
+
+export const userExample: z.input<typeof User> = {
+  id: 'user_01jdq8m4k2c9v7x3n5r6t8w0yz',
+  username: 'ada_lovelace',
+  display_name: 'Ada Lovelace',
+  created_at: '2026-11-21T09:30:00.000Z',
+};
+
+export const meExample: z.input<typeof Me> = { ...userExample, email: 'ada@example.com', updated_at: '2026-11-21T09:30:00.000Z' };
+
+export type UserResource = z.infer<typeof User>;
+export type MeResource = z.infer<typeof Me>;
+export type UserCreateInput = z.infer<typeof UserCreate>;
+export type MeUpdateInput = z.infer<typeof MeUpdate>;

@@ -1,0 +1,52 @@
+import type { Auth } from '../../contracts/shared/auth.ts';
+import { hashToken, TOKEN_PATTERN } from '../auth/tokens.ts';
+import { db } from '../db/index.ts';
+import { AppError } from '../errors.ts';
+import type { Caller } from './caller.ts';
+
+const REALM = 'Bearer realm="folio"';
+// last_used_at is kept to the minute: no write on every request.
+const LAST_USED_PRECISION_MS = 60_000;
+
+function unauthorized(detail: string, error?: 'invalid_request' | 'invalid_token'): AppError {
+  const challenge = error ? `${REALM}, error="${error}"` : REALM;
+  return new AppError('unauthorized', detail, { headers: { 'WWW-Authenticate': challenge } });
+}
+
+export type Authentication = { caller: Caller | null; failure?: AppError };
+
+/**
+ * Reads the bearer token, if the operation looks at credentials at all. A failure is returned,
+ * not thrown, so the request is still counted against its client's rate limit before the 401.
+ */
+export async function authenticate(auth: Auth, request: Request): Promise<Authentication> {
+  if (auth.type === 'public') return { caller: null };
+  const header = request.headers.get('authorization');
+  if (header === null) {
+    return auth.type === 'optional' ? { caller: null } : { caller: null, failure: unauthorized('This operation needs a bearer token.') };
+  }
+  const match = /^Bearer +(\S+)\s*$/i.exec(header);
+  if (!match || !TOKEN_PATTERN.test(match[1]!)) {
+    return { caller: null, failure: unauthorized('Send the token as `Authorization: Bearer <token>`.', 'invalid_request') };
+  }
+  const now = new Date();
+  const row = await db()
+    .selectFrom('tokens')
+    .select(['id', 'user_id', 'scopes', 'expires_at', 'revoked_at', 'last_used_at'])
+    .where('secret_hash', '=', hashToken(match[1]!))
+    .executeTakeFirst();
+  if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) {
+    return { caller: null, failure: unauthorized('The token is unknown, expired or revoked.', 'invalid_token') };
+  }
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
+    await db().updateTable('tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  }
+  return { caller: { userId: row.user_id, tokenId: row.id, scopes: new Set(row.scopes) } };
+}
+
+/** 403 unless the caller holds every scope the contract lists. */
+export function authorize(auth: Auth, caller: Caller | null): void {
+  if (auth.type !== 'bearer' || !caller) return;
+  const missing = auth.scopes.filter((scope) => !caller.scopes.has(scope));
+  if (missing.length > 0) throw new AppError('forbidden', `The token lacks the scope ${missing.join(', ')}.`);
+}

@@ -1,0 +1,73 @@
+import type { MeResource, MeUpdateInput, UserCreateInput, UserResource } from '../../contracts/users/schemas.ts';
+import { hashPassword } from '../auth/password.ts';
+import { config } from '../config.ts';
+import { db } from '../db/index.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import type { UserRow } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+
+export function toUser(row: Pick<UserRow, 'id' | 'username' | 'display_name' | 'created_at'>): UserResource {
+  return { id: row.id, username: row.username, display_name: row.display_name, created_at: row.created_at.toISOString() };
+}
+
+function toMe(row: UserRow): MeResource {
+  return { ...toUser(row), email: row.email, updated_at: row.updated_at.toISOString() };
+}
+
+/** Unique violations → the 409 the contract names (lower(email) has its own index). */
+function conflict(error: unknown): AppError | undefined {
+  if (isUniqueViolation(error, 'users_email_lower')) return new AppError('email_taken', 'An account already uses this email.');
+  if (isUniqueViolation(error, 'users_username_key')) return new AppError('username_taken', 'This username is taken.');
+  return undefined;
+}
+
+export async function createUser(input: UserCreateInput): Promise<MeResource> {
+  const now = new Date();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const row = await db()
+      .insertInto('users')
+      .values({
+        id: newId('user'),
+        email: input.email,
+        username: input.username,
+        display_name: input.display_name,
+        password_hash: passwordHash,
+        is_admin: config.adminEmails.has(input.email.toLowerCase()),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toMe(row);
+  } catch (error) {
+    throw conflict(error) ?? error;
+  }
+}
+
+export async function getUser(username: string): Promise<UserResource> {
+  const row = await db().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!row) throw new AppError('user_not_found', `No user is called ${username}.`);
+  return toUser(row);
+}
+
+export async function getMe(userId: string): Promise<MeResource> {
+  const row = await db().selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+  return toMe(row);
+}
+
+export async function updateMe(userId: string, patch: MeUpdateInput): Promise<MeResource> {
+  if (Object.keys(patch).length === 0) return getMe(userId);
+  try {
+    const row = await db()
+      .updateTable('users')
+      .set({ ...patch, updated_at: new Date() })
+      .where('id', '=', userId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toMe(row);
+  } catch (error) {
+    throw conflict(error) ?? error;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The shared security suite: generated from the contracts for every operation that reads
+ * credentials, so no protected operation can be added without these cases running against it.
+ */
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { operations } from '../../contracts/index.ts';
+import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
+import { SCOPES } from '../../contracts/shared/auth.ts';
+import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
+import { issueToken, PASSWORD, signUp, type Account } from '../support/identity.ts';
+
+const servers = inject('servers');
+const protectedOps = (operations as readonly OperationSpec[]).filter((op) => op.auth.type !== 'public');
+const bearerOps = protectedOps.filter((op) => op.auth.type === 'bearer');
+
+describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
+  const seen: { op: string; res: ApiResponse }[] = [];
+  const secrets: string[] = [];
+  let owner: Account;
+  let stranger: Account;
+  let expired: string;
+  let revoked: string;
+  let scopeless: Record<string, string>;
+
+  /** A request the operation would accept from `account`: path params name resources `account` owns. */
+  async function validRequest(op: OperationSpec, account: Account): Promise<{ path: string; init: RequestInit & { json?: unknown } }> {
+    const params: Record<string, string> = {};
+    if (op.path.includes('{postId}')) {
+      const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', json: { title: 'Owned', status: 'published' }, headers: account.auth });
+      params.postId = (res.body as { id: string }).id;
+    }
+    if (op.path.includes('{tokenId}')) params.tokenId = (await issueToken(baseUrl, account)).tokenId;
+    const body = op.request?.body?.example;
+    return { path: expandPath(op.path, params), init: { method: op.method.toUpperCase(), ...(body !== undefined && { json: body }) } };
+  }
+
+  async function call(op: OperationSpec, headers: Record<string, string>, as: Account = owner): Promise<ApiResponse> {
+    const { path, init } = await validRequest(op, as);
+    const res = await send(baseUrl, path, { ...init, headers });
+    seen.push({ op: op.operationId, res });
+    expectConforms(op, res);
+    return res;
+  }
+
+  beforeAll(async () => {
+    owner = await signUp(baseUrl);
+    stranger = await signUp(baseUrl);
+    secrets.push(owner.token, stranger.token);
+    expired = (await issueToken(baseUrl, owner, { expiresIn: 1 })).token;
+    const toRevoke = await issueToken(baseUrl, owner);
+    revoked = toRevoke.token;
+    const revocation = await send(baseUrl, `/api/v1/tokens/${toRevoke.tokenId}`, { method: 'DELETE', headers: owner.auth });
+    expect(revocation.status).toBe(204);
+    // A token for an unrelated scope only: it satisfies no scoped operation.
+    scopeless = { Authorization: `Bearer ${(await issueToken(baseUrl, owner, { scopes: ['comments:write'] })).token}` };
+    secrets.push(expired, revoked, scopeless.Authorization!.slice(7));
+    await new Promise((r) => setTimeout(r, 1100));
+  });
+
+  it.each(bearerOps.map((op) => [op.operationId, op] as const))('%s: no token → 401 with a Bearer challenge', async (_, op) => {
+    const res = await call(op, {});
+    expect(res.status, res.text).toBe(401);
+    expect(problemCode(res)).toBe('unauthorized');
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="folio"/);
+  });
+
+  const malformed = ['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Token abc', 'Bearer folio_short', `Bearer ${'x'.repeat(5000)}`];
+  it.each(protectedOps.map((op) => [op.operationId, op] as const))('%s: malformed credentials → 401 invalid_request', async (_, op) => {
+    for (const value of malformed) {
+      const res = await call(op, { Authorization: value });
+      expect(res.status, `${value.slice(0, 30)}: ${res.text}`).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_request"');
+    }
+  });
+
+  it.each(protectedOps.map((op) => [op.operationId, op] as const))('%s: unknown, expired and revoked tokens → 401 invalid_token', async (_, op) => {
+    const unknown = `folio_${randomBytes(32).toString('base64url')}`;
+    for (const token of [unknown, expired, revoked]) {
+      const res = await call(op, { Authorization: `Bearer ${token}` });
+      expect(res.status, res.text).toBe(401);
+      expect(problemCode(res)).toBe('unauthorized');
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    }
+  });
+
+  const scoped = bearerOps.filter((op) => op.auth.type === 'bearer' && op.auth.scopes.length > 0);
+  it.each(scoped.map((op) => [op.operationId, op] as const))('%s: a token without the scope → 403 forbidden', async (_, op) => {
+    const res = await call(op, scopeless);
+    expect(res.status, res.text).toBe(403);
+    expect(problemCode(res)).toBe('forbidden');
+  });
+
+  // Operations on a resource someone owns: what a stranger gets, by operation.
+  const strangerOutcome: Record<string, [number, string]> = {
+    updatePost: [403, 'forbidden'],
+    deletePost: [403, 'forbidden'],
+    deleteToken: [404, 'token_not_found'],
+  };
+  const owned = protectedOps.filter((op) => /\{(postId|tokenId)\}/.test(op.path) && op.method !== 'get');
+  it('covers every protected operation on an owned resource', () => {
+    expect(owned.map((op) => op.operationId).sort()).toEqual(Object.keys(strangerOutcome).sort());
+  });
+  it.each(owned.map((op) => [op.operationId, op] as const))("%s: another user's resource → refused", async (_, op) => {
+    const { path, init } = await validRequest(op, owner);
+    const res = await send(baseUrl, path, { ...init, headers: stranger.auth });
+    seen.push({ op: op.operationId, res });
+    expectConforms(op, res);
+    const [status, code] = strangerOutcome[op.operationId]!;
+    expect(res.status, res.text).toBe(status);
+    expect(problemCode(res)).toBe(code);
+  });
+
+  it.each(protectedOps.map((op) => [op.operationId, op] as const))('%s: a valid token with the scopes → not refused', async (_, op) => {
+    const res = await call(op, owner.auth);
+    expect(res.status, res.text).toBeLessThan(300);
+  });
+
+  it('grants the admin scope only to administrators', async () => {
+    const res = await send(baseUrl, '/api/v1/tokens', {
+      method: 'POST',
+      json: { email: owner.email, password: PASSWORD, scopes: [...SCOPES] },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('leaks no password, password hash or token secret in any response or log line', async () => {
+    // Nothing any response or log line carried may reveal a secret, save the one response whose
+    // job is to hand a new token over. (Runs last: it reads what the cases above produced.)
+    expect(seen.length).toBeGreaterThan(50);
+    await new Promise((r) => setTimeout(r, 200));
+    const log = readFileSync(logFile, 'utf8');
+    const bodies = seen.filter(({ op, res }) => !(op === 'createToken' && res.status === 201)).map(({ res }) => res.text);
+    for (const text of [log, ...bodies]) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toMatch(/scrypt\$/);
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/folio_[A-Za-z0-9_-]{43}/);
+    }
+  });
+});
