@@ -7,7 +7,16 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], env: { LOG_LEVEL: 'silent', FOLIO_PGLITE_DIR: 'memory://' } } },
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          env: { LOG_LEVEL: 'silent', FOLIO_PGLITE_DIR: 'memory://' },
+          // The first request opens and migrates an in-memory PGlite: seconds on a busy machine.
+          testTimeout: 30_000,
+        },
+      },
       {
         resolve: { alias },
         test: {

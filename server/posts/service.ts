@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   PostCreateInput,
   PostResource,
@@ -17,7 +17,6 @@ import { deriveExcerpt } from './excerpt.ts';
 import { firstFreeSlug, slugFromTitle } from './slug.ts';
 
 const ID_PREFIX = 'post';
-const SLUG_ATTEMPTS = 5;
 
 type AuthorColumns = { author_username: UserRow['username']; author_display_name: string; author_created_at: Date };
 type PostWithAuthor = PostRow & AuthorColumns;
@@ -85,33 +84,44 @@ export async function createPost(input: PostCreateInput, authorId: string): Prom
   const now = new Date();
   const status = input.status ?? 'draft';
   const base = input.slug ?? slugFromTitle(input.title);
-  // A derived slug takes the next free suffix; if a concurrent insert takes it first, try again.
-  for (let attempt = 1; ; attempt++) {
-    const slug = input.slug ?? firstFreeSlug(base, await takenSlugs(db(), base));
-    try {
-      const id = newId(ID_PREFIX, now.getTime());
+  const id = newId(ID_PREFIX, now.getTime());
+  const insert = (conn: Kysely<Database>, slug: string) =>
+    conn
+      .insertInto('posts')
+      .values({
+        id,
+        author_id: authorId,
+        slug,
+        title: input.title,
+        body: input.body ?? '',
+        excerpt: input.excerpt ?? null,
+        status,
+        tags: dedupe(input.tags ?? []),
+        created_at: now,
+        updated_at: now,
+        published_at: status === 'published' ? now : null,
+      })
+      .execute();
+
+  try {
+    if (input.slug) {
+      await insert(db(), input.slug);
+    } else {
+      // Creators deriving the same base slug take turns (a transaction-scoped advisory lock), so
+      // each sees the suffixes taken before it; `-2`, `-3`, … are handed out without collisions.
       await db()
-        .insertInto('posts')
-        .values({
-          id,
-          author_id: authorId,
-          slug,
-          title: input.title,
-          body: input.body ?? '',
-          excerpt: input.excerpt ?? null,
-          status,
-          tags: dedupe(input.tags ?? []),
-          created_at: now,
-          updated_at: now,
-          published_at: status === 'published' ? now : null,
-        })
-        .execute();
-      return toPost((await loadPost(db(), id))!);
-    } catch (error) {
-      if (!isUniqueViolation(error, 'posts_slug_key')) throw error;
-      if (input.slug || attempt >= SLUG_ATTEMPTS) throw slugTaken(slug);
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select pg_advisory_xact_lock(hashtext(${`posts.slug:${base}`}))`.execute(trx);
+          await insert(trx, firstFreeSlug(base, await takenSlugs(trx, base)));
+        });
     }
+  } catch (error) {
+    // Only an explicit slug can collide (or a derived one racing an explicit one: rare, and a 409 is honest).
+    if (isUniqueViolation(error, 'posts_slug_key')) throw slugTaken(base);
+    throw error;
   }
+  return toPost((await loadPost(db(), id))!);
 }
 
 export async function getPost(id: string, caller: Caller | null): Promise<PostResource> {

@@ -4,6 +4,7 @@
  * directive and the test suite fails.
  */
 import * as contract from '../../contracts/posts/operations.ts';
+import { defineOperation } from '../../contracts/operation.ts';
 import { bind } from '../../server/http/bind.ts';
 
 const post = contract.getPost.responses[200].content.example;
@@ -54,3 +55,28 @@ bind(contract.updatePost, async ({ params, body }) => {
 
 // @ts-expect-error listPosts has no path parameters
 bind(contract.listPosts, async ({ params }) => ({ status: 200, body: { data: [], has_more: false, next_cursor: params.postId } }));
+
+// Fail closed: a contract that does not say who may call it does not compile.
+// @ts-expect-error `auth` is required
+defineOperation({
+  operationId: 'getNothing',
+  method: 'get',
+  path: '/api/v1/nothing',
+  summary: 'Nothing',
+  description: 'Declares no auth.',
+  tags: ['Test'],
+  responses: { 204: { description: 'Nothing.' } },
+  errors: [],
+});
+
+// Handlers see the caller the contract's auth implies: always for bearer, maybe for optional.
+bind(contract.deletePost, async ({ caller }) => {
+  const userId: string = caller.userId;
+  void userId;
+  return { status: 204 };
+});
+bind(contract.getPost, async ({ caller }) => {
+  // @ts-expect-error getPost's auth is optional: the caller may be null
+  const userId: string = caller.userId;
+  return { status: 200, body: { ...post, id: userId } };
+});

@@ -118,6 +118,11 @@ describe('route', () => {
     expect(await res.text()).toBe('');
   });
 
+  it('refuses to bind a contract that declares no auth (fail closed, even from untyped code)', () => {
+    const noAuth = Object.fromEntries(Object.entries(getWidget).filter(([key]) => key !== 'auth'));
+    expect(() => bind(noAuth as unknown as typeof getWidget, async () => ({ status: 200, body: { id: '', size: 0, nested: { ok: true } } }))).toThrow(/no auth/);
+  });
+
   it('refuses operations on different paths or two for one method', () => {
     const other = bind({ ...getWidget, path: '/api/v1/other' }, async () => ({ status: 200, body: { id: '', size: 0, nested: { ok: true } } }));
     expect(() => route(bound, other)).toThrow(/not on/);
