@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { config } from '../server/config.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { describeTarget, openDatabase, targetFrom, type DatabaseTarget } from './bench/database.ts';
+import { describeTarget, openDatabase, targetFrom, type DatabaseTarget } from './lib/database.ts';
 
 /** Opens the target, applies pending migrations, closes it; returns the names of those that ran. */
 export async function migrateTarget(target: DatabaseTarget): Promise<string[]> {

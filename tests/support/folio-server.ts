@@ -122,7 +122,7 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
         await exited;
       }
       await database?.drop();
-      if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(join(scratch, 'pglite'), { recursive: true, force: true });
+      if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -95,6 +95,9 @@ class Weighted<T> {
   }
 }
 
+const DAY = 86_400_000;
+const TWO_YEARS = 730 * DAY;
+
 /** Zipf-like weights 1/rank^s: the first items are far more common than the last. */
 const zipf = (n: number, s: number) => Array.from({ length: n }, (_, i) => 1 / (i + 1) ** s);
 
@@ -163,6 +166,7 @@ const LANGUAGES = ['ts', 'sql', 'bash', 'json', 'go', 'python', ''];
 // Text.
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const withArticle = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
 function sentence(random: Random): string {
   const length = random.int(6, 20);
@@ -264,16 +268,65 @@ function title(random: Random): string {
     () => `Why ${topic} ${random.pick(CLAIMS)}`,
     () => `Release notes: v${random.int(0, 4)}.${random.int(0, 30)}.${random.int(0, 9)}`,
     () => `Notes on ${topic}`,
-    () => `A ${random.pick(ADJECTIVES)} guide to ${topic}`,
+    () => `${capitalize(withArticle(random.pick(ADJECTIVES)))} guide to ${topic}`,
     () => `What I learned ${random.pick(GERUNDS)} ${topic} in ${random.int(2019, 2026)}`,
     () => `${capitalize(topic)} vs ${random.pick(TOPICS)}: ${random.pick(OUTCOMES)}`,
     () => `Weekly update #${random.int(1, 400)}`,
     () => `${capitalize(topic)}, ${random.pick(ADJECTIVES)} edition — part ${random.int(1, 5)}`,
     () => `We ${random.pick(VERBS)} ${topic} (and ${random.pick(TOPICS)} ${random.pick(CLAIMS)})`,
-    () => `"${capitalize(random.pick(WORDS))} ${random.pick(WORDS)}": ${topic} in practice`,
+    () => `“${capitalize(random.pick(CLAIMS))}”: ${topic} in practice`,
     () => (random.chance(0.05) ? random.pick(NON_LATIN_TITLES) : `Q&A: ${topic}?`),
   ][kind] as () => string;
   return text().slice(0, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authors.
+
+const PERSONAS = [
+  ['ada_lovelace', 'Ada Lovelace'], ['grace_hopper', 'Grace Hopper'], ['alan_turing', 'Alan Turing'],
+  ['katherine_johnson', 'Katherine Johnson'], ['edsger_dijkstra', 'Edsger W. Dijkstra'], ['barbara_liskov', 'Barbara Liskov'],
+  ['donald_knuth', 'Donald Knuth'], ['margaret_hamilton', 'Margaret Hamilton'], ['ken_thompson', 'Ken Thompson'],
+  ['radia_perlman', 'Radia Perlman'], ['tony_hoare', 'Tony Hoare'], ['frances_allen', 'Frances E. Allen'],
+  ['john_mccarthy', 'John McCarthy'], ['hedy_lamarr', 'Hedy Lamarr'], ['niklaus_wirth', 'Niklaus Wirth'],
+  ['sophie_wilson', 'Sophie Wilson'], ['jose_valim', 'José Valim'], ['bjarne_s', 'Bjarne Stroustrup'],
+  ['anita_borg', 'Anita Borg'], ['yukihiro_matsumoto', 'まつもとゆきひろ'], ['guido_vr', 'Guido van Rossum'],
+  ['shafi_goldwasser', 'Shafi Goldwasser'], ['leslie_lamport', 'Leslie Lamport'], ['lynn_conway', 'Lynn Conway'],
+] as const;
+
+/** Sample accounts live under this domain (reserved, never deliverable), which is how a later seed finds them again. */
+export const AUTHOR_EMAIL_DOMAIN = 'sample.folio.invalid';
+
+export interface SampleAuthor {
+  username: string;
+  displayName: string;
+  email: string;
+  createdAt: number;
+}
+
+/** `count` authors, all created before the first post can be (two years before `until`, ms). */
+export function sampleAuthors(random: Random, count: number, until: number): SampleAuthor[] {
+  const before = until - TWO_YEARS;
+  return Array.from({ length: count }, (_, i) => {
+    const [base, name] = PERSONAS[i % PERSONAS.length] as (typeof PERSONAS)[number];
+    const round = Math.floor(i / PERSONAS.length);
+    const username = round === 0 ? base : `${base.slice(0, 26)}_${round + 1}`;
+    return {
+      username,
+      displayName: round === 0 ? name : `${name} ${round + 1}`,
+      email: `${username}@${AUTHOR_EMAIL_DOMAIN}`,
+      createdAt: before - random.int(1, 90) * DAY - random.int(0, DAY - 1),
+    };
+  });
+}
+
+/** Picks authors with Zipf weights: a few write most posts. */
+export function authorPicker(count: number): (random: Random) => number {
+  const picker = new Weighted(
+    Array.from({ length: count }, (_, i) => i),
+    zipf(count, 0.9),
+  );
+  return (random) => picker.pick(random);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,8 +343,6 @@ export interface SamplePost {
   publishedAt: number | null;
 }
 
-const DAY = 86_400_000;
-const TWO_YEARS = 730 * DAY;
 
 /**
  * `count` creation times over the two years before `until`, ascending, in milliseconds. Denser

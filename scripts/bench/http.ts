@@ -1,0 +1,194 @@
+/**
+ * The HTTP half of `npm run bench`: Folio's production server (`node server/start.ts`) on a free
+ * port against a fresh, seeded database, and autocannon runs against it.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { seedTarget } from '../seed.ts';
+import { BENCH_RATE_LIMITS } from './env.ts';
+import { createScratchDatabase, describeTarget, openDatabase, type DatabaseTarget } from '../lib/database.ts';
+import { summarize } from './stats.ts';
+
+export interface BenchServer {
+  baseUrl: string;
+  database: string;
+  logFile: string;
+  /** Ids of the published seeded posts, in a scrambled order. */
+  ids: string[];
+  seedMs: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+async function waitUntilUp(baseUrl: string, child: ChildProcess, logFile: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/v1/posts?limit=1`);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server did not answer within ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Seeds a fresh database — a PGlite directory under `scratch`, or a new database on the
+ * PostgreSQL server `postgresServerUrl` (dropped again by stop()) — then starts the server on it.
+ * `track` registers cleanup as soon as there is something to clean, so an error midway leaves nothing behind.
+ */
+export async function startBenchServer(options: {
+  root: string;
+  scratch: string;
+  posts: number;
+  postgresServerUrl?: string;
+  track: (cleanup: () => Promise<void>) => void;
+  print: (line: string) => void;
+}): Promise<BenchServer> {
+  let target: DatabaseTarget;
+  if (options.postgresServerUrl) {
+    const scratchDb = await createScratchDatabase(options.postgresServerUrl, 'folio_bench');
+    options.track(() => scratchDb.drop());
+    target = { kind: 'postgres', url: scratchDb.url };
+  } else {
+    target = { kind: 'pglite', dir: join(options.scratch, 'pglite') };
+  }
+  const database = describeTarget(target);
+  options.print(`Seeding ${options.posts.toLocaleString('en')} posts into ${database} …`);
+  const seeded = await seedTarget(
+    target,
+    { posts: options.posts, authors: 12, seed: 1, batchSize: 500, until: Date.now() },
+    (line) => options.print(`  ${line}`),
+  );
+
+  // Sample ids before the server owns the database (a PGlite directory takes one process at a time).
+  const db = await openDatabase(target, { poolSize: 1 });
+  let ids: string[];
+  try {
+    // Published posts only: a draft is 404 to an anonymous caller.
+    const rows = await db.selectFrom('posts').select('id').where('status', '=', 'published').orderBy('id').execute();
+    ids = rows.map((r) => r.id);
+  } finally {
+    await db.destroy();
+  }
+  // A fixed scramble: consecutive requests hit unrelated rows.
+  for (let i = ids.length - 1, x = 12345; i > 0; i--) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const j = x % (i + 1);
+    [ids[i], ids[j]] = [ids[j] as string, ids[i] as string];
+  }
+
+  const port = await freePort();
+  const logFile = join(options.scratch, 'server.log');
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['server/start.ts'], {
+    cwd: options.root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      FOLIO_HOST: '127.0.0.1',
+      DATABASE_URL: target.kind === 'postgres' ? target.url : '',
+      FOLIO_PGLITE_DIR: target.kind === 'pglite' ? target.dir : '',
+      FOLIO_RATE_LIMITS: BENCH_RATE_LIMITS,
+    },
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  options.track(() => stopChild(child));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilUp(baseUrl, child, logFile);
+  return { baseUrl, database, logFile, ids, seedMs: seeded.ms, stop: () => stopChild(child) };
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  requestsPerSecond: number;
+  /** Latency of 2xx responses, ms, from autocannon's per-response timings (finer than its histogram). */
+  p50: number;
+  p99: number;
+  mean: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+/** One autocannon run. `paths` are requested in turn across all connections. */
+export async function load(options: {
+  name: string;
+  baseUrl: string;
+  paths: string[];
+  connections: number;
+  durationSeconds: number;
+}): Promise<LoadResult> {
+  let next = 0;
+  const paths = options.paths;
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.baseUrl,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] as string }),
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+  const latency = summarize(latencies);
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number((stat as { count: number }).count);
+  return {
+    name: options.name,
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: latency.median,
+    p99: latency.p99,
+    mean: latency.mean,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+  };
+}
+
+export function hasBuild(root: string): boolean {
+  return existsSync(join(root, '.next/BUILD_ID'));
+}
