@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
-          env: { LOG_LEVEL: 'silent', FOLIO_PGLITE_DIR: 'memory://' },
+          env: { LOG_LEVEL: process.env.UNIT_LOG_LEVEL ?? 'silent', FOLIO_PGLITE_DIR: 'memory://' },
           // The first request opens and migrates an in-memory PGlite: seconds on a busy machine.
           testTimeout: 30_000,
         },

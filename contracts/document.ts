@@ -3,6 +3,7 @@ import { z } from './zod.ts';
 import { operations } from './index.ts';
 import { operationErrors, type OperationSpec } from './operation.ts';
 import { BEARER_SCHEME, SCOPES } from './shared/auth.ts';
+import { CACHE_CONTROL, notModifiedResponse, requestHeaders, successHeaders } from './shared/protocol.ts';
 import { ERRORS, type ErrorCode } from './shared/errors.ts';
 import { Problem, ValidationProblem } from './shared/problem.ts';
 
@@ -24,6 +25,7 @@ export const COMMON_HEADERS = z.object({
     description: 'What is left of the quota: remaining requests `r` and seconds `t` until the window resets.',
     example: '"read";r=599;t=42',
   }),
+  'Cache-Control': CACHE_CONTROL,
 });
 
 /** Headers of particular problem statuses. */
@@ -76,14 +78,24 @@ function problemResponses(op: OperationSpec): Record<string, ResponseConfig> {
 function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(op.responses)) {
+    const headers = COMMON_HEADERS.extend(successHeaders(op, Number(status), Boolean(spec.content)).shape).extend(spec.headers?.shape ?? {});
     responses[status] = {
       description: spec.description,
-      headers: spec.headers ? COMMON_HEADERS.extend(spec.headers.shape) : COMMON_HEADERS,
+      headers,
       ...(spec.content && {
-        content: { 'application/json': { schema: spec.content.schema, example: spec.content.example } },
+        content: {
+          'application/json': { schema: spec.content.schema, example: spec.content.example },
+          ...(spec.alternative && {
+            [spec.alternative.mediaType]: { schema: { type: 'string', description: spec.alternative.description }, example: spec.alternative.example },
+          }),
+        },
       }),
       ...(spec.links && { links: spec.links }),
     };
+  }
+  if (op.conditional === 'read') {
+    const notModified = notModifiedResponse();
+    responses['304'] = { description: notModified.description, headers: COMMON_HEADERS.extend(notModified.headers.shape) };
   }
   return responses;
 }
@@ -113,7 +125,7 @@ function register(registry: OpenAPIRegistry, op: OperationSpec) {
     request: {
       ...(request?.params && { params: request.params }),
       ...(request?.query && { query: request.query }),
-      ...(request?.headers && { headers: request.headers }),
+      ...(requestHeaders(op) && { headers: requestHeaders(op) }),
       ...(request?.body && {
         body: {
           description: request.body.description,
@@ -167,6 +179,8 @@ export function buildDocument() {
     servers: [{ url: '/', description: 'This server' }],
     tags: [
       { name: 'Posts', description: 'Titled Markdown documents, drafted and published.' },
+      { name: 'Comments', description: 'Readers’ comments on posts.' },
+      { name: 'Tags', description: 'The vocabulary posts are tagged with.' },
       { name: 'Users', description: 'Accounts and public profiles.' },
       { name: 'Tokens', description: 'Signing in: access tokens and partner API keys.' },
     ],

@@ -1,5 +1,7 @@
 // Every operation of the API. The document, the route check and the client all start here.
+import * as comments from './comments/operations.ts';
 import * as posts from './posts/operations.ts';
+import * as tagOps from './tags/operations.ts';
 import * as tokens from './tokens/operations.ts';
 import * as users from './users/operations.ts';
 
@@ -9,6 +11,12 @@ export const operations = [
   posts.getPost,
   posts.updatePost,
   posts.deletePost,
+  comments.listComments,
+  comments.createComment,
+  comments.getComment,
+  comments.updateComment,
+  comments.deleteComment,
+  tagOps.listTags,
   users.createUser,
   users.getUser,
   users.getMe,
@@ -18,5 +26,5 @@ export const operations = [
   tokens.deleteToken,
 ] as const;
 
-export { posts, tokens, users };
+export { comments, posts, tagOps as tags, tokens, users };
 export type { OperationSpec } from './operation.ts';

@@ -22,9 +22,17 @@ export interface LinkSpec {
   description: string;
 }
 
+/** A second representation of a response, chosen by the Accept header (e.g. CSV). */
+export interface AlternativeContent {
+  mediaType: string;
+  description: string;
+  example: string;
+}
+
 export interface ResponseSpec {
   description: string;
   content?: JsonContent;
+  alternative?: AlternativeContent;
   /** Headers the handler must send (beyond those every response carries, e.g. X-Request-Id). */
   headers?: z.ZodObject;
   links?: Record<string, LinkSpec>;
@@ -50,6 +58,15 @@ export interface OperationSpec {
   auth: Auth;
   /** The rate-limit class; by default `read` for GET and `write` otherwise. */
   rateLimit?: RateLimitClass;
+  /**
+   * Conditional requests. `read`: a strong ETag, and If-None-Match → 304. `write`: If-Match
+   * → 412 when the resource changed since (the handler checks it inside its transaction).
+   */
+  conditional?: 'read' | 'write';
+  /** Creating operations: an Idempotency-Key makes retries replay the first response for 24 h. */
+  idempotent?: true;
+  /** `public`: anonymous 200s may be cached by shared caches; everything else is `private, no-store`. */
+  cache?: 'public';
   request?: RequestSpec;
   responses: Partial<Record<SuccessStatus, ResponseSpec>>;
   /** The domain errors the handler may raise; pipeline errors (validation, body limits) are implied. */
@@ -68,6 +85,13 @@ export function defineOperation<const T extends OperationSpec>(operation: T): T 
 export function operationErrors(op: OperationSpec): ErrorCode[] {
   const codes = new Set<ErrorCode>(op.errors);
   if (op.auth.type !== 'public') codes.add('unauthorized');
+  if (Object.values(op.responses).some((r) => r?.content)) codes.add('not_acceptable');
+  if (op.conditional === 'write') codes.add('precondition_failed');
+  if (op.idempotent) {
+    codes.add('idempotency_in_flight');
+    codes.add('idempotency_key_reused');
+    codes.add('validation_failed');
+  }
   if (op.auth.type === 'bearer' && op.auth.scopes.length > 0) codes.add('forbidden');
   codes.add('rate_limited');
   const req = op.request;
@@ -78,6 +102,11 @@ export function operationErrors(op: OperationSpec): ErrorCode[] {
     codes.add('unsupported_media_type');
   }
   return [...codes];
+}
+
+/** Cursor-paged lists: their query has a `cursor`, and their 200 carries `Link: <…>; rel="next"`. */
+export function isPaginated(op: OperationSpec): boolean {
+  return Boolean(op.request?.query?.shape && 'cursor' in op.request.query.shape);
 }
 
 export function rateLimitClass(op: OperationSpec): RateLimitClass {

@@ -1,9 +1,9 @@
 // Settings read once from the environment at start-up; nothing else reads process.env.
-function integer(name: string, fallback: number): number {
+function integer(name: string, fallback: number, options: { allowZero?: boolean } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  if (!Number.isSafeInteger(value) || value < (options.allowZero ? 0 : 1)) throw new Error(`${name} must be a whole number, got ${raw}`);
   return value;
 }
 
@@ -45,6 +45,8 @@ export const config = {
   logLevel: process.env.LOG_LEVEL || 'info',
   /** Requests per window per token (or per client address without one), by class. */
   rateLimits: ratePolicies(process.env.FOLIO_RATE_LIMITS ?? ''),
+  /** How long a retry waits for the first request with its Idempotency-Key before answering 409. */
+  idempotencyWaitMs: integer('FOLIO_IDEMPOTENCY_WAIT_MS', 5000, { allowZero: true }),
   /** Accounts registered with these emails are administrators (comma-separated). */
   adminEmails: new Set((process.env.FOLIO_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)),
 };

@@ -53,6 +53,78 @@ export type paths = {
         patch: operations["updatePost"];
         trace?: never;
     };
+    "/api/v1/posts/{postId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List comments
+         * @description Lists a post’s comments, oldest first, a page at a time. The post must be visible to the caller.
+         */
+        get: operations["listComments"];
+        put?: never;
+        /**
+         * Comment on a post
+         * @description Adds a comment to a post the caller can see. Needs `comments:write`.
+         */
+        post: operations["createComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{postId}/comments/{commentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a comment
+         * @description Returns one comment of a post the caller can see.
+         */
+        get: operations["getComment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment
+         * @description Deletes a comment. Its author, the post’s author and admins may. Needs `comments:write`.
+         */
+        delete: operations["deleteComment"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a comment
+         * @description Replaces a comment’s text. Only its author (or an admin) may. Needs `comments:write`.
+         */
+        patch: operations["updateComment"];
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tags
+         * @description Every tag used on a published post, with how many published posts carry it.
+         */
+        get: operations["listTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -165,6 +237,68 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** @description A comment on a post. */
+        Comment: {
+            /**
+             * @description The comment’s opaque identifier.
+             * @example cmt_01jdq9a7b3c5d7e9f1g3h5j7k9
+             */
+            id: string;
+            /**
+             * @description The post this comment is on.
+             * @example post_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            post_id: string;
+            /**
+             * @description The comment, in Markdown.
+             * @example Great post — thanks!
+             */
+            body: string;
+            author: components["schemas"]["User"];
+            /**
+             * Format: date-time
+             * @description When the comment was written (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the comment last changed (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            updated_at: string;
+        };
+        /** @description A new comment. */
+        CommentCreate: {
+            /**
+             * @description The comment, in Markdown.
+             * @example Great post — thanks!
+             */
+            body: string;
+        };
+        /** @description A page of comments, oldest first. */
+        CommentPage: {
+            /** @description The items of this page, in order. */
+            data: components["schemas"]["Comment"][];
+            /**
+             * @description Whether another page follows.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        /** @description The new text of a comment. */
+        CommentUpdate: {
+            /**
+             * @description The comment, in Markdown.
+             * @example Great post — thanks!
+             */
+            body: string;
+        };
         /** @description One thing wrong with one part of the request. */
         FieldIssue: {
             /**
@@ -416,12 +550,30 @@ export type components = {
              * @example post_not_found
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "method_not_allowed" | "slug_taken" | "email_taken" | "username_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
+            code: "validation_failed" | "malformed_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "comment_not_found" | "method_not_allowed" | "not_acceptable" | "slug_taken" | "email_taken" | "username_taken" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error";
             /**
              * @description The id of the request, also sent as the `X-Request-Id` header. Quote it when reporting a problem.
              * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f
              */
             request_id: string;
+        };
+        /** @description A tag and how often it is used. */
+        TagCount: {
+            /**
+             * @description A tag: lowercase words joined by hyphens.
+             * @example announcements
+             */
+            name: string;
+            /**
+             * @description How many published posts carry the tag.
+             * @example 12
+             */
+            count: number;
+        };
+        /** @description The tags of published posts. */
+        TagList: {
+            /** @description Every tag in use on a published post, most used first, then by name. */
+            data: components["schemas"]["TagCount"][];
         };
         /** @description An access token, without its secret. */
         Token: {
@@ -654,6 +806,12 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. Omit it for the first page. */
                 cursor?: string;
+                /** @description Only posts with every one of these tags. Repeat it (`?tag=a&tag=b`) for several. */
+                tag?: string[];
+                /** @description Only posts by this user (username). */
+                author?: string;
+                /** @description Full-text search over title and body (web-search syntax: words, "phrases", `or`, `-excluded`). Results are ranked by relevance, title matches first, then newest. */
+                q?: string;
                 /** @description Only posts with this status. Defaults to `published`; `draft` needs a token with `posts:read`. */
                 status?: "draft" | "published";
             };
@@ -663,7 +821,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of posts. */
+            /** @description A page of posts; or, with `Accept: text/csv`, every matching post from `cursor` on, streamed. */
             200: {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
@@ -672,6 +830,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description The next page (RFC 8288), when there is one. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -704,6 +866,13 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["PostPage"];
+                    /**
+                     * @example id,slug,title,status,tags,author,excerpt,body,created_at,updated_at,published_at
+                     *     post_01jdq8m4k2c9v7x3n5r6t8w0yz,hello-world,"Hello, world",published,announcements,ada_lovelace,Hello This is Folio.,"# Hello
+                     *
+                     *     This is **Folio**.",2026-11-21T09:30:00.000Z,2026-11-21T09:30:00.000Z,2026-11-21T09:30:00.000Z
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description `validation_failed`: The request is not valid. */
@@ -715,6 +884,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -746,6 +917,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -773,6 +946,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -789,6 +964,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests. */
             429: {
                 headers: {
@@ -798,6 +1000,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -821,7 +1025,10 @@ export interface operations {
     createPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -851,6 +1058,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Present when this is the stored first response, replayed for a repeated Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The URL of the new post. */
                     Location: string;
                     [name: string]: unknown;
@@ -890,6 +1101,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -921,6 +1134,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -948,6 +1163,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -964,7 +1181,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `slug_taken`: Slug already in use. */
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `slug_taken`: Slug already in use. `idempotency_in_flight`: A request with this Idempotency-Key is still in progress. */
             409: {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
@@ -973,6 +1217,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -998,6 +1244,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1023,6 +1271,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1039,6 +1289,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "Idempotency-Key reused with a different request.",
+                     *       "code": "idempotency_key_reused",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests. */
             429: {
                 headers: {
@@ -1048,6 +1325,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1071,7 +1350,10 @@ export interface operations {
     getPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description The post’s opaque identifier. */
                 postId: string;
@@ -1089,6 +1371,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description A strong validator of this representation. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1117,6 +1403,23 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
+            /** @description Not modified: the representation still matches If-None-Match. */
+            304: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description A strong validator of this representation. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description `validation_failed`: The request is not valid. */
             400: {
                 headers: {
@@ -1126,6 +1429,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1157,6 +1462,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -1184,6 +1491,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1200,6 +1509,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests. */
             429: {
                 headers: {
@@ -1209,6 +1545,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1232,7 +1570,10 @@ export interface operations {
     deletePost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: string;
+            };
             path: {
                 /** @description The post’s opaque identifier. */
                 postId: string;
@@ -1241,7 +1582,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The post was deleted. */
+            /** @description The post was deleted, with its comments. */
             204: {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
@@ -1250,6 +1591,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1263,6 +1606,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1294,6 +1639,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -1321,6 +1668,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1346,6 +1695,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1362,6 +1713,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `precondition_failed`: The resource has changed. */
+            412: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:precondition_failed",
+                     *       "title": "The resource has changed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed.",
+                     *       "code": "precondition_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests. */
             429: {
                 headers: {
@@ -1371,6 +1749,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1394,7 +1774,10 @@ export interface operations {
     updatePost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: string;
+            };
             path: {
                 /** @description The post’s opaque identifier. */
                 postId: string;
@@ -1423,6 +1806,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description A strong validator of this representation. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1460,6 +1847,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1491,6 +1880,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -1518,6 +1909,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1543,6 +1936,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1559,6 +1954,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `slug_taken`: Slug already in use. */
             409: {
                 headers: {
@@ -1568,6 +1990,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1584,6 +2008,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `precondition_failed`: The resource has changed. */
+            412: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:precondition_failed",
+                     *       "title": "The resource has changed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed.",
+                     *       "code": "precondition_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `payload_too_large`: Request body too large. */
             413: {
                 headers: {
@@ -1593,6 +2044,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1618,6 +2071,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1643,6 +2098,1386 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComments: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1–100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. Omit it for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The post’s opaque identifier. */
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of comments. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description The next page (RFC 8288), when there is one. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "cmt_01jdq9a7b3c5d7e9f1g3h5j7k9",
+                     *           "post_id": "post_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "body": "Great post — thanks!",
+                     *           "author": {
+                     *             "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *             "username": "ada_lovelace",
+                     *             "display_name": "Ada Lovelace",
+                     *             "created_at": "2026-11-21T09:30:00.000Z"
+                     *           },
+                     *           "created_at": "2026-11-21T10:00:00.000Z",
+                     *           "updated_at": "2026-11-21T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentPage"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `post_not_found`: Post not found. */
+            404: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:post_not_found",
+                     *       "title": "Post not found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "post_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createComment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The post’s opaque identifier. */
+                postId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The comment. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Great post — thanks!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description The comment was added. */
+            201: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Present when this is the stored first response, replayed for a repeated Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The URL of the new comment. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "cmt_01jdq9a7b3c5d7e9f1g3h5j7k9",
+                     *       "post_id": "post_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "body": "Great post — thanks!",
+                     *       "author": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
+                     *       "created_at": "2026-11-21T10:00:00.000Z",
+                     *       "updated_at": "2026-11-21T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `post_not_found`: Post not found. */
+            404: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:post_not_found",
+                     *       "title": "Post not found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "post_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_in_flight`: A request with this Idempotency-Key is still in progress. */
+            409: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:idempotency_in_flight",
+                     *       "title": "A request with this Idempotency-Key is still in progress",
+                     *       "status": 409,
+                     *       "detail": "A request with this Idempotency-Key is still in progress.",
+                     *       "code": "idempotency_in_flight",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: Request body too large. */
+            413: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Request body too large.",
+                     *       "code": "payload_too_large",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Unsupported media type. */
+            415: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type.",
+                     *       "code": "unsupported_media_type",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "Idempotency-Key reused with a different request.",
+                     *       "code": "idempotency_key_reused",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getComment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description The post’s opaque identifier. */
+                postId: string;
+                /** @description The comment’s opaque identifier. */
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comment. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description A strong validator of this representation. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "cmt_01jdq9a7b3c5d7e9f1g3h5j7k9",
+                     *       "post_id": "post_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "body": "Great post — thanks!",
+                     *       "author": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
+                     *       "created_at": "2026-11-21T10:00:00.000Z",
+                     *       "updated_at": "2026-11-21T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Not modified: the representation still matches If-None-Match. */
+            304: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description A strong validator of this representation. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: The request is not valid. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `post_not_found`: Post not found. `comment_not_found`: Comment not found. */
+            404: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:post_not_found",
+                     *       "title": "Post not found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "post_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description The post’s opaque identifier. */
+                postId: string;
+                /** @description The comment’s opaque identifier. */
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comment was deleted. */
+            204: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: The request is not valid. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `post_not_found`: Post not found. `comment_not_found`: Comment not found. */
+            404: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:post_not_found",
+                     *       "title": "Post not found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "post_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `precondition_failed`: The resource has changed. */
+            412: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:precondition_failed",
+                     *       "title": "The resource has changed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed.",
+                     *       "code": "precondition_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateComment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description The post’s opaque identifier. */
+                postId: string;
+                /** @description The comment’s opaque identifier. */
+                commentId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The new text. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Great post — thanks again!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CommentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The edited comment. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description A strong validator of this representation. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "cmt_01jdq9a7b3c5d7e9f1g3h5j7k9",
+                     *       "post_id": "post_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "body": "Great post — thanks again!",
+                     *       "author": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
+                     *       "created_at": "2026-11-21T10:00:00.000Z",
+                     *       "updated_at": "2026-11-21T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:validation_failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "/body/title",
+                     *           "message": "Required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication required. */
+            401: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description How to authenticate: a bearer token (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Authentication required.",
+                     *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `post_not_found`: Post not found. `comment_not_found`: Comment not found. */
+            404: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:post_not_found",
+                     *       "title": "Post not found",
+                     *       "status": 404,
+                     *       "detail": "Post not found.",
+                     *       "code": "post_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `precondition_failed`: The resource has changed. */
+            412: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:precondition_failed",
+                     *       "title": "The resource has changed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed.",
+                     *       "code": "precondition_failed",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: Request body too large. */
+            413: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:payload_too_large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Request body too large.",
+                     *       "code": "payload_too_large",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Unsupported media type. */
+            415: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type.",
+                     *       "code": "unsupported_media_type",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:rate_limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests.",
+                     *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tags. */
+            200: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "name": "announcements",
+                     *           "count": 12
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TagList"];
+                };
+            };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. */
+            429: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1694,6 +3529,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description The public profile of the new user. */
                     Location: string;
                     [name: string]: unknown;
@@ -1721,6 +3558,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1743,6 +3582,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `email_taken`: Email already registered. `username_taken`: Username already taken. */
             409: {
                 headers: {
@@ -1752,6 +3618,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1777,6 +3645,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1802,6 +3672,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1827,6 +3699,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1868,6 +3742,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1891,6 +3767,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1922,6 +3800,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1938,6 +3818,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests. */
             429: {
                 headers: {
@@ -1947,6 +3854,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1985,6 +3894,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2010,6 +3921,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -2028,6 +3941,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests. */
             429: {
                 headers: {
@@ -2037,6 +3977,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2085,6 +4027,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2110,6 +4054,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2141,6 +4087,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -2168,6 +4116,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2184,6 +4134,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `email_taken`: Email already registered. `username_taken`: Username already taken. */
             409: {
                 headers: {
@@ -2193,6 +4170,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2218,6 +4197,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2243,6 +4224,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2268,6 +4251,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2306,6 +4291,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2339,6 +4326,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -2357,6 +4346,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `rate_limited`: Too many requests. */
             429: {
                 headers: {
@@ -2366,6 +4382,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2417,6 +4435,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2447,6 +4467,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2478,6 +4500,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -2505,6 +4529,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2521,6 +4547,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_acceptable`: No acceptable representation. */
+            406: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:not_acceptable",
+                     *       "title": "No acceptable representation",
+                     *       "status": 406,
+                     *       "detail": "No acceptable representation.",
+                     *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `payload_too_large`: Request body too large. */
             413: {
                 headers: {
@@ -2530,6 +4583,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2555,6 +4610,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2580,6 +4637,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2621,6 +4680,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2634,6 +4695,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2665,6 +4728,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description How to authenticate: a bearer token (RFC 6750). */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
@@ -2692,6 +4757,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2717,6 +4784,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;

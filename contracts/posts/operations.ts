@@ -2,7 +2,9 @@ import { z } from '../zod.ts';
 import { defineOperation, json } from '../operation.ts';
 import { bearer, optionalBearer } from '../shared/auth.ts';
 import { paginationQuery } from '../shared/pagination.ts';
-import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, postExample } from './schemas.ts';
+import { text } from '../shared/primitives.ts';
+import { Username } from '../users/schemas.ts';
+import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, Tag, postExample } from './schemas.ts';
 
 const tags = ['Posts'] as const;
 const byId = z.object({ postId: PostId });
@@ -24,6 +26,7 @@ export const createPost = defineOperation({
     'Answers 201 with the post and its URL in `Location`. The caller becomes its author. Needs `posts:write`.',
   tags,
   auth: bearer('posts:write'),
+  idempotent: true,
   request: {
     body: {
       description: 'The new post.',
@@ -53,6 +56,8 @@ export const getPost = defineOperation({
     'and to admins — to anyone else it does not exist (404).',
   tags,
   auth: optionalBearer,
+  conditional: 'read',
+  cache: 'public',
   request: { params: byId },
   responses: { 200: { description: 'The post.', content: json(Post, postExample) } },
   errors: ['post_not_found'],
@@ -69,9 +74,24 @@ export const listPosts = defineOperation({
     '(every draft for admins) and needs a token with `posts:read`.',
   tags,
   auth: optionalBearer,
+  cache: 'public',
   request: {
     query: z.object({
       ...paginationQuery,
+      tag: z
+        .array(Tag)
+        .max(10)
+        .optional()
+        .openapi({ description: 'Only posts with every one of these tags. Repeat it (`?tag=a&tag=b`) for several.', example: ['announcements'] }),
+      author: Username.optional().openapi({ description: 'Only posts by this user (username).' }),
+      q: text({ min: 1, max: 200 })
+        .optional()
+        .openapi({
+          description:
+            'Full-text search over title and body (web-search syntax: words, "phrases", `or`, `-excluded`). ' +
+            'Results are ranked by relevance, title matches first, then newest.',
+          example: 'release notes',
+        }),
       status: PostStatus.optional().openapi({
         description: 'Only posts with this status. Defaults to `published`; `draft` needs a token with `posts:read`.',
       }),
@@ -79,8 +99,19 @@ export const listPosts = defineOperation({
   },
   responses: {
     200: {
-      description: 'A page of posts.',
+      description: 'A page of posts; or, with `Accept: text/csv`, every matching post from `cursor` on, streamed.',
       content: json(PostPage, { data: [postExample], has_more: false, next_cursor: null }),
+      alternative: {
+        mediaType: 'text/csv',
+        description:
+          'RFC 4180 CSV with a header row: id, slug, title, status, tags (space-separated), author (username), excerpt, ' +
+          'body, created_at, updated_at, published_at. Cells starting with = + - @ are prefixed with an apostrophe so ' +
+          'spreadsheets do not run them as formulas. `limit` does not apply: every match is streamed.',
+        example:
+          'id,slug,title,status,tags,author,excerpt,body,created_at,updated_at,published_at\r\n' +
+          'post_01jdq8m4k2c9v7x3n5r6t8w0yz,hello-world,"Hello, world",published,announcements,ada_lovelace,Hello This is Folio.,' +
+          '"# Hello\n\nThis is **Folio**.",2026-11-21T09:30:00.000Z,2026-11-21T09:30:00.000Z,2026-11-21T09:30:00.000Z\r\n',
+      },
     },
   },
   errors: ['forbidden'],
@@ -96,6 +127,7 @@ export const updatePost = defineOperation({
     'Only the author, or an admin, may update a post. Needs `posts:write`.',
   tags,
   auth: bearer('posts:write'),
+  conditional: 'write',
   request: {
     params: byId,
     body: { description: 'The fields to change.', ...json(PostUpdate, { title: 'Hello again', status: 'published' }) },
@@ -116,7 +148,8 @@ export const deletePost = defineOperation({
     'may delete a post. Needs `posts:write`.',
   tags,
   auth: bearer('posts:write'),
+  conditional: 'write',
   request: { params: byId },
-  responses: { 204: { description: 'The post was deleted.' } },
+  responses: { 204: { description: 'The post was deleted, with its comments.' } },
   errors: ['post_not_found', 'forbidden'],
 });

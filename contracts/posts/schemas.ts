@@ -27,7 +27,7 @@ const Excerpt = text({ max: 500 }).openapi({
   description: 'A short summary for listings.',
   example: 'A first post on Folio.',
 });
-const Tag = z
+export const Tag = z
   .string()
   .min(1)
   .max(40)

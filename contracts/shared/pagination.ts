@@ -2,18 +2,19 @@ import { z } from '../zod.ts';
 import { queryInteger } from './primitives.ts';
 
 /**
- * A cursor is 24 bytes in base64url: the keyset position (creation time, id) of the last item
- * of the previous page. It is opaque to clients. Its pattern describes every cursor the server
- * can read, so a malformed or tampered cursor fails validation (400) like any other bad value.
+ * A cursor is the keyset position of the last item of the previous page, in base64url: 24 bytes
+ * (creation time, id), or 32 when search results are ranked (rank first). It is opaque to
+ * clients. Its pattern describes every cursor the server can read, so a malformed or tampered
+ * cursor fails validation (400) like any other bad value, and any cursor it admits is a position.
  */
-export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+export const CURSOR_PATTERN = /^(?:[A-Za-z0-9_-]{32}|[A-Za-z0-9_-]{43})$/;
 
 export const paginationQuery = {
   limit: queryInteger({ min: 1, max: 100, default: 20, description: 'How many items to return (1–100).' }),
   cursor: z
     .string()
     .min(32)
-    .max(32)
+    .max(43)
     .regex(CURSOR_PATTERN, 'must be a next_cursor from a previous page')
     .optional()
     .openapi({

@@ -49,6 +49,7 @@ export async function runInproc(options: InprocOptions): Promise<InprocResult> {
   const { db } = await import('../../server/db/index.ts');
   const handlers = await import('../../server/posts/handlers.ts');
   const service = await import('../../server/posts/service.ts');
+  const { listPosts } = await import('../../server/posts/list.ts');
   const { seedPosts } = await import('../seed.ts');
 
   await seedPosts(db(), { posts: options.posts, authors: 12, seed: 1, batchSize: 500, until: Date.now() });
@@ -68,7 +69,7 @@ export async function runInproc(options: InprocOptions): Promise<InprocResult> {
   };
   const bareList: Route = async (request) => {
     const limit = Number(new URL(request.url).searchParams.get('limit') ?? 20);
-    return Response.json(await service.listPosts({ limit }, null));
+    return Response.json(await listPosts({ limit }, null));
   };
 
   const comparisons = [

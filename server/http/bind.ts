@@ -1,4 +1,4 @@
-import { operationErrors, rateLimitClass, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
+import { operationErrors, rateLimitClass, type OperationSpec } from '../../contracts/operation.ts';
 import { config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -8,40 +8,25 @@ import { parseRequest } from './parse-request.ts';
 import { newRequestId, problem } from './problem.ts';
 import type { BoundOperation, Handler, HandlerInput, RouteContext } from './types.ts';
 import { clientAddress, consume, type RateLimitState } from './rate-limit.ts';
-import { validateResponseBody } from './validate-response.ts';
-
-interface RawResult {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-function render(op: OperationSpec, result: RawResult, requestId: string): Response {
-  const spec = (op.responses as Record<number, ResponseSpec | undefined>)[result.status];
-  if (!spec) throw new Error(`${op.operationId} returned undeclared status ${result.status}`);
-  const headers = new Headers(result.headers);
-  headers.set('X-Request-Id', requestId);
-  if (!spec.content) return new Response(null, { status: result.status, headers });
-  const body = validateResponseBody(spec.content.schema, result.body, config.responseValidation, {
-    operationId: op.operationId,
-    status: result.status,
-  });
-  headers.set('Content-Type', 'application/json');
-  return new Response(JSON.stringify(body), { status: result.status, headers });
-}
+import { fingerprint, idempotent } from './idempotency.ts';
+import { negotiate, offeredMediaTypes } from './negotiate.ts';
+import { cachePolicy, render, type RawResult } from './render.ts';
 
 /**
  * Binds a handler to its contract: the whole request pipeline lives here, so route files stay
  * declarations. Request id → authenticate (as the contract's `auth` says) → count against the
- * rate limit → 401 / 403 → parse and validate every part (all issues at once) → handler →
- * response validation → errors mapped to problems → one log line. A 500 never carries the
- * internal message; every response carries X-Request-Id and the RateLimit headers.
+ * rate limit → 401 / 403 → negotiate the representation (406) → parse and validate every part
+ * (all issues at once) → idempotency → handler → render (response validation, ETag / 304, Link,
+ * streaming) → errors mapped to problems → caching headers → one log line. A 500 never carries
+ * the internal message; every response carries X-Request-Id, Cache-Control and the RateLimit headers.
  */
 export function bind<const Op extends OperationSpec>(contract: Op, handler: NoInfer<Handler<Op>>): BoundOperation<Op> {
   if (!contract.auth) throw new Error(`${contract.operationId} declares no auth: refusing to bind it`);
   const declaredErrors = new Set(operationErrors(contract));
   const route = contract.path;
   const limitClass = rateLimitClass(contract);
+  const offered = offeredMediaTypes(contract);
+  const isRead = contract.method === 'get';
 
   async function handle(request: Request, context: RouteContext): Promise<Response> {
     const requestId = newRequestId();
@@ -60,14 +45,30 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       }
       if (authentication.failure) throw authentication.failure;
       authorize(contract.auth, caller);
+      const mediaType = negotiate(offered, request);
       const url = new URL(request.url);
       const input = await parseRequest(contract, request, url, await context.params);
-      const result = (await handler({ ...input, caller, requestId } as HandlerInput<Op>)) as RawResult;
-      response = render(contract, result, requestId);
+      const headers = input.headers as Record<string, string | undefined>;
+      const execute = async () => {
+        const result = (await handler({ ...input, caller, requestId, mediaType, ifMatch: headers['if-match'] } as HandlerInput<Op>)) as RawResult;
+        return render(contract, result, request, url, mediaType);
+      };
+      const key = contract.idempotent ? headers['idempotency-key'] : undefined;
+      response = key
+        ? await idempotent(
+            caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`,
+            key,
+            fingerprint(request.method, url.pathname, input.body),
+            execute,
+          )
+        : await execute();
     } catch (error) {
       response = toProblem(error, requestId);
     }
+    response.headers.set('X-Request-Id', requestId);
     for (const [name, value] of Object.entries(limit?.headers ?? {})) response.headers.set(name, value);
+    if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', cachePolicy(contract, caller === null, response.status));
+    if (isRead) response.headers.set('Vary', 'Authorization, Accept');
     log.info({
       request_id: requestId,
       method: request.method,

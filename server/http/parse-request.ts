@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { OperationSpec } from '../../contracts/operation.ts';
+import { requestHeaders } from '../../contracts/shared/protocol.ts';
 import { config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { toFieldIssues, type FieldIssue } from './issues.ts';
@@ -55,10 +56,11 @@ export async function parseRequest(
   rawParams: Record<string, unknown>,
 ): Promise<ParsedRequest> {
   const spec = op.request ?? {};
+  const headers = requestHeaders(op);
   const rawBody = spec.body ? await readJsonBody(request, config.maxBodyBytes) : undefined;
   const issues: FieldIssue[] = [];
   const check = (schema: z.ZodType | undefined, value: unknown, root: string): unknown => {
-    if (!schema) return undefined;
+    if (!schema) return root === '/body' ? undefined : {};
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     issues.push(...toFieldIssues(result.error, root));
@@ -67,7 +69,7 @@ export async function parseRequest(
   const parsed: ParsedRequest = {
     params: check(spec.params, rawParams, '/params'),
     query: check(spec.query, spec.query ? queryObject(url.searchParams, spec.query) : {}, '/query'),
-    headers: check(spec.headers, spec.headers ? headerObject(request.headers, spec.headers) : {}, '/headers'),
+    headers: check(headers, headers ? headerObject(request.headers, headers) : {}, '/headers'),
     body: check(spec.body?.schema, rawBody, '/body'),
   };
   if (issues.length > 0) {

@@ -13,6 +13,10 @@ export interface HandlerInput<Op extends OperationSpec> {
   body: BodyOf<Op['request']>;
   /** The authenticated caller: always present for `bearer`, maybe for `optional`, never for `public`. */
   caller: Op['auth'] extends { type: 'bearer' } ? Caller : Op['auth'] extends { type: 'optional' } ? Caller | null : null;
+  /** Conditional writes: the If-Match the client sent, for the service to check inside its transaction. */
+  ifMatch: Op['conditional'] extends 'write' ? string | undefined : undefined;
+  /** The media type negotiated from Accept for the success response. */
+  mediaType: string;
   requestId: string;
 }
 
@@ -26,9 +30,14 @@ type ResponseFor<Status, R> = Simplify<{ status: Status } & (R extends {
   : { body?: undefined }) &
   (R extends { headers: infer H extends z.ZodObject } ? { headers: z.input<H> } : { headers?: undefined })>;
 
+/** A streamed alternative representation (e.g. CSV), where the contract offers one. */
+type AlternativeFor<Status, R> = R extends { alternative: { mediaType: string } }
+  ? { status: Status; stream: ReadableStream<Uint8Array> }
+  : never;
+
 /** What a handler may return: exactly one of the responses its contract declares, with that response's body and headers. */
 export type HandlerResult<Op extends OperationSpec> = {
-  [S in keyof Op['responses'] & number]: ResponseFor<S, NonNullable<Op['responses'][S]>>;
+  [S in keyof Op['responses'] & number]: ResponseFor<S, NonNullable<Op['responses'][S]>> | AlternativeFor<S, NonNullable<Op['responses'][S]>>;
 }[keyof Op['responses'] & number];
 
 export type Handler<Op extends OperationSpec> = (input: HandlerInput<Op>) => Promise<HandlerResult<Op>>;

@@ -10,7 +10,12 @@ const ALL_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'
 /** Each documented path with the methods its contracts declare. */
 const paths = [...new Set(operations.map((op) => op.path))].map((template) => ({
   template,
-  url: expandPath(template, { postId: 'post_00000000000000000000000000', username: 'nobody', tokenId: 'tok_00000000000000000000000000' }),
+  url: expandPath(template, {
+    postId: 'post_00000000000000000000000000',
+    commentId: 'cmt_00000000000000000000000000',
+    username: 'nobody',
+    tokenId: 'tok_00000000000000000000000000',
+  }),
   methods: operations.filter((op) => op.path === template).map((op) => op.method.toUpperCase()),
 }));
 

@@ -22,7 +22,6 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
   let stranger: Account;
   let expired: string;
   let revoked: string;
-  let scopeless: Record<string, string>;
 
   /** A request the operation would accept from `account`: path params name resources `account` owns. */
   async function validRequest(op: OperationSpec, account: Account): Promise<{ path: string; init: RequestInit & { json?: unknown } }> {
@@ -30,6 +29,10 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
     if (op.path.includes('{postId}')) {
       const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', json: { title: 'Owned', status: 'published' }, headers: account.auth });
       params.postId = (res.body as { id: string }).id;
+    }
+    if (op.path.includes('{commentId}')) {
+      const res = await send(baseUrl, `/api/v1/posts/${params.postId}/comments`, { method: 'POST', json: { body: 'Owned' }, headers: account.auth });
+      params.commentId = (res.body as { id: string }).id;
     }
     if (op.path.includes('{tokenId}')) params.tokenId = (await issueToken(baseUrl, account)).tokenId;
     const body = op.request?.body?.example;
@@ -53,9 +56,7 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
     revoked = toRevoke.token;
     const revocation = await send(baseUrl, `/api/v1/tokens/${toRevoke.tokenId}`, { method: 'DELETE', headers: owner.auth });
     expect(revocation.status).toBe(204);
-    // A token for an unrelated scope only: it satisfies no scoped operation.
-    scopeless = { Authorization: `Bearer ${(await issueToken(baseUrl, owner, { scopes: ['comments:write'] })).token}` };
-    secrets.push(expired, revoked, scopeless.Authorization!.slice(7));
+    secrets.push(expired, revoked);
     await new Promise((r) => setTimeout(r, 1100));
   });
 
@@ -87,7 +88,12 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
 
   const scoped = bearerOps.filter((op) => op.auth.type === 'bearer' && op.auth.scopes.length > 0);
   it.each(scoped.map((op) => [op.operationId, op] as const))('%s: a token without the scope → 403 forbidden', async (_, op) => {
-    const res = await call(op, scopeless);
+    // Every scope but the ones this operation needs (and admin).
+    const needed = op.auth.type === 'bearer' ? op.auth.scopes : [];
+    const others = SCOPES.filter((scope) => scope !== 'admin' && !needed.includes(scope));
+    const { token } = await issueToken(baseUrl, owner, { scopes: others });
+    secrets.push(token);
+    const res = await call(op, { Authorization: `Bearer ${token}` });
     expect(res.status, res.text).toBe(403);
     expect(problemCode(res)).toBe('forbidden');
   });
@@ -96,9 +102,12 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
   const strangerOutcome: Record<string, [number, string]> = {
     updatePost: [403, 'forbidden'],
     deletePost: [403, 'forbidden'],
+    updateComment: [403, 'forbidden'],
+    deleteComment: [403, 'forbidden'],
     deleteToken: [404, 'token_not_found'],
   };
-  const owned = protectedOps.filter((op) => /\{(postId|tokenId)\}/.test(op.path) && op.method !== 'get');
+  // Writes addressed to one resource: the path ends in its id.
+  const owned = protectedOps.filter((op) => op.path.endsWith('}') && op.method !== 'get');
   it('covers every protected operation on an owned resource', () => {
     expect(owned.map((op) => op.operationId).sort()).toEqual(Object.keys(strangerOutcome).sort());
   });

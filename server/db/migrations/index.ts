@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely/migration';
 import * as createPosts from './0001-create-posts.ts';
 import * as identity from './0002-identity.ts';
+import * as idempotency from './0003-idempotency.ts';
+import * as content from './0004-content.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -9,4 +11,6 @@ import * as identity from './0002-identity.ts';
 export const migrations: Record<string, Migration> = {
   '0001-create-posts': createPosts,
   '0002-identity': identity,
+  '0003-idempotency': idempotency,
+  '0004-content': content,
 };

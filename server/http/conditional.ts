@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+
+/** A strong ETag: a hash of the exact bytes of the representation. */
+export function etagOf(representation: string): string {
+  return `"${createHash('sha256').update(representation).digest('base64url').slice(0, 27)}"`;
+}
+
+/** The entity tags of an If-Match / If-None-Match value; `*` stays `*`. */
+function tags(header: string): string[] {
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+}
+
+/** If-None-Match uses the weak comparison: `W/"x"` matches `"x"`. */
+export function noneMatch(header: string, etag: string): boolean {
+  return tags(header).some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
+}
+
+/** If-Match uses the strong comparison: a weak tag never matches. */
+export function matches(header: string, etag: string): boolean {
+  return tags(header).some((tag) => tag === '*' || tag === etag);
+}

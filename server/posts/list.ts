@@ -1,0 +1,133 @@
+import { sql, type Kysely } from 'kysely';
+import type { PostResource, PostStatusValue } from '../../contracts/posts/schemas.ts';
+import { decodeCursor, encodeCursor, type Keyset } from '../db/cursor.ts';
+import { db } from '../db/index.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { hasScope, type Caller } from '../http/caller.ts';
+import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
+
+export interface PostFilters {
+  status?: PostStatusValue;
+  tag?: string[];
+  author?: string;
+  q?: string;
+}
+
+export interface PostPageResult {
+  data: PostResource[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** Drafts are listed only for a caller who may read them: their own, or all for an admin. */
+function draftsOwner(caller: Caller | null): string | undefined {
+  if (!caller) {
+    throw new AppError('unauthorized', 'Listing drafts needs a bearer token.', { headers: { 'WWW-Authenticate': 'Bearer realm="folio"' } });
+  }
+  if (hasScope(caller, 'admin')) return undefined;
+  if (!hasScope(caller, 'posts:read')) throw new AppError('forbidden', 'Listing drafts needs the posts:read scope.');
+  return caller.userId;
+}
+
+type Ranked = PostWithAuthor & { rank?: number };
+
+/**
+ * One page of posts after `after`: newest first, or — with `q` — by full-text rank (title
+ * weighs more than body), then newest. Every filter narrows the same keyset scan, so the order
+ * is total and stable and a cursor resumes exactly where the page ended.
+ */
+async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: string | undefined, after: Keyset | undefined, limit: number): Promise<Ranked[]> {
+  let query = selectPosts(conn).where('posts.status', '=', filters.status ?? 'published');
+  if (owner) query = query.where('posts.author_id', '=', owner);
+  if (filters.tag?.length) query = query.where(sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]`);
+  if (filters.author) query = query.where('users.username', '=', filters.author);
+  if (filters.q !== undefined) {
+    const tsquery = sql`websearch_to_tsquery('english', ${filters.q})`;
+    const rank = sql<number>`ts_rank_cd(posts.search, ${tsquery})::float8`;
+    let ranked = query.select(rank.as('rank')).where(sql<boolean>`posts.search @@ ${tsquery}`);
+    if (after) {
+      ranked = ranked.where((eb) =>
+        eb(eb.tuple(rank, eb.ref('posts.created_at'), eb.ref('posts.id')), '<', eb.tuple(after.rank ?? Number.MAX_VALUE, after.createdAt, after.id)),
+      );
+    }
+    return ranked.orderBy(sql`rank`, 'desc').orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
+  }
+  if (after) query = query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(after.createdAt, after.id)));
+  return query.orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
+}
+
+function positionOf(row: Ranked): Keyset {
+  return { ...(row.rank !== undefined && { rank: row.rank }), createdAt: row.created_at, id: row.id };
+}
+
+export async function listPosts(options: PostFilters & { limit: number; cursor?: string }, caller: Caller | null): Promise<PostPageResult> {
+  const owner = options.status === 'draft' ? draftsOwner(caller) : undefined;
+  const after = options.cursor ? decodeCursor(options.cursor, ID_PREFIX) : undefined;
+  const rows = await fetchPage(db(), options, owner, after, options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  const hasMore = rows.length > options.limit;
+  const last = page.at(-1);
+  return {
+    data: page.map(toPost),
+    has_more: hasMore,
+    next_cursor: hasMore && last ? encodeCursor(positionOf(last)) : null,
+  };
+}
+
+const CSV_COLUMNS = ['id', 'slug', 'title', 'status', 'tags', 'author', 'excerpt', 'body', 'created_at', 'updated_at', 'published_at'] as const;
+const BATCH = 500;
+
+/**
+ * One RFC 4180 field. A cell a spreadsheet would read as a formula (= + - @, or a leading tab or
+ * carriage return) gets a leading apostrophe, so exported content cannot run as code (OWASP).
+ */
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+function csvRow(post: PostResource): string {
+  const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
+    ...post,
+    tags: post.tags.join(' '),
+    author: post.author.username,
+    published_at: post.published_at ?? '',
+  };
+  return `${CSV_COLUMNS.map((column) => csvField(cells[column])).join(',')}\r\n`;
+}
+
+/**
+ * Every post the filters match, from the cursor on, as CSV: a header row, then rows read in
+ * keyset batches and written as the client reads them, so memory stays flat however many match.
+ */
+export function streamPostsCsv(options: PostFilters & { cursor?: string }, caller: Caller | null): ReadableStream<Uint8Array> {
+  const owner = options.status === 'draft' ? draftsOwner(caller) : undefined;
+  let after = options.cursor ? decodeCursor(options.cursor, ID_PREFIX) : undefined;
+  let headerSent = false;
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!headerSent) {
+        headerSent = true;
+        controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(',')}\r\n`));
+        return;
+      }
+      const rows = await fetchPage(db(), options, owner, after, BATCH);
+      if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => csvRow(toPost(row))).join('')));
+      if (rows.length < BATCH) controller.close();
+      else after = positionOf(rows.at(-1)!);
+    },
+  });
+}
+
+/** Every tag on a published post, with how many published posts carry it; most used first. */
+export async function listTags(): Promise<{ name: string; count: number }[]> {
+  const rows = await sql<{ name: string; count: number }>`
+    select tag as name, count(*)::int as count
+    from posts, unnest(posts.tags) as tag
+    where posts.status = 'published'
+    group by tag
+    order by count desc, name asc`.execute(db());
+  return rows.rows;
+}
