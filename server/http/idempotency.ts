@@ -26,7 +26,13 @@ function replay(row: { status: number | null; headers: Record<string, string> | 
  * the first is still running waits for it up to FOLIO_IDEMPOTENCY_WAIT_MS, then gets 409.
  * Server errors are not stored, so they can be retried.
  */
-export async function idempotent(scope: string, key: string, print: string, execute: () => Promise<Response>): Promise<Response> {
+export async function idempotent(
+  scope: string,
+  key: string,
+  print: string,
+  execute: () => Promise<Response>,
+  waitMs = config.idempotencyWaitMs,
+): Promise<Response> {
   const now = new Date();
   await db().deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('created_at', '<', new Date(now.getTime() - TTL_MS)).execute();
   const claimed = await db()
@@ -58,7 +64,7 @@ export async function idempotent(scope: string, key: string, print: string, exec
     return response;
   }
 
-  const deadline = Date.now() + config.idempotencyWaitMs;
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const row = await db().selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
     if (row && row.fingerprint !== print) {
@@ -66,7 +72,7 @@ export async function idempotent(scope: string, key: string, print: string, exec
     }
     if (row?.state === 'done') return replay(row);
     // The first request failed and released the key: this one may claim it.
-    if (!row) return idempotent(scope, key, print, execute);
+    if (!row) return idempotent(scope, key, print, execute, waitMs);
     if (Date.now() >= deadline) {
       throw new AppError('idempotency_in_flight', 'The first request with this Idempotency-Key is still running; retry shortly.');
     }

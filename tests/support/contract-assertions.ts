@@ -43,7 +43,13 @@ function describe(res: ApiResponse): string {
 export function expectConforms(op: OperationSpec, res: ApiResponse): void {
   const requestId = res.headers.get('x-request-id');
   expect(requestId, `X-Request-Id missing: ${describe(res)}`).toMatch(/^req_[0-9a-f]{32}$/);
+  if (res.status === 304 && op.conditional === 'read') {
+    expect(res.text, `${op.operationId} 304 must have no body`).toBe('');
+    expect(res.headers.get('etag'), `${op.operationId} 304 lacks ETag`).toMatch(/^"/);
+    return;
+  }
   const success = (op.responses as Record<number, ResponseSpec | undefined>)[res.status];
+  if (success?.alternative && res.headers.get('content-type')?.startsWith(success.alternative.mediaType)) return;
   if (success) {
     if (success.content) {
       expect(res.headers.get('content-type'), describe(res)).toBe('application/json');
