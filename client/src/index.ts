@@ -29,8 +29,11 @@ export type ValidationProblem = Schemas['ValidationProblem'];
 /** One entry of `ValidationProblem['errors']`. */
 export type FieldIssue = Schemas['FieldIssue'];
 
-/** The client `createClient` returns: openapi-fetch's `Client` over Folio's paths. */
-export type FolioClient = Client<paths>;
+/** JSON bodies (`application/json`, `application/problem+json`): other representations, such as CSV, are read with `parseAs: 'text'`. */
+type JsonMedia = `${string}json`;
+
+/** The client `createClient` returns: openapi-fetch's `Client` over Folio's paths, typed for JSON responses. */
+export type FolioClient = Client<paths, JsonMedia>;
 
 export interface FolioClientOptions {
   /** Where Folio answers, e.g. `https://folio.example.com` (no trailing `/api/v1`). */
@@ -62,7 +65,7 @@ function headersMiddleware(hook: () => HeadersInit | Promise<HeadersInit>): Midd
  * const { data, error, response } = await folio.GET('/api/v1/posts/{postId}', { params: { path: { postId } } });
  */
 export function createClient(options: FolioClientOptions): FolioClient {
-  const client = createFetchClient<paths>({
+  const client = createFetchClient<paths, JsonMedia>({
     baseUrl: options.baseUrl,
     ...(options.fetch && { fetch: options.fetch }),
   });
