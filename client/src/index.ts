@@ -30,7 +30,7 @@ export type ValidationProblem = Schemas['ValidationProblem'];
 export type FieldIssue = Schemas['FieldIssue'];
 
 /** JSON bodies (`application/json`, `application/problem+json`): other representations, such as CSV, are read with `parseAs: 'text'`. */
-type JsonMedia = `${string}json`;
+type JsonMedia = `${string}/${string}json`;
 
 /** The client `createClient` returns: openapi-fetch's `Client` over Folio's paths, typed for JSON responses. */
 export type FolioClient = Client<paths, JsonMedia>;
