@@ -1,53 +1,63 @@
 /**
  * @folio/client: a typed client for the Folio content API.
  *
- * A thin layer over openapi-fetch: every path, parameter, body and response is typed from
- * `schema.ts`, which `npm run generate` writes from the committed openapi.json.
+ * openapi-fetch over types generated from the committed openapi.json (`schema.ts`), plus what
+ * an API client needs in practice: an auth hook, typed problems and ApiError, retries that
+ * honour Retry-After and never repeat an unsafe call, automatic Idempotency-Keys, async
+ * iteration over cursor-paged lists, and parsed response headers.
  */
 import createFetchClient from 'openapi-fetch';
 import type { Client, Middleware } from 'openapi-fetch';
+import { unwrap } from './errors.js';
+import type { PagedPath, PageItem, PageParams } from './paginate.js';
+import { needsIdempotencyKey, retryingFetch, type RetryOptions } from './retry.js';
 import type { components, operations, paths } from './schema.js';
 
 export type { components, operations, paths };
+export { ApiError, isValidationProblem, unwrap } from './errors.js';
+export type { Problem, ProblemCode, ValidationProblem } from './errors.js';
+export { readHeaders } from './headers.js';
+export type { FolioHeaders, RateLimitState } from './headers.js';
+export type { PagedPath, PageItem, PageParams } from './paginate.js';
+export type { RetryOptions } from './retry.js';
 
 type Schemas = components['schemas'];
-
-/** A post as the API returns it. */
 export type Post = Schemas['Post'];
-/** The body of `POST /api/v1/posts`. */
 export type PostCreate = Schemas['PostCreate'];
-/** The body of `PATCH /api/v1/posts/{postId}`. */
 export type PostUpdate = Schemas['PostUpdate'];
-/** One page of `GET /api/v1/posts`. */
 export type PostPage = Schemas['PostPage'];
-/** `draft` or `published`; tolerate values added later. */
 export type PostStatus = Post['status'];
-/** An RFC 9457 problem (`application/problem+json`). */
-export type Problem = Schemas['Problem'];
-/** The 400 problem: a `Problem` with the list of `errors` found in the request. */
-export type ValidationProblem = Schemas['ValidationProblem'];
-/** One entry of `ValidationProblem['errors']`. */
+export type Comment = Schemas['Comment'];
+export type User = Schemas['User'];
+export type Me = Schemas['Me'];
+export type Token = Schemas['Token'];
 export type FieldIssue = Schemas['FieldIssue'];
 
-/** JSON bodies (`application/json`, `application/problem+json`): other representations, such as CSV, are read with `parseAs: 'text'`. */
+/** JSON bodies (`application/json`, `application/problem+json`); other representations, such as CSV, are read with `parseAs: 'text'`. */
 type JsonMedia = `${string}/${string}json`;
-
-/** The client `createClient` returns: openapi-fetch's `Client` over Folio's paths, typed for JSON responses. */
-export type FolioClient = Client<paths, JsonMedia>;
 
 export interface FolioClientOptions {
   /** Where Folio answers, e.g. `https://folio.example.com` (no trailing `/api/v1`). */
   baseUrl: string;
   /**
    * Called before every request; the headers it returns are set on the request (replacing any
-   * of the same name). The place for auth headers, e.g. returning `{ Authorization: 'Bearer …' }`.
+   * of the same name). The place for auth: `() => ({ Authorization: 'Bearer …' })`.
    */
   headers?: () => HeadersInit | Promise<HeadersInit>;
+  /** Retries of 429, 503 and network failures; `{ retries: 0 }` turns them off. */
+  retry?: RetryOptions;
   /** The fetch to use; defaults to `globalThis.fetch`. */
   fetch?: typeof fetch;
 }
 
-/** Sets the headers `hook` returns on each outgoing request. */
+/** openapi-fetch's typed `GET`/`POST`/… over Folio's paths, and helpers for lists. */
+export type FolioClient = Client<paths, JsonMedia> & {
+  /** Every item of a cursor-paged list, fetching pages as the loop asks for them; throws ApiError on a problem. */
+  paginate<P extends PagedPath>(path: P, params?: PageParams<P>): AsyncGenerator<PageItem<P>, void, undefined>;
+  posts: { list(query?: PageParams<'/api/v1/posts'>['query']): AsyncGenerator<Post, void, undefined> };
+  comments: { list(postId: string, query?: PageParams<'/api/v1/posts/{postId}/comments'>['query']): AsyncGenerator<Comment, void, undefined> };
+};
+
 function headersMiddleware(hook: () => HeadersInit | Promise<HeadersInit>): Middleware {
   return {
     async onRequest({ request }) {
@@ -57,18 +67,39 @@ function headersMiddleware(hook: () => HeadersInit | Promise<HeadersInit>): Midd
   };
 }
 
-/**
- * Creates a client for one Folio server.
- *
- * @example
- * const folio = createClient({ baseUrl: 'http://localhost:3000' });
- * const { data, error, response } = await folio.GET('/api/v1/posts/{postId}', { params: { path: { postId } } });
- */
+/** One key per logical call: set before the first attempt, so every retry carries the same. */
+const idempotencyMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (!request.headers.has('Idempotency-Key') && needsIdempotencyKey(request)) request.headers.set('Idempotency-Key', crypto.randomUUID());
+    return request;
+  },
+};
+
 export function createClient(options: FolioClientOptions): FolioClient {
   const client = createFetchClient<paths, JsonMedia>({
     baseUrl: options.baseUrl,
-    ...(options.fetch && { fetch: options.fetch }),
+    fetch: retryingFetch(options.fetch ?? globalThis.fetch.bind(globalThis), options.retry),
   });
   if (options.headers) client.use(headersMiddleware(options.headers));
-  return client;
+  client.use(idempotencyMiddleware);
+
+  async function* paginate(path: string, params: { query?: Record<string, unknown>; path?: Record<string, unknown> } = {}) {
+    let cursor: string | null | undefined;
+    do {
+      const query = { ...params.query, ...(cursor ? { cursor } : {}) };
+      const get = client.GET as unknown as (p: string, init: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+      const page = unwrap(await get(path, { params: { ...params, query } })) as { data: unknown[]; next_cursor: string | null };
+      yield* page.data;
+      cursor = page.next_cursor;
+    } while (cursor);
+  }
+
+  return Object.assign(client, {
+    paginate: paginate as FolioClient['paginate'],
+    posts: { list: (query = {}) => paginate('/api/v1/posts', { query }) as AsyncGenerator<Post, void, undefined> },
+    comments: {
+      list: (postId: string, query = {}) =>
+        paginate('/api/v1/posts/{postId}/comments', { path: { postId }, query }) as AsyncGenerator<Comment, void, undefined>,
+    },
+  });
 }

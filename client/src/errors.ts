@@ -1,0 +1,51 @@
+import type { components } from './schema.js';
+
+export type Problem = components['schemas']['Problem'];
+export type ValidationProblem = components['schemas']['ValidationProblem'];
+/** Every machine code a problem can carry; tolerate codes added later. */
+export type ProblemCode = Problem['code'];
+
+/**
+ * A failed call: the HTTP status, the problem's stable `code`, the request id to quote when
+ * reporting it, and the whole RFC 9457 problem (with `errors` for a 400).
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ProblemCode | 'unknown';
+  readonly requestId: string | null;
+  readonly problem: Problem | ValidationProblem | undefined;
+  readonly response: Response;
+
+  constructor(response: Response, problem: Problem | ValidationProblem | undefined) {
+    super(problem ? `${response.status} ${problem.code}: ${problem.detail}` : `${response.status} ${response.statusText}`);
+    this.name = 'ApiError';
+    this.status = response.status;
+    this.code = problem?.code ?? 'unknown';
+    this.requestId = problem?.request_id ?? response.headers.get('X-Request-Id');
+    this.problem = problem;
+    this.response = response;
+  }
+
+  /** Narrows to a problem with this code. */
+  is<C extends ProblemCode>(code: C): this is ApiError & { code: C } {
+    return this.code === code;
+  }
+}
+
+/** A 400 problem lists every issue found in the request. */
+export function isValidationProblem(problem: Problem | ValidationProblem | undefined): problem is ValidationProblem {
+  return problem !== undefined && 'errors' in problem;
+}
+
+/**
+ * The data of a successful call, or an ApiError thrown for a problem: for callers who prefer
+ * exceptions to checking `error`.
+ *
+ *   const post = unwrap(await folio.GET('/api/v1/posts/{postId}', { params: { path: { postId } } }));
+ */
+export function unwrap<D>(result: { data?: D; error?: unknown; response: Response }): D {
+  if (result.error !== undefined || !result.response.ok) {
+    throw new ApiError(result.response, result.error as Problem | ValidationProblem | undefined);
+  }
+  return result.data as D;
+}
