@@ -217,6 +217,13 @@ async function runHttp(): Promise<{ database: string; seedMs: number; results: L
     const endpoints = [
       { name: 'GET /api/v1/posts/{id}', paths: server.ids.slice(0, 2000).map((id) => `/api/v1/posts/${id}`) },
       { name: 'GET /api/v1/posts?limit=20', paths: ['/api/v1/posts?limit=20'] },
+      // Full-text search (ranked, GIN index): common and rare terms, a phrase and an exclusion.
+      {
+        name: 'GET /api/v1/posts?q=…&limit=20',
+        paths: ['postgresql', 'caching', 'keyset pagination', '"connection pooling"', 'idempotency -rust', 'Zürich'].map(
+          (q) => `/api/v1/posts?q=${encodeURIComponent(q)}&limit=20`,
+        ),
+      },
     ];
     const results: LoadResult[] = [];
     for (const endpoint of endpoints) {
