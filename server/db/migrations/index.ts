@@ -3,6 +3,7 @@ import * as createPosts from './0001-create-posts.ts';
 import * as identity from './0002-identity.ts';
 import * as idempotency from './0003-idempotency.ts';
 import * as content from './0004-content.ts';
+import * as unloggedRateLimits from './0005-unlogged-rate-limits.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-identity': identity,
   '0003-idempotency': idempotency,
   '0004-content': content,
+  '0005-unlogged-rate-limits': unloggedRateLimits,
 };
