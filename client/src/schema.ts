@@ -810,7 +810,7 @@ export interface operations {
                 tag?: string[];
                 /** @description Only posts by this user (username). */
                 author?: string;
-                /** @description Full-text search over title and body (web-search syntax: words, "phrases", `or`, `-excluded`). Results are ranked by relevance, title matches first, then newest. */
+                /** @description Full-text search over title and body (English stemming; web-search syntax: words, "phrases", `or`, `-excluded`). Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. */
                 q?: string;
                 /** @description Only posts with this status. Defaults to `published`; `draft` needs a token with `posts:read`. */
                 status?: "draft" | "published";

@@ -88,8 +88,9 @@ export const listPosts = defineOperation({
         .optional()
         .openapi({
           description:
-            'Full-text search over title and body (web-search syntax: words, "phrases", `or`, `-excluded`). ' +
-            'Results are ranked by relevance, title matches first, then newest.',
+            'Full-text search over title and body (English stemming; web-search syntax: words, "phrases", `or`, ' +
+            '`-excluded`). Results are ranked: posts whose title matches first, then posts that match in the body; ' +
+            'newest first within each.',
           example: 'release notes',
         }),
       status: PostStatus.optional().openapi({

@@ -33,28 +33,39 @@ function draftsOwner(caller: Caller | null): string | undefined {
 type Ranked = PostWithAuthor & { rank?: number };
 
 /**
- * One page of posts after `after`: newest first, or — with `q` — by full-text rank (title
- * weighs more than body), then newest. Every filter narrows the same keyset scan, so the order
- * is total and stable and a cursor resumes exactly where the page ended.
+ * One page of posts after `after`: newest first; or, with `q`, ranked — posts whose title
+ * matches (rank 1) before posts that match only in the body (rank 0), newest first within each.
+ * Each tier is one keyset scan the indexes serve directly, so the order is total and stable,
+ * a cursor resumes exactly where the page ended, and a common word costs no more than a rare one.
  */
 async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: string | undefined, after: Keyset | undefined, limit: number): Promise<Ranked[]> {
-  let query = selectPosts(conn).where('posts.status', '=', filters.status ?? 'published');
-  if (owner) query = query.where('posts.author_id', '=', owner);
-  if (filters.tag?.length) query = query.where(sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]`);
-  if (filters.author) query = query.where('users.username', '=', filters.author);
-  if (filters.q !== undefined) {
-    const tsquery = sql`websearch_to_tsquery('english', ${filters.q})`;
-    const rank = sql<number>`ts_rank_cd(posts.search, ${tsquery})::float8`;
-    let ranked = query.select(rank.as('rank')).where(sql<boolean>`posts.search @@ ${tsquery}`);
-    if (after) {
-      ranked = ranked.where((eb) =>
-        eb(eb.tuple(rank, eb.ref('posts.created_at'), eb.ref('posts.id')), '<', eb.tuple(after.rank ?? Number.MAX_VALUE, after.createdAt, after.id)),
-      );
-    }
-    return ranked.orderBy(sql`rank`, 'desc').orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
+  let base = selectPosts(conn).where('posts.status', '=', filters.status ?? 'published');
+  if (owner) base = base.where('posts.author_id', '=', owner);
+  if (filters.tag?.length) base = base.where(sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]`);
+  if (filters.author) base = base.where('users.username', '=', filters.author);
+  const newestFirst = (query: typeof base, from: Keyset | undefined, n: number) =>
+    (from ? query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(from.createdAt, from.id))) : query)
+      .orderBy('posts.created_at', 'desc')
+      .orderBy('posts.id', 'desc')
+      .limit(n)
+      .execute();
+  if (filters.q === undefined) return newestFirst(base, after, limit);
+
+  const tsquery = sql`websearch_to_tsquery('english', ${filters.q})`;
+  const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
+  const tiers = [
+    { rank: 1, query: base.where(inTitle) },
+    { rank: 0, query: base.where(sql<boolean>`posts.search @@ ${tsquery}`).where(sql<boolean>`not (${inTitle})`) },
+  ];
+  // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
+  const startTier = after && (after.rank ?? 1) < 0.5 ? 1 : 0;
+  const rows: Ranked[] = [];
+  for (const [index, tier] of tiers.entries()) {
+    if (index < startTier || rows.length >= limit) continue;
+    const page = await newestFirst(tier.query, index === startTier ? after : undefined, limit - rows.length);
+    rows.push(...page.map((row) => ({ ...row, rank: tier.rank })));
   }
-  if (after) query = query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(after.createdAt, after.id)));
-  return query.orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
+  return rows;
 }
 
 function positionOf(row: Ranked): Keyset {

@@ -31,7 +31,7 @@ export function selectPosts(conn: Kysely<Database>) {
     .select(['users.username as author_username', 'users.display_name as author_display_name', 'users.created_at as author_created_at']);
 }
 
-export type PostWithAuthor = Omit<PostRow, 'search'> & { author_username: string; author_display_name: string; author_created_at: Date };
+export type PostWithAuthor = Omit<PostRow, 'search' | 'title_search'> & { author_username: string; author_display_name: string; author_created_at: Date };
 
 export function loadPost(conn: Kysely<Database>, id: string): Promise<PostWithAuthor | undefined> {
   return selectPosts(conn).where('posts.id', '=', id).executeTakeFirst();

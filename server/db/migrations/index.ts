@@ -4,6 +4,7 @@ import * as identity from './0002-identity.ts';
 import * as idempotency from './0003-idempotency.ts';
 import * as content from './0004-content.ts';
 import * as unloggedRateLimits from './0005-unlogged-rate-limits.ts';
+import * as titleSearch from './0006-title-search.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-idempotency': idempotency,
   '0004-content': content,
   '0005-unlogged-rate-limits': unloggedRateLimits,
+  '0006-title-search': titleSearch,
 };
