@@ -10,6 +10,7 @@ const APP = new URL('../../app', import.meta.url).pathname;
 const NOT_CONTRACTS: Record<string, string> = {
   '/api/openapi.json': 'serves the document itself',
   '/api/docs': 'serves the interactive reference for the document',
+  '/api/docs/scalar.js': 'serves the reference’s script bundle, so the page needs no CDN',
   '/api/[...path]': 'answers unknown /api paths with a 404 problem',
 };
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];

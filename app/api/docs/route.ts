@@ -1,7 +1,4 @@
-import { ApiReference } from '@scalar/nextjs-api-reference';
+import { referencePage } from './reference';
 
-export const GET = ApiReference({
-  url: '/api/openapi.json',
-  pageTitle: 'Folio API reference',
-  metaData: { title: 'Folio API reference' },
-});
+// The interactive reference (Scalar), rendered from the committed document.
+export const GET = referencePage;

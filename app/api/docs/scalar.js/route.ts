@@ -1,0 +1,4 @@
+import { serveScalarBundle } from '../reference';
+
+// Scalar's browser bundle from node_modules, so /api/docs loads nothing from a CDN.
+export const GET = serveScalarBundle;

@@ -1,0 +1,126 @@
+/**
+ * `npm run test:sdk`: proves the committed openapi.json serves SDK generation for another language.
+ * It generates a Python client with openapi-python-client (pinned below) from the committed file,
+ * fails on any warning the generator prints about the document, installs the generated package
+ * into .venv-sdk, and runs scripts/sdk-smoke/smoke.py — which talks to the production build on a
+ * fresh PGlite database through that package alone: register, sign in, create, read, page, update,
+ * delete, and the documented problems for a deleted post, a missing token and an invalid query.
+ *
+ *   node scripts/sdk-smoke.ts          (needs `npm run build` and Python ≥ 3.11)
+ *
+ * A generator warning is a finding about the document, not noise to filter: fix the contracts.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFolio } from '../tests/support/folio-server.ts';
+
+const GENERATOR = '0.29.1';
+const ROOT = new URL('..', import.meta.url).pathname;
+const VENV = join(ROOT, '.venv-sdk');
+const BIN = join(VENV, 'bin');
+const DOCUMENT = join(ROOT, 'openapi.json');
+const PACKAGE = 'folio_api_client';
+// The venv's bin first: the generator formats its output with the ruff it installs there.
+const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, PYTHONDONTWRITEBYTECODE: '1' };
+
+const started = Date.now();
+const seconds = (from: number) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
+
+function run(command: string, args: string[], options: { cwd?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { encoding: 'utf8', env, cwd: options.cwd ?? ROOT });
+}
+
+/** Runs a setup command quietly; its whole output is shown only if it fails. */
+function setup(command: string, args: string[]) {
+  const result = run(command, args);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
+
+/** The newest Python ≥ 3.11 on the machine (openapi-python-client 0.29 and the code it generates need 3.11). */
+function choosePython(): string {
+  for (const candidate of ['python3.13', 'python3.12', 'python3.11', 'python3']) {
+    const probe = run(candidate, ['-c', 'import sys; print(sys.version_info >= (3, 11))']);
+    if (probe.status === 0 && probe.stdout.trim() === 'True') return candidate;
+  }
+  throw new Error('The SDK smoke test needs Python ≥ 3.11.');
+}
+
+/** Creates .venv-sdk with the pinned generator unless it is already there. */
+function ensureGenerator(): string {
+  const generator = join(BIN, 'openapi-python-client');
+  if (existsSync(generator) && run(generator, ['--version']).stdout.includes(GENERATOR)) return generator;
+  rmSync(VENV, { recursive: true, force: true });
+  const python = choosePython();
+  console.log(`Installing openapi-python-client==${GENERATOR} into .venv-sdk with ${python} …`);
+  setup(python, ['-m', 'venv', VENV]);
+  setup(join(BIN, 'pip'), ['install', '--quiet', '--disable-pip-version-check', `openapi-python-client==${GENERATOR}`]);
+  return generator;
+}
+
+/** snake_case module name the generator gives an operationId: listPosts → list_posts. */
+const moduleOf = (operationId: string) => operationId.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Generates the client into `dir`; returns the problems: every line of output beyond "Generating …"
+ * (warnings, skipped endpoints, hook failures), a non-zero exit, and operations with no module.
+ */
+function generate(generator: string, dir: string): string[] {
+  const result = run(generator, ['generate', '--path', DOCUMENT, '--output-path', dir, '--meta', 'setup'], { cwd: tmpdir() });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  console.log(output.replace(/^/gm, '  | '));
+  const problems = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('Generating '));
+  if (result.status !== 0) problems.unshift(`the generator exited with ${result.status}`);
+  const document = JSON.parse(readFileSync(DOCUMENT, 'utf8')) as { paths: Record<string, Record<string, { operationId: string; tags: string[] }>> };
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item)) {
+      const file = join(dir, PACKAGE, 'api', op.tags[0]!.toLowerCase().replace(/\W+/g, '_'), `${moduleOf(op.operationId)}.py`);
+      if (!existsSync(file)) problems.push(`no module for ${op.operationId} (expected ${file})`);
+    }
+  }
+  return problems;
+}
+
+const generator = ensureGenerator();
+const scratch = mkdtempSync(join(tmpdir(), 'folio-python-sdk-'));
+const packageDir = join(scratch, 'folio-api-client');
+try {
+  let phase = Date.now();
+  console.log(`openapi-python-client ${GENERATOR}: generating from openapi.json into ${packageDir}`);
+  const problems = generate(generator, packageDir);
+  if (problems.length > 0) {
+    console.error(`\nThe generator cannot take the document as it is (${problems.length} problem(s)):`);
+    for (const problem of problems) console.error(`  - ${problem}`);
+    console.error('Fix the document (the contracts), not this check.');
+    process.exitCode = 1;
+  } else {
+    console.log(`generated without warnings (${seconds(phase)})`);
+    phase = Date.now();
+    setup(join(BIN, 'pip'), ['install', '--quiet', '--disable-pip-version-check', packageDir]);
+    console.log(`installed folio-api-client into .venv-sdk (${seconds(phase)})`);
+
+    phase = Date.now();
+    const server = await startFolio('pglite');
+    console.log(`production build up at ${server.baseUrl} (${seconds(phase)})\n`);
+    try {
+      phase = Date.now();
+      const smoke = spawnSync(join(BIN, 'python'), [join(ROOT, 'scripts/sdk-smoke/smoke.py'), '--base-url', server.baseUrl], {
+        stdio: 'inherit',
+        env,
+        cwd: scratch, // not the repository: `import folio_api_client` must find the installed package
+      });
+      process.exitCode = smoke.status ?? 1;
+      console.log(`\nsmoke ran in ${seconds(phase)}`);
+      if (process.exitCode !== 0) console.error(`server log: ${server.logFile} (kept with FOLIO_KEEP_TEST_FILES=1)`);
+    } finally {
+      await server.stop();
+    }
+  }
+} finally {
+  if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });
+  console.log(`test:sdk ${process.exitCode ? 'FAILED' : 'passed'} in ${seconds(started)}`);
+}

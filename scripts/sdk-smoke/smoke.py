@@ -1,0 +1,210 @@
+"""Drives a running Folio through the Python SDK generated from the committed openapi.json.
+
+    python smoke.py --base-url http://127.0.0.1:3000
+
+Only the generated package (`folio_api_client`) talks to the server: it registers an account,
+signs in, and walks a post through create, read, paged list, update and delete, then checks that
+errors arrive as the documented problems. One line per step; exits non-zero when any step fails.
+Run by `npm run test:sdk` (scripts/sdk-smoke.ts), which generates and installs the package first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from folio_api_client import AuthenticatedClient, Client
+from folio_api_client.api.posts import create_post, delete_post, get_post, list_posts, update_post
+from folio_api_client.api.tokens import create_token
+from folio_api_client.api.users import create_user, get_me
+from folio_api_client.models import (
+    Me,
+    Post,
+    PostCreate,
+    PostCreateStatus,
+    PostPage,
+    PostUpdate,
+    Problem,
+    ProblemCode,
+    TokenCreate,
+    TokenCreated,
+    UserCreate,
+    ValidationProblem,
+)
+from folio_api_client.types import UNSET, Response, Unset
+
+PASSWORD = "correct horse battery staple"
+
+
+class StepFailed(AssertionError):
+    pass
+
+
+def expect(response: Response[Any], status: int, model: type) -> Any:
+    """The parsed body of a response that must have this status and parse as this model."""
+    if response.status_code != status or not isinstance(response.parsed, model):
+        raise StepFailed(
+            f"expected {status} {model.__name__}, got {int(response.status_code)} "
+            f"{type(response.parsed).__name__}: {response.content.decode(errors='replace')}"
+        )
+    return response.parsed
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise StepFailed(message)
+
+
+class Smoke:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        # Undocumented statuses raise instead of parsing to None: the document must list them all.
+        self.anonymous = Client(base_url=base_url, raise_on_unexpected_status=True)
+        self.name = f"sdk_{uuid.uuid4().hex[:12]}"
+        self.client: AuthenticatedClient
+        self.post: Post
+        self.etag = ""
+
+    def register(self) -> str:
+        body = UserCreate(email=f"{self.name}@example.com", username=self.name, display_name="SDK Smoke", password=PASSWORD)
+        me = expect(create_user.sync_detailed(client=self.anonymous, body=body), 201, Me)
+        check(me.username == self.name, f"registered as {me.username!r}")
+        return f"201, user {me.id}"
+
+    def sign_in(self) -> str:
+        body = TokenCreate(email=f"{self.name}@example.com", password=PASSWORD, name="sdk smoke")
+        created = expect(create_token.sync_detailed(client=self.anonymous, body=body), 201, TokenCreated)
+        check(created.token != "", "empty token")
+        self.client = AuthenticatedClient(base_url=self.base_url, token=created.token, raise_on_unexpected_status=True)
+        me = expect(get_me.sync_detailed(client=self.client), 200, Me)
+        check(me.username == self.name, f"the token belongs to {me.username!r}")
+        return f"201, token {created.id} with {', '.join(str(s) for s in created.scopes)}; getMe → {me.username}"
+
+    def create(self) -> str:
+        body = PostCreate(
+            title="Hello from Python",
+            body="Written by the **generated** SDK.",
+            status=PostCreateStatus.PUBLISHED,
+            tags=["sdk-smoke"],
+        )
+        response = create_post.sync_detailed(client=self.client, body=body)
+        self.post = expect(response, 201, Post)
+        check(self.post.title == "Hello from Python", f"title {self.post.title!r}")
+        check(self.post.author.username == self.name, f"author {self.post.author.username!r}")
+        check(self.post.tags == ["sdk-smoke"], f"tags {self.post.tags!r}")
+        check(self.post.published_at is not None, "a published post without published_at")
+        return f"201, {self.post.id} ({self.post.slug}), Location {response.headers.get('location')}"
+
+    def read(self) -> str:
+        response = get_post.sync_detailed(self.post.id, client=self.client)
+        post = expect(response, 200, Post)
+        check((post.id, post.title, post.body) == (self.post.id, self.post.title, self.post.body), f"read back {post!r}")
+        check(post.created_at.tzinfo is not None, "created_at without a time zone")
+        self.etag = response.headers.get("etag", "")
+        check(self.etag != "", "no ETag")
+        return f"200, same post, ETag {self.etag}"
+
+    def list_paged(self) -> str:
+        created = [self.post.id]
+        for n in range(2, 6):
+            body = PostCreate(title=f"Paging post {n}", status=PostCreateStatus.PUBLISHED)
+            created.append(expect(create_post.sync_detailed(client=self.client, body=body), 201, Post).id)
+        seen: list[str] = []
+        sizes: list[int] = []
+        cursor: str | Unset = UNSET
+        for _ in range(10):
+            page = expect(list_posts.sync_detailed(client=self.client, author=self.name, limit=2, cursor=cursor), 200, PostPage)
+            sizes.append(len(page.data))
+            seen.extend(post.id for post in page.data)
+            check(
+                page.has_more == (page.next_cursor is not None), f"has_more {page.has_more} with next_cursor {page.next_cursor!r}"
+            )
+            if not page.has_more:
+                break
+            cursor = page.next_cursor or UNSET
+        check(len(seen) == len(set(seen)), f"duplicates across pages: {seen}")
+        check(sorted(seen) == sorted(created), f"listed {seen}, created {created}")
+        check(seen == list(reversed(created)), f"not newest first: {seen}")
+        check(sizes == [2, 2, 1], f"page sizes {sizes}")
+        return f"5 posts in pages of {sizes}, newest first, no duplicates"
+
+    def update(self) -> str:
+        body = PostUpdate(title="Hello again from Python", tags=["sdk-smoke", "updated"])
+        response = update_post.sync_detailed(self.post.id, client=self.client, body=body, if_match=self.etag)
+        post = expect(response, 200, Post)
+        check(post.title == "Hello again from Python", f"title {post.title!r}")
+        check(post.tags == ["sdk-smoke", "updated"], f"tags {post.tags!r}")
+        check(post.body == self.post.body, "PATCH changed a field it did not send")
+        check(post.updated_at >= self.post.updated_at, "updated_at went backwards")
+        stale = update_post.sync_detailed(self.post.id, client=self.client, body=body, if_match=self.etag)
+        problem = expect(stale, 412, Problem)
+        check(problem.code == ProblemCode.PRECONDITION_FAILED, f"code {problem.code}")
+        return "200 with If-Match, title and tags changed; the stale ETag then gets 412 precondition_failed"
+
+    def delete(self) -> str:
+        response = delete_post.sync_detailed(self.post.id, client=self.client)
+        check(response.status_code == 204, f"expected 204, got {int(response.status_code)}: {response.content!r}")
+        return "204"
+
+    def read_deleted(self) -> str:
+        response = get_post.sync_detailed(self.post.id, client=self.client)
+        problem = expect(response, 404, Problem)
+        check(problem.code == ProblemCode.POST_NOT_FOUND, f"code {problem.code}")
+        check(problem.request_id == response.headers.get("x-request-id"), "request_id differs from X-Request-Id")
+        return f"404 {problem.code}, request_id {problem.request_id}"
+
+    def without_token(self) -> str:
+        # The anonymous client on an operation that needs a token: the server, not the SDK, says no.
+        response = create_post.sync_detailed(client=self.anonymous, body=PostCreate(title="Nobody"))  # type: ignore[arg-type]
+        problem = expect(response, 401, Problem)
+        check(problem.code == ProblemCode.UNAUTHORIZED, f"code {problem.code}")
+        check(response.headers.get("www-authenticate", "").startswith("Bearer"), "no Bearer challenge")
+        return f"401 {problem.code}, WWW-Authenticate {response.headers.get('www-authenticate')}"
+
+    def invalid_query(self) -> str:
+        problem = expect(list_posts.sync_detailed(client=self.client, limit=0), 400, ValidationProblem)
+        pointers = [issue.pointer for issue in problem.errors]
+        check(any("limit" in pointer for pointer in pointers), f"pointers {pointers}")
+        return f"400 {problem.code} at {', '.join(pointers)}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", required=True)
+    args = parser.parse_args()
+    smoke = Smoke(args.base_url)
+    steps: list[tuple[str, Callable[[], str]]] = [
+        ("register (createUser)", smoke.register),
+        ("sign in (createToken, getMe)", smoke.sign_in),
+        ("create a post (createPost)", smoke.create),
+        ("read it (getPost)", smoke.read),
+        ("list with paging (listPosts, limit=2)", smoke.list_paged),
+        ("update it (updatePost)", smoke.update),
+        ("delete it (deletePost)", smoke.delete),
+        ("read the deleted post (getPost)", smoke.read_deleted),
+        ("create without a token (createPost)", smoke.without_token),
+        ("invalid query (listPosts, limit=0)", smoke.invalid_query),
+    ]
+    passed = failed = 0
+    for name, run in steps:
+        try:
+            detail = run()
+        except StepFailed as error:
+            failed += 1
+            print(f"FAIL {name}: {error}")
+        except Exception:  # noqa: BLE001 — an SDK crash is a failed step, with its traceback
+            failed += 1
+            print(f"FAIL {name}:\n{traceback.format_exc()}")
+        else:
+            passed += 1
+            print(f"ok   {name}: {detail}")
+    print(f"sdk smoke: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
