@@ -1,0 +1,76 @@
+/** What `npm run bench` prints: each in-process run as it finishes, and the summary at the end. */
+import type { HttpRun } from './run-http.ts';
+import type { InprocRun } from './run-inproc.ts';
+import type { BenchSettings } from './settings.ts';
+import { ms, table } from './stats.ts';
+
+/** The target of part (a): the binding adds at most 10% to the bare handler's median. */
+const TARGET_RATIO = 1.1;
+
+export const indent = (text: string, n = 2) => text.replace(/^/gm, ' '.repeat(n));
+
+/** One in-process run: bound and bare side by side for each operation. */
+export function printInproc(run: InprocRun) {
+  const { result } = run;
+  console.log(`\n  ${run.label}; response validation: ${result.responseValidation}; ${run.logLines.toLocaleString('en')} log lines written`);
+  console.log(`  FOLIO_RATE_LIMITS=${result.rateLimits} (every bound call still counts against it)`);
+  const rows: string[][] = [];
+  for (const c of result.comparisons) {
+    for (const [variant, s] of [
+      ['bound', c.bound],
+      ['bare', c.bare],
+    ] as const) {
+      rows.push([c.operation, variant, String(s.n), ms(s.mean), ms(s.median), ms(s.p95), ms(s.p99)]);
+    }
+    rows.push([
+      '',
+      'bound/bare',
+      '',
+      `${(c.bound.mean / c.bare.mean).toFixed(3)}×`,
+      `${(c.bound.median / c.bare.median).toFixed(3)}×`,
+      `+${ms(c.bound.median - c.bare.median)}`,
+      c.sameResponse && c.failures === 0 ? 'same body' : `DIFFERENT body or ${c.failures} failures`,
+    ]);
+  }
+  console.log(indent(table(['operation', 'variant', 'calls', 'mean', 'median', 'p95', 'p99'], rows)));
+}
+
+/** Both parts in one table each; `httpSkipped` says why there is no HTTP table when it is not empty. */
+export function printSummary(settings: BenchSettings, inproc: InprocRun[], http: HttpRun | undefined, httpSkipped: string) {
+  console.log('\nSummary');
+  if (inproc.length > 0) {
+    const rows = inproc.flatMap((run) =>
+      run.result.comparisons.map((c) => {
+        const ratio = c.bound.median / c.bare.median;
+        return [
+          c.operation,
+          run.result.logLevel,
+          ms(c.bound.median),
+          ms(c.bare.median),
+          `${ratio.toFixed(3)}×`,
+          `${(c.bound.mean / c.bare.mean).toFixed(3)}×`,
+          ratio <= TARGET_RATIO ? 'yes' : 'NO',
+        ];
+      }),
+    );
+    console.log(indent(table(['in process', 'log', 'bound median', 'bare median', 'median ratio', 'mean ratio', '≤ 1.10'], rows)));
+    console.log('  The target (binding adds ≤ 10%) is judged on the median ratio; the LOG_LEVEL=info rows are the ones that count.');
+  }
+  if (http) {
+    const rows = http.results.map((r) => [
+      r.name,
+      Math.round(r.requestsPerSecond).toLocaleString('en'),
+      ms(r.p50),
+      ms(r.p99),
+      String(r.non2xx),
+      String(r.errors + r.timeouts),
+    ]);
+    if (inproc.length > 0) console.log('');
+    console.log(indent(table([`HTTP (${http.database.split(' ')[0]}, ${settings.connections} conns, ${settings.duration} s)`, 'req/s', 'p50', 'p99', 'non-2xx', 'errors'], rows)));
+    if (http.results.some((r) => r.non2xx > 0)) {
+      console.log('  Some responses were not 2xx: req/s counts them, p50/p99 do not (see the status counts above).');
+    }
+  } else if (httpSkipped) {
+    console.log(`  HTTP part skipped: ${httpSkipped}.`);
+  }
+}
