@@ -337,7 +337,7 @@ export type components = {
             created_at: string;
             /**
              * Format: email
-             * @description An email address, unique regardless of case.
+             * @description An email address (ASCII), unique regardless of case.
              * @example ada@example.com
              */
             email: string;
@@ -352,7 +352,7 @@ export type components = {
         MeUpdate: {
             /**
              * Format: email
-             * @description An email address, unique regardless of case.
+             * @description An email address (ASCII), unique regardless of case.
              * @example ada@example.com
              */
             email?: string;
@@ -623,7 +623,7 @@ export type components = {
         TokenCreate: {
             /**
              * Format: email
-             * @description An email address, unique regardless of case.
+             * @description An email address (ASCII), unique regardless of case.
              * @example ada@example.com
              */
             email: string;
@@ -733,7 +733,7 @@ export type components = {
         UserCreate: {
             /**
              * Format: email
-             * @description An email address, unique regardless of case.
+             * @description An email address (ASCII), unique regardless of case.
              * @example ada@example.com
              */
             email: string;

@@ -14,13 +14,20 @@ export const Username = z
   });
 
 /**
- * RFC 5322 addresses (Zod's default email rule refuses some valid ones). Unique regardless of
- * case: `Ada@Example.com` and `ada@example.com` are the same account.
+ * An ASCII dot-atom address (RFC 5321 `Dot-string@Domain`): the one rule both the document (as a
+ * pattern next to `format: email`) and the runtime apply, so neither accepts what the other
+ * refuses — no quoted local parts, address literals or control characters. Unique regardless
+ * of case: `Ada@Example.com` and `ada@example.com` are the same account.
  */
+const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+const EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+${LABEL}$`);
+
 export const Email = z
-  .email({ pattern: z.regexes.rfc5322Email })
+  .string()
   .max(254)
-  .openapi({ description: 'An email address, unique regardless of case.', example: 'ada@example.com' });
+  .regex(EMAIL, 'must be an email address (ASCII, local@domain.tld)')
+  .openapi({ format: 'email', description: 'An email address (ASCII), unique regardless of case.', example: 'ada@example.com' });
 
 export const DisplayName = text({ min: 1, max: 100 }).openapi({ description: 'The name shown to others.', example: 'Ada Lovelace' });
 

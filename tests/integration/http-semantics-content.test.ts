@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { getComment } from '../../contracts/comments/operations.ts';
 import { createPost, deletePost, getPost, listPosts, updatePost } from '../../contracts/posts/operations.ts';
 import type { PostResource } from '../../contracts/posts/schemas.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
@@ -40,6 +41,16 @@ describe.each(servers)('conditional requests, caching and formats on $kind', ({ 
       const changed = await send(baseUrl, `/api/v1/posts/${post.id}`, { headers: { 'If-None-Match': etag } });
       expect(changed.status).toBe(200);
       expect(changed.headers.get('etag')).not.toBe(etag);
+    });
+
+    it('works the same for comments: ETag, then 304', async () => {
+      const post = await publish('Commented');
+      const created = await send(baseUrl, `/api/v1/posts/${post.id}/comments`, { method: 'POST', ...json({ body: 'Hi' }) });
+      const path = `/api/v1/posts/${post.id}/comments/${(created.body as { id: string }).id}`;
+      const etag = (await send(baseUrl, path)).headers.get('etag')!;
+      const cached = await send(baseUrl, path, { headers: { 'If-None-Match': etag } });
+      expectConforms(getComment, cached);
+      expect(cached.status).toBe(304);
     });
 
     it('varies on Authorization and Accept, and HEAD answers with the same headers', async () => {

@@ -242,6 +242,10 @@ describe.each(servers)('posts on $kind', ({ baseUrl }) => {
       const anonymous = await sendAnonymously(baseUrl, `${listPosts.path}?status=draft`);
       expectConforms(listPosts, anonymous);
       expect(anonymous.status).toBe(401);
+      const writeOnly = await signUp(baseUrl, { scopes: ['posts:write'] });
+      const noRead = await sendAnonymously(baseUrl, `${listPosts.path}?status=draft`, { headers: writeOnly.auth });
+      expectConforms(listPosts, noRead);
+      expect(noRead.status, 'listing drafts needs posts:read').toBe(403);
       const admin = await signUp(baseUrl, { admin: true });
       const all = await sendAnonymously(baseUrl, `${listPosts.path}?status=draft&limit=100`, { headers: admin.auth });
       expect((all.body as { data: PostResource[] }).data.some((p) => p.id === draft.id), all.text).toBe(true);

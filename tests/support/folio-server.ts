@@ -4,10 +4,10 @@
  * and dropped afterwards — and stops it again. Used by the integration and end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { migrateToLatest } from '../../server/db/migrate.ts';
@@ -25,6 +25,41 @@ export interface RunningFolio {
 }
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+
+/**
+ * Where each server's log is kept after it stops (scripts/coverage-matrix.ts reads them: every
+ * line has `operation` and `status`). Next to each `<kind>-<timestamp>.log` a `.json` marker
+ * says which run it belongs to: `source` (vitest, or the script that started it), `suite` (the
+ * command, e.g. `vitest run --project integration`) and `run`, an id. The first import in a
+ * process tree sets run and suite in the environment, so the servers vitest's global setup starts
+ * and those test files start themselves (rate limits) share them.
+ */
+export const SERVER_LOG_DIR = join(ROOT, 'test-results', 'server-logs');
+const SOURCE = process.env.VITEST ? 'vitest' : basename(process.argv[1] ?? 'unknown', extname(process.argv[1] ?? ''));
+const RUN_ID = (process.env.FOLIO_TEST_RUN_ID ??= `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+const SUITE = (process.env.FOLIO_TEST_SUITE ??= [SOURCE, ...process.argv.slice(2)].join(' '));
+
+export interface ServerLogMarker {
+  run: string;
+  source: string;
+  suite: string;
+  kind: DatabaseKind;
+  /** The FOLIO_* settings the caller gave the server beyond the defaults (e.g. small rate limits). */
+  env: Record<string, string>;
+  started_at: string;
+  stopped_at: string;
+}
+
+function keepLog(logFile: string, marker: Omit<ServerLogMarker, 'stopped_at'>) {
+  try {
+    mkdirSync(SERVER_LOG_DIR, { recursive: true });
+    const stem = `${marker.kind}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+    copyFileSync(logFile, join(SERVER_LOG_DIR, `${stem}.log`));
+    writeFileSync(join(SERVER_LOG_DIR, `${stem}.json`), JSON.stringify({ ...marker, stopped_at: new Date().toISOString() }, null, 2) + '\n');
+  } catch (error) {
+    console.warn(`Could not keep the server log ${logFile}: ${error}`);
+  }
+}
 
 export function postgresBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
@@ -110,6 +145,7 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
     stdio: ['ignore', out, out],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
+  const startedAt = new Date().toISOString();
   await waitUntilUp(baseUrl, child, logFile);
   return {
     kind,
@@ -121,6 +157,8 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
         child.kill('SIGTERM');
         await exited;
       }
+      const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY/.test(name)));
+      keepLog(logFile, { run: RUN_ID, source: SOURCE, suite: SUITE, kind, env: settings, started_at: startedAt });
       await database?.drop();
       if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });
     },

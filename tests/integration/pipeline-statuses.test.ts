@@ -1,0 +1,76 @@
+/**
+ * Statuses every operation can answer because of the shared pipeline — 406, 413 and 429 —
+ * generated from the contracts for every operation that declares them, so none is left unproven.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { operations } from '../../contracts/index.ts';
+import { expandPath, operationErrors, type OperationSpec } from '../../contracts/operation.ts';
+import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
+import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
+import { signUp, type Account } from '../support/identity.ts';
+
+const servers = inject('servers');
+const all = operations as readonly OperationSpec[];
+const SAMPLE_IDS = {
+  postId: 'post_00000000000000000000000000',
+  commentId: 'cmt_00000000000000000000000000',
+  tokenId: 'tok_00000000000000000000000000',
+  username: 'nobody',
+};
+const declares = (op: OperationSpec, code: Parameters<typeof operationErrors>[0]['errors'][number]) => operationErrors(op).includes(code);
+const request = (op: OperationSpec) => ({ path: expandPath(op.path, SAMPLE_IDS), method: op.method.toUpperCase() });
+
+describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
+  let admin: Account;
+  beforeAll(async () => {
+    admin = await signUp(baseUrl, { admin: true });
+  });
+
+  it.each(all.filter((op) => declares(op, 'not_acceptable')).map((op) => [op.operationId, op] as const))(
+    '%s: an Accept it cannot satisfy → 406',
+    async (_, op) => {
+      const { path, method } = request(op);
+      const res = await send(baseUrl, path, { method, headers: { ...admin.auth, Accept: 'application/xml' } });
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(406);
+      expect(problemCode(res)).toBe('not_acceptable');
+    },
+  );
+
+  it.each(all.filter((op) => declares(op, 'payload_too_large')).map((op) => [op.operationId, op] as const))(
+    '%s: a body over the limit → 413',
+    async (_, op) => {
+      const { path, method } = request(op);
+      const body = JSON.stringify({ padding: 'x'.repeat(1024 * 1024 + 1) });
+      const res = await send(baseUrl, path, { method, body, headers: { ...admin.auth, 'Content-Type': 'application/json' } });
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(413);
+      expect(problemCode(res)).toBe('payload_too_large');
+    },
+  );
+});
+
+// One request per class per window: once a caller's budget for a class is spent, every
+// operation of that class answers 429 with Retry-After.
+describe.each(databaseKinds())('429 for every operation on %s', (kind) => {
+  let server: RunningFolio;
+  let account: Account;
+  beforeAll(async () => {
+    server = await startFolio(kind, { FOLIO_RATE_LIMITS: 'read=1/600,write=1/600,auth=2/600' });
+    // Registering and signing in spend the client address's auth budget; reading /me the token's read budget.
+    account = await signUp(server.baseUrl);
+  });
+  afterAll(async () => server?.stop());
+
+  it.each(all.filter((op) => declares(op, 'rate_limited')).map((op) => [op.operationId, op] as const))(
+    '%s: over the budget → 429 with Retry-After',
+    async (_, op) => {
+      const { path, method } = request(op);
+      let res = await send(server.baseUrl, path, { method, headers: account.auth });
+      if (res.status !== 429) res = await send(server.baseUrl, path, { method, headers: account.auth });
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(429);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    },
+  );
+});
