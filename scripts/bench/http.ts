@@ -3,14 +3,14 @@
  * port against a fresh, seeded database, and autocannon runs against it.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { seedTarget } from '../seed.ts';
 import { BENCH_RATE_LIMITS } from './env.ts';
 import { createScratchDatabase, describeTarget, openDatabase, type DatabaseTarget } from '../lib/database.ts';
+import { spawnFolio } from '../lib/folio-process.ts';
 import { summarize } from './stats.ts';
+
+export { hasBuild } from '../lib/folio-process.ts';
 
 export interface BenchServer {
   baseUrl: string;
@@ -20,42 +20,6 @@ export interface BenchServer {
   ids: string[];
   seedMs: number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-async function waitUntilUp(baseUrl: string, child: ChildProcess, logFile: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
-    try {
-      const response = await fetch(`${baseUrl}/api/v1/posts?limit=1`);
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the server did not answer within ${timeoutMs / 1000} s; see ${logFile}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -104,28 +68,18 @@ export async function startBenchServer(options: {
     [ids[i], ids[j]] = [ids[j] as string, ids[i] as string];
   }
 
-  const port = await freePort();
-  const logFile = join(options.scratch, 'server.log');
-  const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['server/start.ts'], {
-    cwd: options.root,
+  const server = await spawnFolio({
+    root: options.root,
+    logFile: join(options.scratch, 'server.log'),
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      FOLIO_HOST: '127.0.0.1',
       DATABASE_URL: target.kind === 'postgres' ? target.url : '',
       FOLIO_PGLITE_DIR: target.kind === 'pglite' ? target.dir : '',
       FOLIO_RATE_LIMITS: BENCH_RATE_LIMITS,
     },
-    stdio: ['ignore', out, out],
+    ready: { path: '/api/v1/posts?limit=1', status: 200 },
+    onSpawn: options.track,
   });
-  closeSync(out);
-  options.track(() => stopChild(child));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilUp(baseUrl, child, logFile);
-  return { baseUrl, database, logFile, ids, seedMs: seeded.ms, stop: () => stopChild(child) };
+  return { baseUrl: server.baseUrl, database, logFile: server.logFile, ids, seedMs: seeded.ms, stop: server.stop };
 }
 
 export interface LoadResult {
@@ -187,8 +141,4 @@ export async function load(options: {
     timeouts: result.timeouts,
     statusCodes,
   };
-}
-
-export function hasBuild(root: string): boolean {
-  return existsSync(join(root, '.next/BUILD_ID'));
 }

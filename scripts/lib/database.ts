@@ -9,6 +9,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { migrateToLatest } from '../../server/db/migrate.ts';
 import type { Database } from '../../server/db/schema.ts';
 
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
@@ -48,29 +49,42 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
   return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
 }
 
-/** Creates an empty database on the PostgreSQL server `serverUrl` points at; returns its URL and how to drop it. */
-export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+/**
+ * Creates a database `<prefix>_<pid>_<time>` on the PostgreSQL server `serverUrl` points at — empty,
+ * or with every migration applied when `migrate` is set — and returns its URL and how to drop it.
+ * If the migration fails, the database is dropped again before the error is thrown.
+ */
+export async function createScratchDatabase(
+  serverUrl: string,
+  prefix: string,
+  options: { migrate?: boolean } = {},
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
+  const onServer = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await onServer(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
+  const drop = () => onServer(`drop database if exists ${name} with (force)`);
+  if (options.migrate) {
+    try {
+      const db = await openDatabase({ kind: 'postgres', url: url.toString() }, { poolSize: 1 });
       try {
-        await client.query(`drop database if exists ${name} with (force)`);
+        await migrateToLatest(db as unknown as Kysely<unknown>);
       } finally {
-        await client.end();
+        await db.destroy();
       }
-    },
-  };
+    } catch (error) {
+      await drop();
+      throw error;
+    }
+  }
+  return { url: url.toString(), name, drop };
 }

@@ -3,14 +3,11 @@
  * database — a temporary PGlite directory, or a new PostgreSQL database created for this run
  * and dropped afterwards — and stops it again. Used by the integration and end-to-end tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
-import { migrateToLatest } from '../../server/db/migrate.ts';
+import { createScratchDatabase } from '../../scripts/lib/database.ts';
+import { hasBuild, REPO_ROOT, spawnFolio } from '../../scripts/lib/folio-process.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -24,8 +21,6 @@ export interface RunningFolio {
   stop(): Promise<void>;
 }
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-
 /**
  * Where each server's log is kept after it stops (scripts/coverage-matrix.ts reads them: every
  * line has `operation` and `status`). Next to each `<kind>-<timestamp>.log` a `.json` marker
@@ -34,7 +29,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
  * process tree sets run and suite in the environment, so the servers vitest's global setup starts
  * and those test files start themselves (rate limits) share them.
  */
-export const SERVER_LOG_DIR = join(ROOT, 'test-results', 'server-logs');
+export const SERVER_LOG_DIR = join(REPO_ROOT, 'test-results', 'server-logs');
 const SOURCE = process.env.VITEST ? 'vitest' : basename(process.argv[1] ?? 'unknown', extname(process.argv[1] ?? ''));
 const RUN_ID = (process.env.FOLIO_TEST_RUN_ID ??= `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 const SUITE = (process.env.FOLIO_TEST_SUITE ??= [SOURCE, ...process.argv.slice(2)].join(' '));
@@ -65,57 +60,8 @@ export function postgresBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** Creates an empty, migrated database on the server `baseUrl` points at; returns its URL and a drop function. */
-export async function createTestDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `folio_test_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
-  await migrateToLatest(db);
-  await db.destroy();
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
-
-async function waitUntilUp(baseUrl: string, child: ChildProcess, logFile: string) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Folio exited with ${child.exitCode}; see ${logFile}`);
-    try {
-      const response = await fetch(`${baseUrl}/api/v1/users/nobody`);
-      if (response.status === 404) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Folio did not answer within 60 s; see ${logFile}`);
-}
-
 export async function startFolio(kind: DatabaseKind, env: Record<string, string> = {}): Promise<RunningFolio> {
-  if (!existsSync(join(ROOT, '.next/BUILD_ID'))) throw new Error('No production build: run `npm run build` first.');
-  const port = await freePort();
+  if (!hasBuild()) throw new Error('No production build: run `npm run build` first.');
   const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
   const logFile = join(scratch, 'server.log');
   let database: { url: string; drop(): Promise<void> } | undefined;
@@ -123,40 +69,32 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
   if (kind === 'postgres') {
     const base = postgresBaseUrl();
     if (!base) throw new Error('postgres tests need TEST_DATABASE_URL or DATABASE_URL');
-    database = await createTestDatabase(base);
+    database = await createScratchDatabase(base, 'folio_test', { migrate: true });
     dbEnv.DATABASE_URL = database.url;
   }
-  const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['server/start.ts'], {
-    cwd: ROOT,
+  const startedAt = new Date().toISOString();
+  const server = await spawnFolio({
+    logFile,
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
       FOLIO_RESPONSE_VALIDATION: 'strict',
       // Limits no test run can reach; the rate-limit test starts its own server with small ones.
       FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
       FOLIO_ADMIN_EMAILS: ADMIN_EMAIL,
-      PORT: String(port),
-      FOLIO_HOST: '127.0.0.1',
       ...dbEnv,
       ...env,
     },
-    stdio: ['ignore', out, out],
+    ready: { path: '/api/v1/users/nobody', status: 404 },
+  }).catch(async (error: unknown) => {
+    // spawnFolio has stopped the server; the scratch directory stays for the log the error names.
+    await database?.drop();
+    throw error;
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const startedAt = new Date().toISOString();
-  await waitUntilUp(baseUrl, child, logFile);
   return {
     kind,
-    baseUrl,
+    baseUrl: server.baseUrl,
     logFile,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await server.stop();
       const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY/.test(name)));
       keepLog(logFile, { run: RUN_ID, source: SOURCE, suite: SUITE, kind, env: settings, started_at: startedAt });
       await database?.drop();
