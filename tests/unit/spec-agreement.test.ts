@@ -9,7 +9,7 @@
  *   (b) values NEAR the schema (valid ones and single mutations of them) are accepted by Ajv
  *       (JSON Schema 2020-12 with formats) exactly when the runtime accepts them.
  *
- * Each runs a deterministic list of edge cases first (tests/support/json-schema-arbitrary.ts,
+ * Each runs a deterministic list of edge cases first (tests/support/json-schema/edges.ts,
  * `edgeCases`), then RUNS random values with a fixed seed.
  *
  * "The runtime" is server/http/parse-request.ts — the Zod contracts as the binding applies them —
@@ -35,7 +35,10 @@ import { requestHeaders } from '../../contracts/shared/protocol.ts';
 import { AppError } from '../../server/errors.ts';
 import type { FieldIssue } from '../../server/http/issues.ts';
 import { parseRequest } from '../../server/http/parse-request.ts';
-import { codePoints, edgeCases, nearValues, resolveRefs, typesOf, validValues, type JsonSchema } from '../support/json-schema-arbitrary.ts';
+import { edgeCases } from '../support/json-schema/edges.ts';
+import { nearValues } from '../support/json-schema/near.ts';
+import { codePoints, resolveRefs, typesOf, type JsonSchema } from '../support/json-schema/schema.ts';
+import { validValues } from '../support/json-schema/valid.ts';
 
 const SEED = 20261121;
 /**
