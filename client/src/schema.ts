@@ -812,7 +812,7 @@ export interface operations {
                 author?: string;
                 /** @description Full-text search over title and body (English stemming; web-search syntax: words, "phrases", `or`, `-excluded`). Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. */
                 q?: string;
-                /** @description Only posts with this status. Defaults to `published`; `draft` needs a token with `posts:read`. */
+                /** @description Only posts with this status; `draft` needs a token with `posts:read`. */
                 status?: "draft" | "published";
             };
             header?: never;

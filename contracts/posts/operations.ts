@@ -93,8 +93,9 @@ export const listPosts = defineOperation({
             'newest first within each.',
           example: 'release notes',
         }),
-      status: PostStatus.optional().openapi({
-        description: 'Only posts with this status. Defaults to `published`; `draft` needs a token with `posts:read`.',
+      status: PostStatus.default('published').openapi({
+        description: 'Only posts with this status; `draft` needs a token with `posts:read`.',
+        example: 'published',
       }),
     }),
   },
