@@ -20,9 +20,7 @@
  * number's canonical form (`5`, not `05` or `5.0`), repeated parameters are arrays.
  *
  * A rule one side has and the other lacks fails with the operation, part, value and the side that
- * accepted it. Disagreements already reported and waiting for a contract fix are in KNOWN below:
- * the main properties skip exactly the values they explain, and an `it.fails` per affected part
- * proves they still exist — when a fix lands it starts failing, and the entry must go.
+ * accepted it. There is no allow-list: a disagreement is fixed in the contract, not excused here.
  */
 import { readFileSync } from 'node:fs';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
@@ -44,7 +42,7 @@ const SEED = 20261121;
 /**
  * Random runs per schema and property, after that schema's systematic edge cases (bounds, one past
  * them, odd characters, wrong types, dropped and extra fields at every location). 27 request parts
- * × 2 properties, plus the known-disagreement witnesses, take about 7–13 s.
+ * × 2 properties take about 7–13 s.
  */
 const RUNS = Number(process.env.SPEC_AGREEMENT_RUNS ?? 300);
 
@@ -267,68 +265,44 @@ function describeMismatch(part: Part, value: unknown, wire: Wire, documentAccept
     : `${where}: the runtime (Zod) ACCEPTS ${show(value)} but the JSON Schema REJECTS it — ${ajvErrors} [wire: ${wire.shown}]`;
 }
 
-// ─── Known disagreements ─────────────────────────────────────────────────────────────────────
-
-interface KnownDisagreement {
-  id: string;
-  /** One line, for the test name. */
-  summary: string;
-  /** What differs, what it breaks, and the contract change that would remove the disagreement. */
-  reason: string;
-  /** Whether a part's schema has the rule at all. */
-  concerns(schema: JsonSchema): boolean;
-  /** Whether this value (as Ajv sees it) is one the two sides are known to judge differently. */
-  explains(schema: JsonSchema, value: unknown): boolean;
-}
-
-// None known: add an entry (with its reason) only while a reported disagreement awaits its contract fix.
-const KNOWN: KnownDisagreement[] = [];
-
-const knownFor = (part: Part) => KNOWN.filter((k) => k.concerns(part.schema));
-
 // ─── The properties ──────────────────────────────────────────────────────────────────────────
 
 const wireOf = (part: Part) => ({ wire: part.name === 'body' ? ('json' as const) : ('text' as const) });
 const PARAMETERS = { seed: SEED, numRuns: RUNS, endOnFailure: true };
 
-/** (a) A value valid by the JSON Schema must reach the handler. Returns false when it was skipped. */
-async function checkValid(part: Part, value: unknown, known: KnownDisagreement[]): Promise<boolean> {
+/** (a) A value valid by the JSON Schema must reach the handler. */
+async function checkValid(part: Part, value: unknown): Promise<void> {
   if (!part.validate(value)) throw new Error(`generator bug: ${show(value)} does not satisfy the schema it was generated from`);
   const wire = toWire(part, value);
   if (!wire) throw new Error(`${part.op.operationId} ${part.name}: the schema-valid ${show(value)} cannot be sent at all`);
   if (!part.validate(wire.json)) throw new Error(`${part.op.operationId} ${part.name}: ${show(value)} arrives as ${show(wire.json)}, which the schema refuses`);
-  if (known.some((k) => k.explains(part.schema, wire.json))) return false;
   const runtime = await runtimeVerdict(part, wire);
   if (!runtime.accepted) throw new Error(describeMismatch(part, value, wire, true, runtime));
-  return true;
 }
 
-/** (b) The JSON Schema and the runtime judge a value alike. Returns false when it was skipped. */
-async function checkNear(part: Part, value: unknown, known: KnownDisagreement[]): Promise<boolean> {
+/** (b) The JSON Schema and the runtime judge a value alike. Returns false for a value HTTP cannot carry. */
+async function checkNear(part: Part, value: unknown): Promise<boolean> {
   const wire = toWire(part, value);
   if (!wire) return false;
   const documentAccepts = part.validate(wire.json);
-  if (known.some((k) => k.explains(part.schema, wire.json))) return false;
   const runtime = await runtimeVerdict(part, wire);
   if (documentAccepts !== runtime.accepted) throw new Error(describeMismatch(part, value, wire, documentAccepts, runtime));
   return true;
 }
 
-async function acceptsGenerated(part: Part, known: KnownDisagreement[]) {
-  for (const value of part.edges.valid) await checkValid(part, value, known);
+async function acceptsGenerated(part: Part) {
+  for (const value of part.edges.valid) await checkValid(part, value);
   await fc.assert(
-    fc.asyncProperty(validValues(part.schema, wireOf(part)), async (value) => {
-      fc.pre(await checkValid(part, value, known));
-    }),
+    fc.asyncProperty(validValues(part.schema, wireOf(part)), (value) => checkValid(part, value)),
     PARAMETERS,
   );
 }
 
-async function agreesNearby(part: Part, known: KnownDisagreement[]) {
-  for (const value of part.edges.near) await checkNear(part, value, known);
+async function agreesNearby(part: Part) {
+  for (const value of part.edges.near) await checkNear(part, value);
   await fc.assert(
     fc.asyncProperty(nearValues(part.schema, wireOf(part)), async (value) => {
-      fc.pre(await checkNear(part, value, known));
+      fc.pre(await checkNear(part, value));
     }),
     PARAMETERS,
   );
@@ -372,23 +346,13 @@ describe('the document declares exactly the request parts the binding reads', ()
 });
 
 describe.each(parts.map((part) => [`${part.op.operationId} ${part.name}`, part] as const))('%s', (_, part) => {
-  const known = knownFor(part);
-  const skipped = known.length > 0 ? ` (values explained by known disagreements skipped: ${known.map((k) => k.id).join(', ')})` : '';
-
-  it(`accepts every value generated from its JSON Schema${skipped}`, () => acceptsGenerated(part, known));
-  it(`agrees with the JSON Schema on values near it${skipped}`, () => agreesNearby(part, known));
+  it('accepts every value generated from its JSON Schema', () => acceptsGenerated(part));
+  it('agrees with the JSON Schema on values near it', () => agreesNearby(part));
   if (part.name === 'body') {
     it('refuses a missing body, as the document requires one', async () => {
       const url = new URL(part.op.path, BASE);
       const request = new Request(url, { method: part.op.method.toUpperCase(), headers: { 'content-type': 'application/json' } });
       expect((await runtimeVerdict(part, { request, url, params: {}, json: undefined, shown: 'no body' })).accepted).toBe(false);
-    });
-  }
-  for (const k of known) {
-    // Expected to fail until the contract is fixed; then it fails "unexpectedly": delete the KNOWN entry.
-    it.fails(`KNOWN DISAGREEMENT ${k.id} still present (${k.summary}; see KNOWN)`, async () => {
-      await acceptsGenerated(part, []);
-      await agreesNearby(part, []);
     });
   }
 });
