@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { SCOPES } from '../contracts/shared/auth.ts';
 import { createToken } from '../contracts/tokens/operations.ts';
 import { createUser } from '../contracts/users/operations.ts';
+import { finishedScenarios } from './lib/schemathesis-report.ts';
 import { ADMIN_EMAIL, startFolio, type DatabaseKind } from '../tests/support/folio-server.ts';
 
 const SCHEMATHESIS = '4.32.5';
@@ -69,12 +70,7 @@ interface Summary {
 function summarize(ndjsonFile: string): Summary {
   const casesByPhase = new Map<string, number>();
   const transitions = new Map<string, number>();
-  for (const line of readFileSync(ndjsonFile, 'utf8').split('\n')) {
-    if (!line.includes('"ScenarioFinished"')) continue;
-    const event = JSON.parse(line).ScenarioFinished as {
-      phase: string;
-      recorder: { cases: Record<string, { transition?: { id: string }; is_transition_applied?: boolean }> } | null;
-    };
+  for (const event of finishedScenarios(ndjsonFile)) {
     const cases = Object.values(event.recorder?.cases ?? {});
     casesByPhase.set(event.phase, (casesByPhase.get(event.phase) ?? 0) + cases.length);
     for (const c of cases) {

@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COVERAGE_EXCEPTIONS } from './coverage-exceptions.ts';
+import { finishedScenarios } from './lib/schemathesis-report.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -117,22 +118,13 @@ function readServerLogs(logs: Marker[]): { observed: Observed; requests: number 
 
 // ─── Schemathesis ────────────────────────────────────────────────────────────────────────────
 
-interface ScenarioFinished {
-  recorder?: {
-    cases?: Record<string, { value: { method: string; path: string } }>;
-    interactions?: Record<string, { response?: { status_code: number } | null }>;
-  } | null;
-}
-
 function readSchemathesis(dir: string): { observed: Observed; requests: number; outside: number; files: string[] } {
   const observed: Observed = new Map();
   let requests = 0;
   let outside = 0;
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ndjson')) : [];
   for (const file of files) {
-    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-      if (!line.includes('"ScenarioFinished"')) continue;
-      const { recorder } = (JSON.parse(line) as { ScenarioFinished: ScenarioFinished }).ScenarioFinished;
+    for (const { recorder } of finishedScenarios(join(dir, file))) {
       for (const [id, { value }] of Object.entries(recorder?.cases ?? {})) {
         const status = recorder?.interactions?.[id]?.response?.status_code;
         if (status === undefined) continue;
