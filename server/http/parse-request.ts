@@ -26,23 +26,46 @@ function takesArray(schema: z.ZodType): boolean {
  * arrays (`?tag=a` and `?tag=a&tag=b` both work), others as a string — or as an array when
  * repeated, which the schema then rejects instead of silently picking one.
  */
-function queryObject(search: URLSearchParams, schema: z.ZodObject): Record<string, unknown> {
+function queryObject(search: URLSearchParams, fields: readonly { name: string; repeatable: boolean }[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(schema.shape)) {
+  for (const { name, repeatable } of fields) {
     const values = search.getAll(name);
     if (values.length === 0) continue;
-    out[name] = takesArray(field as z.ZodType) || values.length > 1 ? values : values[0];
+    out[name] = repeatable || values.length > 1 ? values : values[0];
   }
   return out;
 }
 
-function headerObject(headers: Headers, schema: z.ZodObject): Record<string, string> {
+function headerObject(headers: Headers, names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of Object.keys(schema.shape)) {
+  for (const name of names) {
     const value = headers.get(name);
     if (value !== null) out[name] = value;
   }
   return out;
+}
+
+/** What reading an operation's request needs, worked out once per operation rather than per request. */
+interface RequestShape {
+  headers: z.ZodObject | undefined;
+  headerNames: string[];
+  queryFields: { name: string; repeatable: boolean }[];
+}
+
+const shapes = new WeakMap<OperationSpec, RequestShape>();
+
+function shapeOf(op: OperationSpec): RequestShape {
+  let shape = shapes.get(op);
+  if (!shape) {
+    const headers = requestHeaders(op);
+    shape = {
+      headers,
+      headerNames: Object.keys(headers?.shape ?? {}),
+      queryFields: Object.entries(op.request?.query?.shape ?? {}).map(([name, field]) => ({ name, repeatable: takesArray(field as z.ZodType) })),
+    };
+    shapes.set(op, shape);
+  }
+  return shape;
 }
 
 /**
@@ -56,7 +79,7 @@ export async function parseRequest(
   rawParams: Record<string, unknown>,
 ): Promise<ParsedRequest> {
   const spec = op.request ?? {};
-  const headers = requestHeaders(op);
+  const { headers, headerNames, queryFields } = shapeOf(op);
   const rawBody = spec.body ? await readJsonBody(request, config.maxBodyBytes) : undefined;
   const issues: FieldIssue[] = [];
   const check = (schema: z.ZodType | undefined, value: unknown, root: string): unknown => {
@@ -68,8 +91,8 @@ export async function parseRequest(
   };
   const parsed: ParsedRequest = {
     params: check(spec.params, rawParams, '/params'),
-    query: check(spec.query, spec.query ? queryObject(url.searchParams, spec.query) : {}, '/query'),
-    headers: check(headers, headers ? headerObject(request.headers, headers) : {}, '/headers'),
+    query: check(spec.query, queryObject(url.searchParams, queryFields), '/query'),
+    headers: check(headers, headerObject(request.headers, headerNames), '/headers'),
     body: check(spec.body?.schema, rawBody, '/body'),
   };
   if (issues.length > 0) {
