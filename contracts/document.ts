@@ -4,7 +4,7 @@ import { operations } from './index.ts';
 import { operationErrors, type OperationSpec } from './operation.ts';
 import { BEARER_SCHEME, SCOPES } from './shared/auth.ts';
 import { CACHE_CONTROL, notModifiedResponse, requestHeaders, successHeaders } from './shared/protocol.ts';
-import { ERRORS, type ErrorCode } from './shared/errors.ts';
+import { ERRORS, problemType, type ErrorCode } from './shared/errors.ts';
 import { Problem, ValidationProblem } from './shared/problem.ts';
 
 export const API_VERSION = '1.0.0';
@@ -18,7 +18,7 @@ export const COMMON_HEADERS = z.object({
   'RateLimit-Policy': z.string().openapi({
     description:
       'The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. ' +
-      'Limits count per token, or per client address without one.',
+      'Limits count per token on operations that read credentials, otherwise per client address.',
     example: '"read";q=600;w=60',
   }),
   RateLimit: z.string().openapi({
@@ -60,7 +60,7 @@ function problemResponses(op: OperationSpec): Record<string, ResponseConfig> {
         'application/problem+json': {
           schema: status === 400 ? ValidationProblem : Problem,
           example: {
-            type: `urn:folio:problem:${first}`,
+            type: problemType(first),
             title: ERRORS[first].title,
             status,
             detail: ERRORS[first].title + '.',

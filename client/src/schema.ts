@@ -826,7 +826,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -880,7 +880,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -913,7 +913,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -942,7 +942,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -969,7 +969,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -996,7 +996,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1054,7 +1054,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1097,7 +1097,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1130,7 +1130,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1159,7 +1159,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1186,7 +1186,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1213,7 +1213,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1240,7 +1240,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1267,7 +1267,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1294,7 +1294,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1321,7 +1321,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1367,7 +1367,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1408,7 +1408,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1425,7 +1425,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1458,7 +1458,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1487,7 +1487,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1514,7 +1514,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1541,7 +1541,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1587,7 +1587,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1602,7 +1602,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1635,7 +1635,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1664,7 +1664,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1691,7 +1691,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1718,7 +1718,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1745,7 +1745,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1802,7 +1802,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1843,7 +1843,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1876,7 +1876,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1905,7 +1905,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1932,7 +1932,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1959,7 +1959,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -1986,7 +1986,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2013,7 +2013,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2040,7 +2040,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2067,7 +2067,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2094,7 +2094,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2142,7 +2142,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2182,7 +2182,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2215,7 +2215,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2244,7 +2244,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2271,7 +2271,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2298,7 +2298,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2354,7 +2354,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2390,7 +2390,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2423,7 +2423,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2452,7 +2452,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2479,7 +2479,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2506,7 +2506,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2533,7 +2533,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2560,7 +2560,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2587,7 +2587,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2614,7 +2614,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2641,7 +2641,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2689,7 +2689,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2723,7 +2723,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2740,7 +2740,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2773,7 +2773,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2802,7 +2802,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2829,7 +2829,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2856,7 +2856,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2904,7 +2904,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2919,7 +2919,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2952,7 +2952,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -2981,7 +2981,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3008,7 +3008,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3035,7 +3035,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3062,7 +3062,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3120,7 +3120,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3154,7 +3154,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3187,7 +3187,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3216,7 +3216,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3243,7 +3243,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3270,7 +3270,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3297,7 +3297,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3324,7 +3324,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3351,7 +3351,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3378,7 +3378,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3418,7 +3418,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3445,7 +3445,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3472,7 +3472,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3525,7 +3525,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3554,7 +3554,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3587,7 +3587,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3614,7 +3614,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3641,7 +3641,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3668,7 +3668,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3695,7 +3695,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3738,7 +3738,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3763,7 +3763,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3796,7 +3796,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3823,7 +3823,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3850,7 +3850,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3890,7 +3890,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3917,7 +3917,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3946,7 +3946,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -3973,7 +3973,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4023,7 +4023,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4050,7 +4050,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4083,7 +4083,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4112,7 +4112,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4139,7 +4139,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4166,7 +4166,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4193,7 +4193,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4220,7 +4220,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4247,7 +4247,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4287,7 +4287,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4322,7 +4322,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4351,7 +4351,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4378,7 +4378,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4431,7 +4431,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4463,7 +4463,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4496,7 +4496,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4525,7 +4525,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4552,7 +4552,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4579,7 +4579,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4606,7 +4606,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4633,7 +4633,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4676,7 +4676,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4691,7 +4691,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4724,7 +4724,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4753,7 +4753,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;
@@ -4780,7 +4780,7 @@ export interface operations {
                 headers: {
                     /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
                     "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token, or per client address without one. */
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
                     "RateLimit-Policy": string;
                     /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
                     RateLimit: string;

@@ -8,18 +8,18 @@ import { canActFor, type Caller } from '../http/caller.ts';
 import { etagOf, matches } from '../http/conditional.ts';
 import { newId } from '../ids.ts';
 import { loadPost, type PostWithAuthor, visibleTo } from '../posts/read-model.ts';
-import { toUser } from '../users/service.ts';
+import { AUTHOR_COLUMNS, authorOf, type AuthorColumns } from '../users/service.ts';
 
 const ID_PREFIX = 'cmt';
 
-type CommentWithAuthor = CommentRow & { author_username: string; author_display_name: string; author_created_at: Date };
+type CommentWithAuthor = CommentRow & AuthorColumns;
 
 function selectComments(conn: Kysely<Database>) {
   return conn
     .selectFrom('comments')
     .innerJoin('users', 'users.id', 'comments.author_id')
     .selectAll('comments')
-    .select(['users.username as author_username', 'users.display_name as author_display_name', 'users.created_at as author_created_at']);
+    .select(AUTHOR_COLUMNS);
 }
 
 function toComment(row: CommentWithAuthor): CommentResource {
@@ -27,7 +27,7 @@ function toComment(row: CommentWithAuthor): CommentResource {
     id: row.id,
     post_id: row.post_id,
     body: row.body,
-    author: toUser({ id: row.author_id, username: row.author_username, display_name: row.author_display_name, created_at: row.author_created_at }),
+    author: authorOf(row),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

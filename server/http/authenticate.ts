@@ -3,14 +3,14 @@ import { hashToken, TOKEN_PATTERN } from '../auth/tokens.ts';
 import { db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import type { Caller } from './caller.ts';
+import { BEARER_CHALLENGE } from './problem.ts';
 
-const REALM = 'Bearer realm="folio"';
 // last_used_at is kept to the minute: no write on every request.
 const LAST_USED_PRECISION_MS = 60_000;
 
+/** The challenge itself comes with every 401 (see problem()); here only the RFC 6750 error is added. */
 function unauthorized(detail: string, error?: 'invalid_request' | 'invalid_token'): AppError {
-  const challenge = error ? `${REALM}, error="${error}"` : REALM;
-  return new AppError('unauthorized', detail, { headers: { 'WWW-Authenticate': challenge } });
+  return new AppError('unauthorized', detail, error ? { headers: { 'WWW-Authenticate': `${BEARER_CHALLENGE}, error="${error}"` } } : {});
 }
 
 export type Authentication = { caller: Caller | null; failure?: AppError };

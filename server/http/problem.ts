@@ -12,7 +12,10 @@ export interface ProblemInit {
   headers?: Record<string, string>;
 }
 
-/** An RFC 9457 response. Problems are never cached. */
+/** The bearer challenge (RFC 6750) every 401 carries, as the document promises. */
+export const BEARER_CHALLENGE = 'Bearer realm="folio"';
+
+/** An RFC 9457 response. Problems are never cached; a 401 always says how to authenticate. */
 export function problem(code: ErrorCode, requestId: string, init: ProblemInit = {}): Response {
   const { status, title } = ERRORS[code];
   const body = {
@@ -30,6 +33,7 @@ export function problem(code: ErrorCode, requestId: string, init: ProblemInit = 
       'Content-Type': 'application/problem+json',
       'Cache-Control': 'no-store',
       'X-Request-Id': requestId,
+      ...(status === 401 && { 'WWW-Authenticate': BEARER_CHALLENGE }),
       ...init.headers,
     },
   });

@@ -23,7 +23,7 @@ export interface PostPageResult {
 /** Drafts are listed only for a caller who may read them: their own, or all for an admin. */
 function draftsOwner(caller: Caller | null): string | undefined {
   if (!caller) {
-    throw new AppError('unauthorized', 'Listing drafts needs a bearer token.', { headers: { 'WWW-Authenticate': 'Bearer realm="folio"' } });
+    throw new AppError('unauthorized', 'Listing drafts needs a bearer token.');
   }
   if (hasScope(caller, 'admin')) return undefined;
   if (!hasScope(caller, 'posts:read')) throw new AppError('forbidden', 'Listing drafts needs the posts:read scope.');

@@ -3,7 +3,7 @@ import { Post, type PostResource } from '../../contracts/posts/schemas.ts';
 import type { Database, PostRow } from '../db/schema.ts';
 import { etagOf } from '../http/conditional.ts';
 import { canActFor, hasScope, type Caller } from '../http/caller.ts';
-import { toUser } from '../users/service.ts';
+import { AUTHOR_COLUMNS, authorOf, type AuthorColumns } from '../users/service.ts';
 import { deriveExcerpt } from './excerpt.ts';
 
 export const ID_PREFIX = 'post';
@@ -28,10 +28,10 @@ export function selectPosts(conn: Kysely<Database>) {
     .selectFrom('posts')
     .innerJoin('users', 'users.id', 'posts.author_id')
     .select(POST_COLUMNS)
-    .select(['users.username as author_username', 'users.display_name as author_display_name', 'users.created_at as author_created_at']);
+    .select(AUTHOR_COLUMNS);
 }
 
-export type PostWithAuthor = Omit<PostRow, 'search' | 'title_search'> & { author_username: string; author_display_name: string; author_created_at: Date };
+export type PostWithAuthor = Omit<PostRow, 'search' | 'title_search'> & AuthorColumns;
 
 export function loadPost(conn: Kysely<Database>, id: string): Promise<PostWithAuthor | undefined> {
   return selectPosts(conn).where('posts.id', '=', id).executeTakeFirst();
@@ -46,7 +46,7 @@ export function toPost(row: PostWithAuthor): PostResource {
     excerpt: row.excerpt ?? deriveExcerpt(row.body),
     status: row.status,
     tags: row.tags,
-    author: toUser({ id: row.author_id, username: row.author_username, display_name: row.author_display_name, created_at: row.author_created_at }),
+    author: authorOf(row),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     published_at: row.published_at?.toISOString() ?? null,

@@ -34,9 +34,7 @@ export async function createToken(input: TokenCreateInput): Promise<TokenResourc
     .executeTakeFirst();
   const valid = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash()));
   if (!user || !valid) {
-    throw new AppError('invalid_credentials', 'The email or password is wrong.', {
-      headers: { 'WWW-Authenticate': 'Bearer realm="folio"' },
-    });
+    throw new AppError('invalid_credentials', 'The email or password is wrong.');
   }
   const scopes: Scope[] = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
   if (scopes.includes('admin') && !user.is_admin) throw new AppError('forbidden', 'Only administrators may hold the admin scope.');

@@ -11,6 +11,20 @@ export function toUser(row: Pick<UserRow, 'id' | 'username' | 'display_name' | '
   return { id: row.id, username: row.username, display_name: row.display_name, created_at: row.created_at.toISOString() };
 }
 
+/** The columns of a join with `users` that resources embedding their author (posts, comments) select. */
+export const AUTHOR_COLUMNS = ['users.username as author_username', 'users.display_name as author_display_name', 'users.created_at as author_created_at'] as const;
+
+export interface AuthorColumns {
+  author_id: string;
+  author_username: string;
+  author_display_name: string;
+  author_created_at: Date;
+}
+
+export function authorOf(row: AuthorColumns): UserResource {
+  return toUser({ id: row.author_id, username: row.author_username, display_name: row.author_display_name, created_at: row.author_created_at });
+}
+
 function toMe(row: UserRow): MeResource {
   return { ...toUser(row), email: row.email, updated_at: row.updated_at.toISOString() };
 }
