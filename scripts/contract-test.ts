@@ -14,6 +14,7 @@ import { SCOPES } from '../contracts/shared/auth.ts';
 import { createToken } from '../contracts/tokens/operations.ts';
 import { createUser } from '../contracts/users/operations.ts';
 import { finishedScenarios } from './lib/schemathesis-report.ts';
+import { writeTally } from './lib/tally.ts';
 import { ADMIN_EMAIL, startFolio, type DatabaseKind } from '../tests/support/folio-server.ts';
 
 const SCHEMATHESIS = '4.32.5';
@@ -137,8 +138,14 @@ try {
   );
   status = run.status ?? 1;
   const ndjson = readdirSync(REPORTS).find((f) => f.endsWith('.ndjson'));
-  if (ndjson) {
+  const junit = readdirSync(REPORTS).find((f) => f.endsWith('.xml'));
+  if (ndjson && junit) {
     const { casesByPhase, transitions } = summarize(join(REPORTS, ndjson));
+    // Cases come from the NDJSON events; failures (failed checks, errors) from the JUnit report's totals.
+    const totals = /<testsuites[^>]*\berrors="(\d+)"[^>]*\bfailures="(\d+)"/.exec(readFileSync(join(REPORTS, junit), 'utf8'));
+    const failed = totals ? Number(totals[1]) + Number(totals[2]) : 1;
+    const cases = [...casesByPhase.values()].reduce((a, b) => a + b, 0);
+    writeTally('contract', { passed: Math.max(0, cases - failed), failed, skipped: 0 });
     console.log('\nTest cases per phase:');
     for (const [phase, count] of casesByPhase) console.log(`  ${phase.padEnd(10)} ${count}`);
     console.log('Stateful transitions followed:');

@@ -11,10 +11,11 @@
  * A generator warning is a finding about the document, not noise to filter: fix the contracts.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFolio } from '../tests/support/folio-server.ts';
+import { TALLY_DIR } from './lib/tally.ts';
 
 const GENERATOR = '0.29.1';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -104,11 +105,12 @@ try {
     console.log(`installed folio-api-client into .venv-sdk (${seconds(phase)})`);
 
     phase = Date.now();
+    mkdirSync(TALLY_DIR, { recursive: true });
     const server = await startFolio('pglite');
     console.log(`production build up at ${server.baseUrl} (${seconds(phase)})\n`);
     try {
       phase = Date.now();
-      const smoke = spawnSync(join(BIN, 'python'), [join(ROOT, 'scripts/sdk-smoke/smoke.py'), '--base-url', server.baseUrl], {
+      const smoke = spawnSync(join(BIN, 'python'), [join(ROOT, 'scripts/sdk-smoke/smoke.py'), '--base-url', server.baseUrl, '--tally', join(TALLY_DIR, 'sdk.json')], {
         stdio: 'inherit',
         env,
         cwd: scratch, // not the repository: `import folio_api_client` must find the installed package

@@ -11,6 +11,7 @@ Run by `npm run test:sdk` (scripts/sdk-smoke.ts), which generates and installs t
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 import uuid
@@ -175,6 +176,7 @@ class Smoke:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", required=True)
+    parser.add_argument("--tally", help="write {passed, failed, skipped} as JSON here (for npm test's summary)")
     args = parser.parse_args()
     smoke = Smoke(args.base_url)
     steps: list[tuple[str, Callable[[], str]]] = [
@@ -203,6 +205,9 @@ def main() -> int:
             passed += 1
             print(f"ok   {name}: {detail}")
     print(f"sdk smoke: {passed} passed, {failed} failed")
+    if args.tally:
+        with open(args.tally, "w", encoding="utf-8") as out:
+            json.dump({"passed": passed, "failed": failed, "skipped": 0}, out)
     return 1 if failed else 0
 
 
