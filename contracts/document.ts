@@ -2,7 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@aste
 import { z } from './zod.ts';
 import { operations } from './index.ts';
 import { operationErrors, type OperationSpec } from './operation.ts';
-import { BEARER_SCHEME, SCOPES } from './shared/auth.ts';
+import { BEARER_SCHEME, SCOPE_DESCRIPTIONS, SCOPES } from './shared/auth.ts';
 import { CACHE_CONTROL, notModifiedResponse, requestHeaders, successHeaders } from './shared/protocol.ts';
 import { ERRORS, problemType, type ErrorCode } from './shared/errors.ts';
 import { Problem, ValidationProblem } from './shared/problem.ts';
@@ -28,6 +28,11 @@ export const COMMON_HEADERS = z.object({
   'Cache-Control': CACHE_CONTROL,
 });
 
+const RETRY_AFTER = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .openapi({ description: 'Seconds to wait before retrying.', example: '42' });
+
 /** Headers of particular problem statuses. */
 const PROBLEM_HEADERS: Record<number, z.ZodObject> = {
   401: z.object({
@@ -36,12 +41,14 @@ const PROBLEM_HEADERS: Record<number, z.ZodObject> = {
       example: 'Bearer realm="folio", error="invalid_token"',
     }),
   }),
-  429: z.object({
-    'Retry-After': z
-      .string()
-      .regex(/^[0-9]+$/)
-      .openapi({ description: 'Seconds to wait before retrying.', example: '42' }),
+  415: z.object({
+    'Accept-Encoding': z.enum(['identity']).openapi({
+      description: 'Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed.',
+      example: 'identity',
+    }),
   }),
+  429: z.object({ 'Retry-After': RETRY_AFTER }),
+  503: z.object({ 'Retry-After': RETRY_AFTER }),
 };
 
 function problemResponses(op: OperationSpec): Record<string, ResponseConfig> {
@@ -149,6 +156,22 @@ function assertLinksResolve(ops: readonly OperationSpec[]) {
   }
 }
 
+/** Who may call what: one row per operation, from each contract's `auth` (the reference shows it as a table). */
+function accessMatrix(ops: readonly OperationSpec[]): string {
+  const who = (op: OperationSpec) => {
+    switch (op.auth.type) {
+      case 'public':
+        return 'anyone (no token read)';
+      case 'optional':
+        return 'anyone; a token, when sent, must be valid (it may see more)';
+      case 'bearer':
+        return op.auth.scopes.length ? op.auth.scopes.map((s) => `\`${s}\``).join(' + ') : 'any valid token';
+    }
+  };
+  const rows = ops.map((op) => `| ${op.summary} | \`${op.method.toUpperCase()} ${op.path}\` | ${who(op)} |`);
+  return ['| Operation | Method and path | Who may call it |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
 /** Builds the OpenAPI 3.1 document from the contracts. Run by `npm run generate`, never per request. */
 export function buildDocument() {
   assertLinksResolve(operations);
@@ -173,7 +196,12 @@ export function buildDocument() {
         'every request and response, so it describes exactly what the server does.\n\n' +
         'Errors are RFC 9457 problems (`application/problem+json`) with a stable `code` and the `request_id`. ' +
         'Lists are cursor-paged objects `{ data, has_more, next_cursor }`. Timestamps are RFC 3339 in UTC. ' +
-        'Clients must tolerate unknown fields and enum values.',
+        'Clients must tolerate unknown fields and enum values.\n\n' +
+        '## Access\n\n' +
+        'A token can do only what its scopes name: ' +
+        SCOPES.map((s) => `\`${s}\` ${SCOPE_DESCRIPTIONS[s]}`).join('; ') +
+        '. Scopes are chosen when the token is issued (`POST /api/v1/tokens`).\n\n' +
+        accessMatrix(operations),
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/', description: 'This server' }],

@@ -15,7 +15,7 @@ import { createToken } from '../contracts/tokens/operations.ts';
 import { createUser } from '../contracts/users/operations.ts';
 import { finishedScenarios } from './lib/schemathesis-report.ts';
 import { writeTally } from './lib/tally.ts';
-import { ADMIN_EMAIL, startFolio, type DatabaseKind } from '../tests/support/folio-server.ts';
+import { ADMIN, startFolio, type DatabaseKind } from '../tests/support/folio-server.ts';
 
 const SCHEMATHESIS = '4.32.5';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -109,7 +109,7 @@ async function accounts(baseUrl: string) {
   const { email, password } = createToken.request.body.example;
   await account(baseUrl, { email, password, username: createUser.request.body.example.username });
   return {
-    FOLIO_TOKEN: await account(baseUrl, { email: ADMIN_EMAIL, username: 'contract_admin', password: 'contract admin password' }, [...SCOPES]),
+    FOLIO_TOKEN: await account(baseUrl, ADMIN, [...SCOPES]),
     FOLIO_REVOKER_TOKEN: await account(baseUrl, { email: 'revoker@folio.test', username: 'revoker', password: 'contract revoker password' }),
   };
 }

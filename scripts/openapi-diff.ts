@@ -16,11 +16,13 @@ import { pathToFileURL } from 'node:url';
 import { RULES } from './openapi-diff/rules.ts';
 import { formatReport } from './openapi-diff/report.ts';
 import { verdict } from './openapi-diff/verdict.ts';
+import { readAccepted } from './openapi-diff/accepted.ts';
 
 export { type Change, type Rule, type Severity, RULES } from './openapi-diff/rules.ts';
 export { resolvePointer } from './openapi-diff/resolve.ts';
 export { diffDocuments } from './openapi-diff/compare.ts';
 export { type Verdict, compareVersions, verdict } from './openapi-diff/verdict.ts';
+export { type AcceptedBreak, ACCEPTED_FILE, readAccepted } from './openapi-diff/accepted.ts';
 export { changelogSection, formatReport } from './openapi-diff/report.ts';
 
 export const DOCUMENT = new URL('../openapi.json', import.meta.url);
@@ -45,7 +47,8 @@ function main(args: string[]) {
     return 2;
   }
   const head = JSON.parse(readFileSync(headUrl, 'utf8'));
-  const result = verdict(base, head);
+  // The accepted list belongs to the committed document; comparing other files, nothing is accepted.
+  const result = verdict(base, head, undefined, basePath || headPath ? [] : readAccepted());
   console.log(formatReport(result, { base: basePath ?? 'contracts/openapi.released.json', head: headPath ?? 'openapi.json' }));
   return result.ok ? 0 : 1;
 }

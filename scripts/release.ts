@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildDocument } from '../contracts/document.ts';
-import { BASELINE, DOCUMENT, changelogSection, compareVersions, diffDocuments, formatReport, verdict } from './openapi-diff.ts';
+import { ACCEPTED_FILE, BASELINE, DOCUMENT, changelogSection, compareVersions, diffDocuments, formatReport, readAccepted, verdict } from './openapi-diff.ts';
 
 const CHANGELOG = new URL('../contracts/CHANGELOG.md', import.meta.url);
 const CHANGELOG_HEADER = `# Folio API changelog
@@ -46,6 +46,7 @@ const version: string = head.info.version;
 
 const released = read(BASELINE);
 let changes: ReturnType<typeof diffDocuments> | undefined;
+const reasons = new Map<string, string>();
 if (released !== undefined) {
   if (released === text) {
     console.log(`Nothing to release: openapi.json is the released ${version}.`);
@@ -53,7 +54,8 @@ if (released !== undefined) {
   }
   const base = JSON.parse(released);
   changes = diffDocuments(base, head);
-  const result = verdict(base, head, changes);
+  const result = verdict(base, head, changes, readAccepted());
+  for (const c of result.accepted) reasons.set(`${c.rule} ${c.pointer}`, c.reason);
   console.log(formatReport(result, { base: 'contracts/openapi.released.json', head: 'openapi.json' }));
   if (compareVersions(version, base.info.version) <= 0) {
     fail(`info.version ${version} is not above the released ${base.info.version}: raise API_VERSION in contracts/document.ts.`);
@@ -63,10 +65,12 @@ if (released !== undefined) {
 
 const changelog = read(CHANGELOG) ?? CHANGELOG_HEADER;
 if (new RegExp(`^## ${version.replace(/\./g, '\\.')} `, 'm').test(changelog)) fail(`contracts/CHANGELOG.md already has a section for ${version}.`);
-const section = changelogSection(version, date, changes);
+const section = changelogSection(version, date, changes, reasons);
 const firstSection = changelog.search(/^## /m);
 const updated = firstSection < 0 ? `${changelog.trimEnd()}\n\n${section}` : `${changelog.slice(0, firstSection)}${section}\n${changelog.slice(firstSection)}`;
 
 writeFileSync(BASELINE, text);
 writeFileSync(CHANGELOG, updated);
+// Accepted breaks belong to the release that shipped them: the next one starts with none.
+writeFileSync(ACCEPTED_FILE, JSON.stringify({ ...JSON.parse(readFileSync(ACCEPTED_FILE, 'utf8')), accepted: [] }, null, 2) + '\n');
 console.log(`Released ${version}: contracts/openapi.released.json and contracts/CHANGELOG.md updated.`);

@@ -45,10 +45,12 @@ export const config = {
   logLevel: process.env.LOG_LEVEL || 'info',
   /** Requests per window per token (or per client address without one), by class. */
   rateLimits: ratePolicies(process.env.FOLIO_RATE_LIMITS ?? ''),
+  /** Password hashes computed at once (the rest queue); keep it under libuv's thread pool size (4). */
+  hashConcurrency: integer('FOLIO_HASH_CONCURRENCY', 2),
+  /** Hashes that may wait for a turn; beyond that, sign-in and registration answer 503. */
+  hashQueue: integer('FOLIO_HASH_QUEUE', 32, { allowZero: true }),
   /** How long a retry waits for the first request with its Idempotency-Key before answering 409. */
   idempotencyWaitMs: integer('FOLIO_IDEMPOTENCY_WAIT_MS', 5000, { allowZero: true }),
-  /** Accounts registered with these emails are administrators (comma-separated). */
-  adminEmails: new Set((process.env.FOLIO_ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)),
 };
 
 if (config.responseValidation !== 'strict' && config.responseValidation !== 'strip') {

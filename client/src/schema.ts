@@ -174,7 +174,7 @@ export type paths = {
         };
         /**
          * Get the current user
-         * @description Returns the account the token belongs to, with its private fields. Any valid token may read it.
+         * @description Returns the account the token belongs to, with its private fields. Needs the `users:read` scope.
          */
         get: operations["getMe"];
         put?: never;
@@ -198,7 +198,7 @@ export type paths = {
         };
         /**
          * List your tokens
-         * @description Lists the live tokens of the current user. Secrets are never shown again.
+         * @description Lists the live tokens of the current user. Secrets are never shown again. Needs the `tokens:read` scope.
          */
         get: operations["listTokens"];
         put?: never;
@@ -225,7 +225,7 @@ export type paths = {
         post?: never;
         /**
          * Revoke a token
-         * @description Revokes one of your tokens at once; it then answers 401. Revoking the token you call with signs you out.
+         * @description Revokes one of your tokens at once; it then answers 401. Revoking the token you call with signs you out. Needs the `tokens:write` scope.
          */
         delete: operations["deleteToken"];
         options?: never;
@@ -271,7 +271,7 @@ export type components = {
         /** @description A new comment. */
         CommentCreate: {
             /**
-             * @description The comment, in Markdown.
+             * @description The comment, in Markdown: not only whitespace.
              * @example Great post — thanks!
              */
             body: string;
@@ -294,7 +294,7 @@ export type components = {
         /** @description The new text of a comment. */
         CommentUpdate: {
             /**
-             * @description The comment, in Markdown.
+             * @description The comment, in Markdown: not only whitespace.
              * @example Great post — thanks!
              */
             body: string;
@@ -362,7 +362,7 @@ export type components = {
              */
             username?: string;
             /**
-             * @description The name shown to others.
+             * @description The name shown to others: not only whitespace.
              * @example Ada Lovelace
              */
             display_name?: string;
@@ -375,7 +375,7 @@ export type components = {
              */
             id: string;
             /**
-             * @description URL-safe, unique name: lowercase words joined by hyphens.
+             * @description URL-safe name: lowercase words joined by hyphens. Unique among published posts and among one author’s posts (another user’s draft never conflicts; it must pick a free slug when it is published).
              * @example hello-world
              */
             slug: string;
@@ -433,7 +433,7 @@ export type components = {
         /** @description A new post. Only the title is required. */
         PostCreate: {
             /**
-             * @description The headline.
+             * @description The headline: not only whitespace.
              * @example Hello, world
              */
             title: string;
@@ -487,7 +487,7 @@ export type components = {
         /** @description A partial update: only the fields present change. */
         PostUpdate: {
             /**
-             * @description The headline.
+             * @description The headline: not only whitespace.
              * @example Hello, world
              */
             title?: string;
@@ -550,7 +550,7 @@ export type components = {
              * @example post_not_found
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "comment_not_found" | "method_not_allowed" | "not_acceptable" | "slug_taken" | "email_taken" | "username_taken" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error";
+            code: "validation_failed" | "malformed_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "comment_not_found" | "method_not_allowed" | "not_acceptable" | "slug_taken" | "email_taken" | "username_taken" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
             /**
              * @description The id of the request, also sent as the `X-Request-Id` header. Quote it when reporting a problem.
              * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f
@@ -599,7 +599,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:write" | "admin")[];
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "admin")[];
             /**
              * Format: date-time
              * @description When the token was issued (RFC 3339, UTC).
@@ -644,7 +644,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes?: ("posts:read" | "posts:write" | "comments:write" | "users:write" | "admin")[];
+            scopes?: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "admin")[];
             /**
              * @description Lifetime in seconds (up to a year). Omit for a token that does not expire.
              * @example 86400
@@ -675,7 +675,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:write" | "admin")[];
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "admin")[];
             /**
              * Format: date-time
              * @description When the token was issued (RFC 3339, UTC).
@@ -743,12 +743,12 @@ export type components = {
              */
             username: string;
             /**
-             * @description The name shown to others.
+             * @description The name shown to others: not only whitespace.
              * @example Ada Lovelace
              */
             display_name: string;
             /**
-             * @description At least 10 characters. Stored only as a memory-hard hash; never returned or logged.
+             * @description At least 10 characters, not all of them whitespace. Stored only as a memory-hard hash; never returned or logged.
              * @example correct horse battery staple
              */
             password: string;
@@ -810,7 +810,7 @@ export interface operations {
                 tag?: string[];
                 /** @description Only posts by this user (username). */
                 author?: string;
-                /** @description Full-text search over title and body (English stemming; web-search syntax: words, "phrases", `or`, `-excluded`). Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. */
+                /** @description Full-text search over title and body (English stemming; web-search syntax: every word must match, "a phrase" matches its words in order, `or` between two terms lets either match, `-word` excludes). Only the first 16 terms count; a search of exclusions alone matches nothing. Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. */
                 q?: string;
                 /** @description Only posts with this status; `draft` needs a token with `posts:read`. */
                 status?: "draft" | "published";
@@ -1273,6 +1273,8 @@ export interface operations {
                     RateLimit: string;
                     /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
                     "Cache-Control": string;
+                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+                    "Accept-Encoding": "identity";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2073,6 +2075,8 @@ export interface operations {
                     RateLimit: string;
                     /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
                     "Cache-Control": string;
+                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+                    "Accept-Encoding": "identity";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2593,6 +2597,8 @@ export interface operations {
                     RateLimit: string;
                     /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
                     "Cache-Control": string;
+                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+                    "Accept-Encoding": "identity";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3357,6 +3363,8 @@ export interface operations {
                     RateLimit: string;
                     /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
                     "Cache-Control": string;
+                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+                    "Accept-Encoding": "identity";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3674,6 +3682,8 @@ export interface operations {
                     RateLimit: string;
                     /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
                     "Cache-Control": string;
+                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+                    "Accept-Encoding": "identity";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3713,6 +3723,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -3935,6 +3974,33 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "Authentication required.",
                      *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -4226,6 +4292,8 @@ export interface operations {
                     RateLimit: string;
                     /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
                     "Cache-Control": string;
+                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+                    "Accept-Encoding": "identity";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4340,6 +4408,33 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "Authentication required.",
                      *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -4612,6 +4707,8 @@ export interface operations {
                     RateLimit: string;
                     /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
                     "Cache-Control": string;
+                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+                    "Accept-Encoding": "identity";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4651,6 +4748,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -4742,6 +4868,33 @@ export interface operations {
                      *       "status": 401,
                      *       "detail": "Authentication required.",
                      *       "code": "unauthorized",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: Not allowed. */
+            403: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Not allowed.",
+                     *       "code": "forbidden",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */

@@ -6,7 +6,9 @@ import { User, userExample } from '../users/schemas.ts';
 
 export const CommentId = identifier('cmt', 'The comment’s opaque identifier.', 'cmt_01jdq9a7b3c5d7e9f1g3h5j7k9');
 
+// As sent: comments written before bodies had to contain a visible character may be blank.
 const CommentBody = text({ min: 1, max: 10_000 }).openapi({ description: 'The comment, in Markdown.', example: 'Great post — thanks!' });
+const NewCommentBody = text({ min: 1, max: 10_000, nonBlank: true }).openapi({ description: 'The comment, in Markdown: not only whitespace.', example: 'Great post — thanks!' });
 
 export const Comment = z
   .object({
@@ -19,8 +21,8 @@ export const Comment = z
   })
   .openapi('Comment', { description: 'A comment on a post.' });
 
-export const CommentCreate = z.strictObject({ body: CommentBody }).openapi('CommentCreate', { description: 'A new comment.' });
-export const CommentUpdate = z.strictObject({ body: CommentBody }).openapi('CommentUpdate', { description: 'The new text of a comment.' });
+export const CommentCreate = z.strictObject({ body: NewCommentBody }).openapi('CommentCreate', { description: 'A new comment.' });
+export const CommentUpdate = z.strictObject({ body: NewCommentBody }).openapi('CommentUpdate', { description: 'The new text of a comment.' });
 
 export const CommentPage = page(Comment, 'CommentPage', 'A page of comments, oldest first.');
 

@@ -4,7 +4,7 @@ import { bearer, optionalBearer } from '../shared/auth.ts';
 import { paginationQuery } from '../shared/pagination.ts';
 import { text } from '../shared/primitives.ts';
 import { Username } from '../users/schemas.ts';
-import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, Tag, postExample } from './schemas.ts';
+import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, SEARCH_MAX_TERMS, Tag, postExample } from './schemas.ts';
 
 const tags = ['Posts'] as const;
 const byId = z.object({ postId: PostId });
@@ -88,9 +88,10 @@ export const listPosts = defineOperation({
         .optional()
         .openapi({
           description:
-            'Full-text search over title and body (English stemming; web-search syntax: words, "phrases", `or`, ' +
-            '`-excluded`). Results are ranked: posts whose title matches first, then posts that match in the body; ' +
-            'newest first within each.',
+            'Full-text search over title and body (English stemming; web-search syntax: every word must match, ' +
+            '"a phrase" matches its words in order, `or` between two terms lets either match, `-word` excludes). ' +
+            `Only the first ${SEARCH_MAX_TERMS} terms count; a search of exclusions alone matches nothing. Results are ranked: posts ` +
+            'whose title matches first, then posts that match in the body; newest first within each.',
           example: 'release notes',
         }),
       status: PostStatus.default('published').openapi({

@@ -16,9 +16,16 @@ const Slug = z
   .min(1)
   .max(100)
   .regex(KEBAB)
-  .openapi({ description: 'URL-safe, unique name: lowercase words joined by hyphens.', example: 'hello-world' });
+  .openapi({
+    description:
+      'URL-safe name: lowercase words joined by hyphens. Unique among published posts and among one author’s posts ' +
+      '(another user’s draft never conflicts; it must pick a free slug when it is published).',
+    example: 'hello-world',
+  });
 
+// As sent: posts written before titles had to contain a visible character may have a blank one.
 const Title = text({ min: 1, max: 200 }).openapi({ description: 'The headline.', example: 'Hello, world' });
+const NewTitle = text({ min: 1, max: 200, nonBlank: true }).openapi({ description: 'The headline: not only whitespace.', example: 'Hello, world' });
 const Body = text({ max: 100_000 }).openapi({
   description: 'The content, in Markdown (CommonMark).',
   example: '# Hello\n\nThis is **Folio**.',
@@ -75,7 +82,7 @@ export const postExample: z.input<typeof Post> = {
 
 export const PostCreate = z
   .strictObject({
-    title: Title,
+    title: NewTitle,
     body: Body.optional().openapi({ description: 'The content, in Markdown. Defaults to empty.' }),
     slug: Slug.optional().openapi({
       description: 'The slug to use. When omitted it is derived from the title, with a numeric suffix if taken; when given and taken, the request fails with 409.',
@@ -88,7 +95,7 @@ export const PostCreate = z
 
 export const PostUpdate = z
   .strictObject({
-    title: Title.optional(),
+    title: NewTitle.optional(),
     body: Body.optional(),
     slug: Slug.optional().openapi({ description: 'A new slug; 409 when another post has it.' }),
     excerpt: Excerpt.nullable()
@@ -100,6 +107,9 @@ export const PostUpdate = z
     tags: Tags.optional().openapi({ description: 'Replaces the tags.' }),
   })
   .openapi('PostUpdate', { description: 'A partial update: only the fields present change.' });
+
+/** How many terms of a search count (`q`); the rest are ignored, so a search's cost is bounded. */
+export const SEARCH_MAX_TERMS = 16;
 
 export const PostPage = page(Post, 'PostPage', 'A page of posts, newest first.');
 

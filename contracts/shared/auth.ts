@@ -1,13 +1,26 @@
 import { z } from '../zod.ts';
 
-/** What a token may do. `admin` may act on anyone's resources. */
-export const SCOPES = ['posts:read', 'posts:write', 'comments:write', 'users:write', 'admin'] as const;
+/**
+ * What a token may do — each scope names one power, and a token can do only what its scopes name.
+ * `admin` counts only while its holder is an administrator (an operator grants that: `npm run admin`).
+ */
+export const SCOPES = ['posts:read', 'posts:write', 'comments:write', 'users:read', 'users:write', 'tokens:read', 'tokens:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** One line per scope, for the reference (the security scheme's description and ScopeSchema). */
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'posts:read': 'read drafts (your own; every draft with `admin`)',
+  'posts:write': 'create, edit and delete posts',
+  'comments:write': 'comment, and edit or delete comments',
+  'users:read': 'read the account’s private fields (`GET /api/v1/me`: email)',
+  'users:write': 'change the account',
+  'tokens:read': 'list the account’s tokens',
+  'tokens:write': 'revoke the account’s tokens',
+  admin: 'act on anyone’s resources (administrators only)',
+};
+
 export const ScopeSchema = z.enum(SCOPES).openapi({
-  description:
-    '`posts:read` reads drafts, `posts:write` creates and edits posts, `comments:write` comments, ' +
-    '`users:write` edits the account, `admin` acts on anyone’s resources. New scopes may be added.',
+  description: `${SCOPES.map((s) => `\`${s}\`: ${SCOPE_DESCRIPTIONS[s]}`).join('; ')}. New scopes may be added: tolerate unknown ones.`,
   example: 'posts:write',
 });
 

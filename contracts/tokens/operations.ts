@@ -29,7 +29,7 @@ export const createToken = defineOperation({
       content: json(TokenCreated, { ...tokenExample, token: 'folio_Xq3vR8mK2pL9sT4wY7zB1cD5fG8hJ0nQ3rU6vX9aE2i' }),
     },
   },
-  errors: ['invalid_credentials', 'forbidden'],
+  errors: ['invalid_credentials', 'forbidden', 'service_unavailable'],
 });
 
 export const listTokens = defineOperation({
@@ -37,9 +37,9 @@ export const listTokens = defineOperation({
   method: 'get',
   path: '/api/v1/tokens',
   summary: 'List your tokens',
-  description: 'Lists the live tokens of the current user. Secrets are never shown again.',
+  description: 'Lists the live tokens of the current user. Secrets are never shown again. Needs the `tokens:read` scope.',
   tags,
-  auth: bearer(),
+  auth: bearer('tokens:read'),
   responses: { 200: { description: 'Your tokens.', content: json(TokenList, { data: [tokenExample] }) } },
   errors: [],
 });
@@ -49,9 +49,11 @@ export const deleteToken = defineOperation({
   method: 'delete',
   path: '/api/v1/tokens/{tokenId}',
   summary: 'Revoke a token',
-  description: 'Revokes one of your tokens at once; it then answers 401. Revoking the token you call with signs you out.',
+  description:
+    'Revokes one of your tokens at once; it then answers 401. Revoking the token you call with signs you out. ' +
+    'Needs the `tokens:write` scope.',
   tags,
-  auth: bearer(),
+  auth: bearer('tokens:write'),
   request: { params: z.object({ tokenId: TokenId }) },
   responses: { 204: { description: 'The token was revoked.' } },
   errors: ['token_not_found'],

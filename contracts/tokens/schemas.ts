@@ -1,5 +1,5 @@
 import { z } from '../zod.ts';
-import { ScopeSchema } from '../shared/auth.ts';
+import { SCOPES, ScopeSchema } from '../shared/auth.ts';
 import { identifier, text, Timestamp } from '../shared/primitives.ts';
 import { Email } from '../users/schemas.ts';
 
@@ -8,7 +8,7 @@ export const TokenId = identifier('tok', 'The token’s opaque identifier (not t
 const Scopes = z
   .array(ScopeSchema)
   .min(1)
-  .max(5)
+  .max(SCOPES.length)
   .openapi({ description: 'What the token may do.', example: ['posts:read', 'posts:write'] });
 
 export const Token = z
@@ -43,7 +43,7 @@ export const TokenCreate = z
   .strictObject({
     email: Email,
     password: text({ min: 1, max: 200 }).openapi({ description: 'The account’s password.', example: 'correct horse battery staple' }),
-    name: text({ min: 1, max: 100 }).optional().openapi({ description: 'A label; defaults to "API token".', example: 'CI publisher' }),
+    name: text({ min: 1, max: 100, nonBlank: true }).optional().openapi({ description: 'A label; defaults to "API token".', example: 'CI publisher' }),
     scopes: Scopes.optional().openapi({
       description: 'Narrow the token to these scopes. Defaults to every scope but `admin`; `admin` is granted only to administrators.',
     }),

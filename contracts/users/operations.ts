@@ -36,7 +36,7 @@ export const createUser = defineOperation({
       }),
     },
   },
-  errors: ['email_taken', 'username_taken'],
+  errors: ['email_taken', 'username_taken', 'service_unavailable'],
 });
 
 export const getUser = defineOperation({
@@ -57,9 +57,9 @@ export const getMe = defineOperation({
   method: 'get',
   path: '/api/v1/me',
   summary: 'Get the current user',
-  description: 'Returns the account the token belongs to, with its private fields. Any valid token may read it.',
+  description: 'Returns the account the token belongs to, with its private fields. Needs the `users:read` scope.',
   tags,
-  auth: bearer(),
+  auth: bearer('users:read'),
   responses: { 200: { description: 'The account.', content: json(Me, meExample) } },
   errors: [],
 });

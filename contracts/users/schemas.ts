@@ -16,23 +16,29 @@ export const Username = z
 /**
  * An ASCII dot-atom address (RFC 5321 `Dot-string@Domain`): the one rule both the document (as a
  * pattern next to `format: email`) and the runtime apply, so neither accepts what the other
- * refuses — no quoted local parts, address literals or control characters. Unique regardless
- * of case: `Ada@Example.com` and `ada@example.com` are the same account.
+ * refuses — no quoted local parts, address literals or control characters. It also holds what
+ * common `format: email` validators check beyond the syntax: a local part of at most 64 octets
+ * (RFC 5321 §4.5.3.1.1), labels of at most 63, and a top-level label of letters (or `xn--…`).
+ * Unique regardless of case: `Ada@Example.com` and `ada@example.com` are the same account.
  */
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
-const EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+${LABEL}$`);
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+// A top-level label as the registry issues them: letters, or an IDN's `xn--` form.
+const TOP_LABEL = '(?:[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])?)';
+const EMAIL = new RegExp(`^(?=[^@]{1,64}@)${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+${TOP_LABEL}$`);
 
 export const Email = z
   .string()
   .max(254)
-  .regex(EMAIL, 'must be an email address (ASCII, local@domain.tld)')
+  .regex(EMAIL, 'must be an email address (ASCII, local@domain.tld, a local part of at most 64 characters)')
   .openapi({ format: 'email', description: 'An email address (ASCII), unique regardless of case.', example: 'ada@example.com' });
 
-export const DisplayName = text({ min: 1, max: 100 }).openapi({ description: 'The name shown to others.', example: 'Ada Lovelace' });
+// As sent: accounts made before names had to contain a visible character may have a blank one.
+const DisplayName = text({ min: 1, max: 100 }).openapi({ description: 'The name shown to others.', example: 'Ada Lovelace' });
+const NewDisplayName = text({ min: 1, max: 100, nonBlank: true }).openapi({ description: 'The name shown to others: not only whitespace.', example: 'Ada Lovelace' });
 
-export const Password = text({ min: 10, max: 200 }).openapi({
-  description: 'At least 10 characters. Stored only as a memory-hard hash; never returned or logged.',
+export const Password = text({ min: 10, max: 200, nonBlank: true }).openapi({
+  description: 'At least 10 characters, not all of them whitespace. Stored only as a memory-hard hash; never returned or logged.',
   example: 'correct horse battery staple',
 });
 
@@ -54,11 +60,11 @@ export const Me = z
   .openapi('Me', { description: 'The signed-in account, with its private fields.' });
 
 export const UserCreate = z
-  .strictObject({ email: Email, username: Username, display_name: DisplayName, password: Password })
+  .strictObject({ email: Email, username: Username, display_name: NewDisplayName, password: Password })
   .openapi('UserCreate', { description: 'A new account.' });
 
 export const MeUpdate = z
-  .strictObject({ email: Email.optional(), username: Username.optional(), display_name: DisplayName.optional() })
+  .strictObject({ email: Email.optional(), username: Username.optional(), display_name: NewDisplayName.optional() })
   .openapi('MeUpdate', { description: 'A partial update of the signed-in account: only the fields present change.' });
 
 export const userExample: z.input<typeof User> = {

@@ -9,6 +9,7 @@ const line = (c: Change) =>
 export function formatReport(v: Verdict, names = { base: 'base', head: 'head' }): string {
   const out = [`${names.base} (${v.baseVersion}) → ${names.head} (${v.headVersion})`, ''];
   out.push(`Breaking changes: ${v.breaking.length}`, ...v.breaking.map(line), '');
+  if (v.accepted.length) out.push(`Accepted breaking changes: ${v.accepted.length}`, ...v.accepted.map((c) => `${line(c)}\n      accepted: ${c.reason}`), '');
   out.push(`Non-breaking changes: ${v.nonBreaking.length}`, ...v.nonBreaking.map(line), '');
   out.push(`${v.ok ? '✅' : '❌'} ${v.summary}`);
   return out.join('\n');
@@ -16,8 +17,16 @@ export function formatReport(v: Verdict, names = { base: 'base', head: 'head' })
 
 const bullet = (c: Change) => `- ${c.message}${c.operations.length ? ` (${c.operations.map((o) => `\`${o}\``).join(', ')})` : ''} — \`${c.rule}\` at \`${c.pointer}\``;
 
-/** One CHANGELOG.md section; `changes` undefined means there is no earlier release. */
-export function changelogSection(version: string, date: string, changes: readonly Change[] | undefined): string {
+/**
+ * One CHANGELOG.md section; `changes` undefined means there is no earlier release. `reasons` maps
+ * accepted breaking changes (by rule and pointer) to why they shipped without a new major version.
+ */
+export function changelogSection(
+  version: string,
+  date: string,
+  changes: readonly Change[] | undefined,
+  reasons: ReadonlyMap<string, string> = new Map(),
+): string {
   const out = [`## ${version} — ${date}`, ''];
   if (!changes) {
     out.push('Initial release.');
@@ -27,7 +36,14 @@ export function changelogSection(version: string, date: string, changes: readonl
     const breaking = changes.filter((c) => c.severity === 'breaking');
     const nonBreaking = changes.filter((c) => c.severity === 'non-breaking');
     if (nonBreaking.length) out.push('### Non-breaking changes', '', ...nonBreaking.map(bullet), '');
-    if (breaking.length) out.push('### Breaking changes', '', ...breaking.map(bullet), '');
+    if (breaking.length) {
+      out.push('### Breaking changes', '');
+      for (const c of breaking) {
+        const reason = reasons.get(`${c.rule} ${c.pointer}`);
+        out.push(bullet(c) + (reason ? ` — accepted without a new major version: ${reason}` : ''));
+      }
+      out.push('');
+    }
     while (out.at(-1) === '') out.pop();
   }
   return `${out.join('\n')}\n`;

@@ -1,14 +1,31 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import pLimit from 'p-limit';
+import { config } from '../config.ts';
+import { AppError } from '../errors.ts';
 
 // scrypt (memory-hard) with N=2^15, r=8: 32 MiB and tens of milliseconds per hash — OWASP's
 // recommended floor for scrypt. Parameters are stored with each hash so they can be raised later.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), which file and DNS work share: a
+ * burst of sign-ins must not fill it. At most FOLIO_HASH_CONCURRENCY hashes run at once and
+ * FOLIO_HASH_QUEUE wait; beyond that the request is refused at once with a 503 and Retry-After,
+ * instead of every other request waiting behind the hashes.
+ */
+const hashing = pLimit(config.hashConcurrency);
+
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+  if (hashing.pendingCount >= config.hashQueue) {
+    throw new AppError('service_unavailable', 'Too many sign-ins and registrations at once; retry in a second.', { headers: { 'Retry-After': '1' } });
+  }
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+  return hashing(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
   );
 }
 

@@ -68,12 +68,22 @@ export async function listComments(postId: string, options: { limit: number; cur
   };
 }
 
+/**
+ * The post is checked and key-share locked in the transaction that inserts the comment: a delete
+ * of the post racing it either waits for the comment (and removes it with the post) or wins, and
+ * this answers 404 — never a foreign-key failure.
+ */
 export async function createComment(postId: string, body: string, caller: Caller): Promise<CommentResource> {
-  await visiblePost(db(), postId, caller);
-  const now = new Date();
-  const id = newId(ID_PREFIX, now.getTime());
-  await db().insertInto('comments').values({ id, post_id: postId, author_id: caller.userId, body, created_at: now, updated_at: now }).execute();
-  return toComment(await findComment(db(), postId, id));
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      await trx.selectFrom('posts').select('id').where('id', '=', postId).forKeyShare().execute();
+      await visiblePost(trx, postId, caller);
+      const now = new Date();
+      const id = newId(ID_PREFIX, now.getTime());
+      await trx.insertInto('comments').values({ id, post_id: postId, author_id: caller.userId, body, created_at: now, updated_at: now }).execute();
+      return toComment(await findComment(trx, postId, id));
+    });
 }
 
 export async function getComment(postId: string, commentId: string, caller: Caller | null): Promise<CommentResource> {

@@ -32,8 +32,9 @@ export async function authenticate(auth: Auth, request: Request): Promise<Authen
   const now = new Date();
   const row = await db()
     .selectFrom('tokens')
-    .select(['id', 'user_id', 'scopes', 'expires_at', 'revoked_at', 'last_used_at'])
-    .where('secret_hash', '=', hashToken(match[1]!))
+    .innerJoin('users', 'users.id', 'tokens.user_id')
+    .select(['tokens.id', 'tokens.user_id', 'tokens.scopes', 'tokens.expires_at', 'tokens.revoked_at', 'tokens.last_used_at', 'users.is_admin'])
+    .where('tokens.secret_hash', '=', hashToken(match[1]!))
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) {
     return { caller: null, failure: unauthorized('The token is unknown, expired or revoked.', 'invalid_token') };
@@ -41,7 +42,10 @@ export async function authenticate(auth: Auth, request: Request): Promise<Authen
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
     await db().updateTable('tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
-  return { caller: { userId: row.user_id, tokenId: row.id, scopes: new Set(row.scopes) } };
+  // `admin` on a token counts only while its user is still an administrator: revoking the
+  // right (npm run admin -- revoke) takes effect on the next request, without hunting tokens.
+  const scopes = row.is_admin ? row.scopes : row.scopes.filter((scope) => scope !== 'admin');
+  return { caller: { userId: row.user_id, tokenId: row.id, scopes: new Set(scopes) } };
 }
 
 /** 403 unless the caller holds every scope the contract lists. */

@@ -37,7 +37,8 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
     try {
       const authentication = await authenticate(contract.auth, request);
       caller = authentication.caller;
-      limit = await consume(limitClass, caller ? `token:${caller.tokenId}` : `ip:${clientAddress(request)}`);
+      // Per account, not per token: minting more tokens must not multiply an account's budget.
+      limit = await consume(limitClass, caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`);
       if (limit.limited) {
         throw new AppError('rate_limited', `Too many requests; retry in ${limit.retryAfterSeconds} s.`, {
           headers: { 'Retry-After': String(limit.retryAfterSeconds) },

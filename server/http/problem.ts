@@ -15,7 +15,7 @@ export interface ProblemInit {
 /** The bearer challenge (RFC 6750) every 401 carries, as the document promises. */
 export const BEARER_CHALLENGE = 'Bearer realm="folio"';
 
-/** An RFC 9457 response. Problems are never cached; a 401 always says how to authenticate. */
+/** An RFC 9457 response. Problems are never cached; a 401 always says how to authenticate, a 415 which codings are accepted. */
 export function problem(code: ErrorCode, requestId: string, init: ProblemInit = {}): Response {
   const { status, title } = ERRORS[code];
   const body = {
@@ -34,6 +34,8 @@ export function problem(code: ErrorCode, requestId: string, init: ProblemInit = 
       'Cache-Control': 'no-store',
       'X-Request-Id': requestId,
       ...(status === 401 && { 'WWW-Authenticate': BEARER_CHALLENGE }),
+      // RFC 7694: a 415 says which content codings a body may have — none but identity.
+      ...(status === 415 && { 'Accept-Encoding': 'identity' }),
       ...init.headers,
     },
   });

@@ -11,6 +11,16 @@ function assertJsonContentType(header: string | null) {
   }
 }
 
+/**
+ * Request bodies are read as sent: a content coding (gzip, br, …) is refused with 415 before a
+ * byte is read, so no decompression bomb can be fed to the server (RFC 7694; the 415 says
+ * `Accept-Encoding: identity`, see problem()).
+ */
+function assertNoContentCoding(header: string | null) {
+  if (header === null || header.split(',').every((coding) => ['', 'identity'].includes(coding.trim().toLowerCase()))) return;
+  throw new AppError('unsupported_media_type', 'Send the request body without a Content-Encoding: no content codings are accepted.');
+}
+
 function tooLarge(limit: number): AppError {
   return new AppError('payload_too_large', `The request body must not exceed ${limit} bytes.`);
 }
@@ -22,6 +32,7 @@ function tooLarge(limit: number): AppError {
  */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
   assertJsonContentType(request.headers.get('content-type'));
+  assertNoContentCoding(request.headers.get('content-encoding'));
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > limit) throw tooLarge(limit);
   if (!request.body) return undefined;

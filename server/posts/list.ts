@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { hasScope, type Caller } from '../http/caller.ts';
 import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
+import { parseSearch, toTsquery } from './search-query.ts';
 
 export interface PostFilters {
   status?: PostStatusValue;
@@ -51,7 +52,8 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
       .execute();
   if (filters.q === undefined) return newestFirst(base, after, limit);
 
-  const tsquery = sql`websearch_to_tsquery('english', ${filters.q})`;
+  const tsquery = toTsquery(parseSearch(filters.q));
+  if (!tsquery) return [];
   const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
   const tiers = [
     { rank: 1, query: base.where(inTitle) },

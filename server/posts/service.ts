@@ -22,14 +22,24 @@ function notFound(id: string): AppError {
 }
 
 function slugTaken(slug: string): AppError {
-  return new AppError('slug_taken', `Another post already uses the slug ${slug}.`);
+  return new AppError('slug_taken', `A published post, or another of your posts, already uses the slug ${slug}.`);
 }
 
-async function takenSlugs(conn: Kysely<Database>, base: string): Promise<Set<string>> {
+/**
+ * Slugs are unique among published posts and among one author's posts (posts_published_slug,
+ * posts_author_slug) — the posts a caller can see. Someone else's draft never conflicts, so a
+ * 409 can never reveal that it exists.
+ */
+const SLUG_CONSTRAINTS = ['posts_published_slug', 'posts_author_slug'];
+const isSlugConflict = (error: unknown) => SLUG_CONSTRAINTS.some((name) => isUniqueViolation(error, name));
+
+/** The slugs `base`, `base-…` that a new post by `authorId` cannot take: published ones and the author's own. */
+async function takenSlugs(conn: Kysely<Database>, base: string, authorId: string): Promise<Set<string>> {
   const rows = await conn
     .selectFrom('posts')
     .select('slug')
     .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]))
+    .where((eb) => eb.or([eb('status', '=', 'published'), eb('author_id', '=', authorId)]))
     .execute();
   return new Set(rows.map((r) => r.slug));
 }
@@ -67,12 +77,12 @@ export async function createPost(input: PostCreateInput, authorId: string): Prom
         .transaction()
         .execute(async (trx) => {
           await sql`select pg_advisory_xact_lock(hashtext(${`posts.slug:${base}`}))`.execute(trx);
-          await insert(trx, firstFreeSlug(base, await takenSlugs(trx, base)));
+          await insert(trx, firstFreeSlug(base, await takenSlugs(trx, base, authorId)));
         });
     }
   } catch (error) {
     // Only an explicit slug can collide (or a derived one racing an explicit one: rare, and a 409 is honest).
-    if (isUniqueViolation(error, 'posts_slug_key')) throw slugTaken(base);
+    if (isSlugConflict(error)) throw slugTaken(base);
     throw error;
   }
   return toPost((await loadPost(db(), id))!);
@@ -125,7 +135,7 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
           .execute();
         return toPost((await loadPost(trx, id))!);
       } catch (error) {
-        if (isUniqueViolation(error, 'posts_slug_key')) throw slugTaken(patch.slug ?? current.slug);
+        if (isSlugConflict(error)) throw slugTaken(patch.slug ?? current.slug);
         throw error;
       }
     });

@@ -7,6 +7,7 @@ import { db } from '../db/index.ts';
 import type { TokenRow } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { consume } from '../http/rate-limit.ts';
 
 const DEFAULT_SCOPES = SCOPES.filter((scope) => scope !== 'admin');
 
@@ -24,9 +25,17 @@ function toToken(row: TokenRow): TokenResource {
 
 /**
  * Signs in. An unknown email costs the same password-hash work as a wrong password, and both
- * answer the same 401: nothing tells which part was wrong.
+ * answer the same 401: nothing tells which part was wrong. Attempts count against the `auth`
+ * limit per email as well as per client address, so guessing one account's password from many
+ * addresses is throttled too (unknown emails are counted alike, so the limit reveals nothing).
  */
 export async function createToken(input: TokenCreateInput): Promise<TokenResource & { token: string }> {
+  const attempts = await consume('auth', `account:${input.email.toLowerCase()}`);
+  if (attempts.limited) {
+    throw new AppError('rate_limited', `Too many sign-in attempts for this account; retry in ${attempts.retryAfterSeconds} s.`, {
+      headers: { 'Retry-After': String(attempts.retryAfterSeconds) },
+    });
+  }
   const user = await db()
     .selectFrom('users')
     .select(['id', 'password_hash', 'is_admin'])

@@ -1,9 +1,9 @@
 import type { MeResource, MeUpdateInput, UserCreateInput, UserResource } from '../../contracts/users/schemas.ts';
 import { hashPassword } from '../auth/password.ts';
-import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import type { UserRow } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 
@@ -36,11 +36,15 @@ function conflict(error: unknown): AppError | undefined {
   return undefined;
 }
 
-export async function createUser(input: UserCreateInput): Promise<MeResource> {
+/**
+ * Registers an account. Never an administrator: that is an operator's explicit act
+ * (`npm run admin -- grant <username>`, scripts/admin.ts), not something an email can claim.
+ */
+export async function createUser(input: UserCreateInput, conn: Kysely<Database> = db()): Promise<MeResource> {
   const now = new Date();
   const passwordHash = await hashPassword(input.password);
   try {
-    const row = await db()
+    const row = await conn
       .insertInto('users')
       .values({
         id: newId('user'),
@@ -48,7 +52,7 @@ export async function createUser(input: UserCreateInput): Promise<MeResource> {
         username: input.username,
         display_name: input.display_name,
         password_hash: passwordHash,
-        is_admin: config.adminEmails.has(input.email.toLowerCase()),
+        is_admin: false,
         created_at: now,
         updated_at: now,
       })

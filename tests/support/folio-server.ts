@@ -6,18 +6,26 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { createScratchDatabase } from '../../scripts/lib/database.ts';
+import { runAdmin } from '../../scripts/admin.ts';
+import { createScratchDatabase, openDatabase, type DatabaseTarget } from '../../scripts/lib/database.ts';
+import { migrateToLatest } from '../../server/db/migrate.ts';
+import type { Kysely } from 'kysely';
 import { hasBuild, REPO_ROOT, spawnFolio } from '../../scripts/lib/folio-process.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** Registering with this email makes an administrator on test servers. */
-export const ADMIN_EMAIL = 'admin@folio.test';
+/**
+ * The administrator every test server starts with, created by the operator's command
+ * (scripts/admin.ts) before the server starts: registering can never make one.
+ */
+export const ADMIN = { username: 'admin', email: 'admin@folio.test', password: 'correct horse battery staple' } as const;
 
 export interface RunningFolio {
   kind: DatabaseKind;
   baseUrl: string;
   logFile: string;
+  /** The PostgreSQL database the server uses (tests may read and write it directly); none for PGlite. */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -72,6 +80,7 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
     database = await createScratchDatabase(base, 'folio_test', { migrate: true });
     dbEnv.DATABASE_URL = database.url;
   }
+  await createAdmin(kind === 'postgres' ? { kind, url: dbEnv.DATABASE_URL! } : { kind, dir: dbEnv.FOLIO_PGLITE_DIR! });
   const startedAt = new Date().toISOString();
   const server = await spawnFolio({
     logFile,
@@ -79,7 +88,6 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
       FOLIO_RESPONSE_VALIDATION: 'strict',
       // Limits no test run can reach; the rate-limit test starts its own server with small ones.
       FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
-      FOLIO_ADMIN_EMAILS: ADMIN_EMAIL,
       ...dbEnv,
       ...env,
     },
@@ -93,6 +101,7 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
     kind,
     baseUrl: server.baseUrl,
     logFile,
+    databaseUrl: database?.url,
     async stop() {
       await server.stop();
       const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY/.test(name)));
@@ -101,6 +110,19 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
       if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates ADMIN in the (migrated) database, as an operator would with `npm run admin -- create`. */
+async function createAdmin(target: DatabaseTarget): Promise<void> {
+  const conn = await openDatabase(target, { poolSize: 1 });
+  try {
+    await migrateToLatest(conn as unknown as Kysely<unknown>);
+    process.env.FOLIO_ADMIN_PASSWORD = ADMIN.password;
+    await runAdmin(conn, ['create', ADMIN.username, '--email', ADMIN.email]);
+  } finally {
+    delete process.env.FOLIO_ADMIN_PASSWORD;
+    await conn.destroy();
+  }
 }
 
 /** The databases this run tests against: always the embedded one, PostgreSQL when a URL is set. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Scope } from '../../contracts/shared/auth.ts';
+import { SCOPES, type Scope } from '../../contracts/shared/auth.ts';
 import type { MeResource } from '../../contracts/users/schemas.ts';
 import { send } from './contract-assertions.ts';
-import { ADMIN_EMAIL } from './folio-server.ts';
+import { ADMIN } from './folio-server.ts';
 
 export interface Account {
   user: MeResource;
@@ -32,21 +32,31 @@ export async function issueToken(
 }
 
 /**
- * Registers a fresh user (or, for `admin`, the one administrator account of the server) and
- * signs in with the given scopes (by default every scope but admin; admins get admin too).
+ * Registers a fresh user and signs in with the given scopes (by default every scope but admin);
+ * or, for `admin`, signs in as the server's administrator (tests/support/folio-server.ts ADMIN)
+ * with every scope.
  */
 export async function signUp(baseUrl: string, options: { admin?: boolean; scopes?: Scope[] } = {}): Promise<Account> {
-  const name = `u${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const email = options.admin ? ADMIN_EMAIL : `${name}@example.com`;
-  const created = await send(baseUrl, '/api/v1/users', {
-    method: 'POST',
-    json: { email, username: options.admin ? 'admin' : name, display_name: `User ${name}`, password: PASSWORD },
-  });
-  expect([201, 409], created.text).toContain(created.status);
-  const scopes = options.scopes ?? (options.admin ? ['posts:read', 'posts:write', 'comments:write', 'users:write', 'admin'] : undefined);
-  const { token, tokenId } = await issueToken(baseUrl, { email, password: PASSWORD }, { scopes });
+  let email: string;
+  let password: string;
+  if (options.admin) {
+    ({ email, password } = ADMIN);
+  } else {
+    const name = `u${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    email = `${name}@example.com`;
+    password = PASSWORD;
+    const created = await send(baseUrl, '/api/v1/users', {
+      method: 'POST',
+      json: { email, username: name, display_name: `User ${name}`, password },
+    });
+    expect(created.status, created.text).toBe(201);
+  }
+  const scopes = options.scopes ?? (options.admin ? [...SCOPES] : undefined);
+  const { token, tokenId } = await issueToken(baseUrl, { email, password }, { scopes });
   const auth = { Authorization: `Bearer ${token}` };
-  const me = await send(baseUrl, '/api/v1/me', { headers: auth });
+  // Read the account with a token that may (a narrow one may not read private fields).
+  const reader = scopes && !scopes.includes('users:read') ? (await issueToken(baseUrl, { email, password }, { scopes: ['users:read'] })).token : token;
+  const me = await send(baseUrl, '/api/v1/me', { headers: { Authorization: `Bearer ${reader}` } });
   expect(me.status, me.text).toBe(200);
-  return { user: me.body as MeResource, email, password: PASSWORD, token, tokenId, auth };
+  return { user: me.body as MeResource, email, password, token, tokenId, auth };
 }

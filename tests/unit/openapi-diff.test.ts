@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Change, type Rule, RULES, changelogSection, diffDocuments, resolvePointer, verdict } from '../../scripts/openapi-diff.ts';
+import { type AcceptedBreak, type Change, type Rule, RULES, changelogSection, diffDocuments, readAccepted, resolvePointer, verdict } from '../../scripts/openapi-diff.ts';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- mutating arbitrary JSON
 const committed: Doc = JSON.parse(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'));
@@ -266,9 +266,31 @@ describe('openapi-diff', () => {
     expect(diffDocuments(committed, structuredClone(committed))).toEqual([]);
   });
 
-  it('finds no breaking change between the committed document and the released baseline (npm run openapi:diff)', () => {
-    const result = verdict(released, committed);
+  it('finds no breaking change between the committed document and the released baseline but those accepted with a reason (npm run openapi:diff)', () => {
+    const result = verdict(released, committed, undefined, readAccepted());
     expect(result.ok, result.summary + JSON.stringify(result.breaking, null, 2)).toBe(true);
+  });
+
+  describe('accepted breaking changes (contracts/accepted-breaking-changes.json)', () => {
+    const removal = BREAKING.find((c) => c.name === 'a response field removed')!;
+    it('lets a listed breaking change through with its reason, and nothing else', () => {
+      const head = mutated(removal);
+      const changes = diffDocuments(committed, head);
+      const [change] = changes;
+      const accepted: AcceptedBreak[] = [{ rule: change!.rule, pointers: [change!.pointer], reason: 'a security fix' }];
+      const result = verdict(committed, head, changes, accepted);
+      expect(result.ok, result.summary).toBe(true);
+      expect(result.accepted.map((c) => c.reason)).toEqual(['a security fix']);
+      expect(verdict(committed, head, changes, [{ ...accepted[0]!, pointers: ['#/elsewhere'] }]).ok).toBe(false);
+      expect(changelogSection('1.1.0', '2026-12-01', changes, new Map([[`${change!.rule} ${change!.pointer}`, 'a security fix']]))).toContain(
+        'accepted without a new major version: a security fix',
+      );
+    });
+    it('fails on an entry that matches no change, so none outlives its change', () => {
+      const result = verdict(committed, structuredClone(committed), undefined, [{ rule: 'operation-removed', pointers: ['#/paths/~1x/get'], reason: 'r' }]);
+      expect(result.ok).toBe(false);
+      expect(result.summary).toContain('#/paths/~1x/get');
+    });
   });
 
   describe('breaking', () => {

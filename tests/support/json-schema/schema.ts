@@ -144,6 +144,11 @@ export function patternRegex(pattern: string): RegExp {
   return new RegExp(pattern, 'u');
 }
 
+/** The pattern with its (unnested) lookahead and lookbehind groups removed: a superset to generate from. */
+export function withoutLookarounds(pattern: RegExp): RegExp {
+  return new RegExp(pattern.source.replace(/\(\?<?[=!](?:\\.|[^()\\])*\)/g, ''), pattern.flags);
+}
+
 /** Repeats `seed` (by code points) to exactly `length` code points. */
 export function cycleTo(seed: string, length: number): string {
   const points = Array.from(seed);
