@@ -94,6 +94,8 @@ export function operationErrors(op: OperationSpec): ErrorCode[] {
   }
   if (op.auth.type === 'bearer' && op.auth.scopes.length > 0) codes.add('forbidden');
   codes.add('rate_limited');
+  // Any operation may find the database busy or away: 503 with Retry-After, never a 500.
+  codes.add('service_unavailable');
   const req = op.request;
   if (req && (req.params || req.query || req.headers || req.body)) codes.add('validation_failed');
   if (req?.body) {

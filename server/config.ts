@@ -31,6 +31,8 @@ export const config = {
   /** Where the embedded database lives (`memory://` keeps it in memory). */
   pgliteDir: process.env.FOLIO_PGLITE_DIR || '.data/pglite',
   poolSize: integer('FOLIO_DB_POOL_SIZE', 10),
+  /** PostgreSQL cancels any statement running longer (then the client gets a 503); 0 turns it off. */
+  statementTimeoutMs: integer('FOLIO_STATEMENT_TIMEOUT_MS', 5000, { allowZero: true }),
   /**
    * Largest request body read. Above every body the request schemas allow (the largest, a post,
    * is under 700 kB even with every character JSON-escaped), so only truly oversize bodies get 413.

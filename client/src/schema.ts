@@ -1020,6 +1020,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createPost: {
@@ -1347,6 +1376,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getPost: {
@@ -1567,6 +1625,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deletePost: {
@@ -1765,6 +1852,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -2122,6 +2238,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listComments: {
@@ -2320,6 +2465,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -2671,6 +2845,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getComment: {
@@ -2886,6 +3089,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteComment: {
@@ -3086,6 +3318,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -3410,6 +3671,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listTags: {
@@ -3498,6 +3788,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -3913,6 +4232,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMe: {
@@ -4057,6 +4405,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -4339,6 +4716,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listTokens: {
@@ -4491,6 +4897,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -4951,6 +5386,35 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Too many requests.",
                      *       "code": "rate_limited",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: Service temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:service_unavailable",
+                     *       "title": "Service temporarily unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service temporarily unavailable.",
+                     *       "code": "service_unavailable",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */

@@ -29,7 +29,7 @@ export const createToken = defineOperation({
       content: json(TokenCreated, { ...tokenExample, token: 'folio_Xq3vR8mK2pL9sT4wY7zB1cD5fG8hJ0nQ3rU6vX9aE2i' }),
     },
   },
-  errors: ['invalid_credentials', 'forbidden', 'service_unavailable'],
+  errors: ['invalid_credentials', 'forbidden'],
 });
 
 export const listTokens = defineOperation({

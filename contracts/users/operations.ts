@@ -36,7 +36,7 @@ export const createUser = defineOperation({
       }),
     },
   },
-  errors: ['email_taken', 'username_taken', 'service_unavailable'],
+  errors: ['email_taken', 'username_taken'],
 });
 
 export const getUser = defineOperation({

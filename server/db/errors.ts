@@ -4,3 +4,22 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = error as { code?: unknown; constraint?: unknown };
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+// SQLSTATEs of a database that is away, restarting, overloaded or out of time.
+const UNAVAILABLE_STATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '53400']);
+// Node's socket errors when the server cannot be reached or drops the connection.
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * A database failure the client can do nothing about but wait: the server refusing or dropping
+ * connections (class 08, admin shutdown, starting up, too many connections), a statement
+ * cancelled by statement_timeout, or no pooled connection within the connect timeout. The binding
+ * answers these with a 503 and Retry-After, never a 500.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNREACHABLE_ERRNOS.has(code))) return true;
+  // node-postgres reports these without a code.
+  return typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated)/i.test(message);
+}

@@ -20,9 +20,21 @@ async function openEmbedded(dir: string): Promise<PGlite> {
   return pglite;
 }
 
-export function createDatabase(options: { url?: string; pgliteDir: string; poolSize: number }): Kysely<Database> {
+/** How long a request waits for a database connection before it is answered 503. */
+const CONNECT_TIMEOUT_MS = 2000;
+
+export function createDatabase(options: { url?: string; pgliteDir: string; poolSize: number; statementTimeoutMs?: number }): Kysely<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+    // statement_timeout: a runaway query is cancelled by the server (a 503 for the client), never left holding a connection.
+    // connectionTimeoutMillis: with the database away, a request waits at most this long for a connection (then 503), not forever.
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      statement_timeout: options.statementTimeoutMs,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
+    // An idle client whose server goes away emits 'error' on the pool: without a listener that kills the process.
+    pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: () => openEmbedded(options.pgliteDir) }) });
@@ -34,6 +46,6 @@ export function createDatabase(options: { url?: string; pgliteDir: string; poolS
 const holder = globalThis as typeof globalThis & { __folioDb?: Kysely<Database> };
 
 export function db(): Kysely<Database> {
-  holder.__folioDb ??= createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: config.poolSize });
+  holder.__folioDb ??= createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: config.poolSize, statementTimeoutMs: config.statementTimeoutMs });
   return holder.__folioDb;
 }

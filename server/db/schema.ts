@@ -74,6 +74,12 @@ export interface IdempotencyKeysTable {
   created_at: Date;
 }
 
+/** Published posts per tag, kept by the posts_count_tags trigger (migration 0009). */
+export interface TagCountsTable {
+  tag: string;
+  count: number;
+}
+
 export interface Database {
   posts: PostsTable;
   users: UsersTable;
@@ -81,6 +87,7 @@ export interface Database {
   rate_limit_counters: RateLimitCountersTable;
   idempotency_keys: IdempotencyKeysTable;
   comments: CommentsTable;
+  tag_counts: TagCountsTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

@@ -1,5 +1,6 @@
 import { operationErrors, rateLimitClass, type OperationSpec } from '../../contracts/operation.ts';
 import { config } from '../config.ts';
+import { isTransientDatabaseError } from '../db/errors.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
 import { authenticate, authorize } from './authenticate.ts';
@@ -83,6 +84,10 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
   }
 
   function toProblem(error: unknown, requestId: string): Response {
+    if (isTransientDatabaseError(error)) {
+      log.warn({ request_id: requestId, operation: contract.operationId, err: error }, 'database unavailable');
+      error = new AppError('service_unavailable', 'The database could not answer in time; retry shortly.', { headers: { 'Retry-After': '1' } });
+    }
     if (error instanceof AppError) {
       if (declaredErrors.has(error.code)) {
         return problem(error.code, requestId, { detail: error.detail, errors: error.errors, headers: error.headers });

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { PostResource, PostStatusValue } from '../../contracts/posts/schemas.ts';
 import { decodeCursor, encodeCursor, type Keyset } from '../db/cursor.ts';
 import { db } from '../db/index.ts';
@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { hasScope, type Caller } from '../http/caller.ts';
 import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
+import { newestMatching, type NewestMatching, type Position } from './newest-matching.ts';
 import { parseSearch, toTsquery } from './search-query.ts';
 
 export interface PostFilters {
@@ -33,41 +34,47 @@ function draftsOwner(caller: Caller | null): string | undefined {
 
 type Ranked = PostWithAuthor & { rank?: number };
 
+const both = (a: RawBuilder<boolean> | undefined, b: RawBuilder<boolean>) => (a ? sql<boolean>`(${a}) and (${b})` : b);
+
 /**
  * One page of posts after `after`: newest first; or, with `q`, ranked — posts whose title
  * matches (rank 1) before posts that match only in the body (rank 0), newest first within each.
- * Each tier is one keyset scan the indexes serve directly, so the order is total and stable,
- * a cursor resumes exactly where the page ended, and a common word costs no more than a rare one.
+ * Each tier is a keyset page of ids found in bounded time however common or rare the search
+ * words and tags are (newest-matching.ts), so the order is total and stable and a cursor resumes
+ * exactly where the page ended; the page's rows are then read by id.
  */
 async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: string | undefined, after: Keyset | undefined, limit: number): Promise<Ranked[]> {
-  let base = selectPosts(conn).where('posts.status', '=', filters.status ?? 'published');
-  if (owner) base = base.where('posts.author_id', '=', owner);
-  if (filters.tag?.length) base = base.where(sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]`);
-  if (filters.author) base = base.where('users.username', '=', filters.author);
-  const newestFirst = (query: typeof base, from: Keyset | undefined, n: number) =>
-    (from ? query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(from.createdAt, from.id))) : query)
-      .orderBy('posts.created_at', 'desc')
-      .orderBy('posts.id', 'desc')
-      .limit(n)
-      .execute();
-  if (filters.q === undefined) return newestFirst(base, after, limit);
-
-  const tsquery = toTsquery(parseSearch(filters.q));
-  if (!tsquery) return [];
-  const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
-  const tiers = [
-    { rank: 1, query: base.where(inTitle) },
-    { rank: 0, query: base.where(sql<boolean>`posts.search @@ ${tsquery}`).where(sql<boolean>`not (${inTitle})`) },
-  ];
-  // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
-  const startTier = after && (after.rank ?? 1) < 0.5 ? 1 : 0;
-  const rows: Ranked[] = [];
-  for (const [index, tier] of tiers.entries()) {
-    if (index < startTier || rows.length >= limit) continue;
-    const page = await newestFirst(tier.query, index === startTier ? after : undefined, limit - rows.length);
-    rows.push(...page.map((row) => ({ ...row, rank: tier.rank })));
+  const status = filters.status ?? 'published';
+  const scope: NewestMatching['scope'] = (query) => {
+    let scoped = query.where('posts.status', '=', status);
+    if (owner) scoped = scoped.where('posts.author_id', '=', owner);
+    if (filters.author) scoped = scoped.where('posts.author_id', '=', (eb) => eb.selectFrom('users').select('users.id').where('users.username', '=', filters.author!));
+    return scoped;
+  };
+  const tagged = filters.tag?.length ? sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]` : undefined;
+  const tiers: { rank?: number; needle?: RawBuilder<boolean> }[] = [];
+  if (filters.q === undefined) {
+    tiers.push({ needle: tagged });
+  } else {
+    const tsquery = toTsquery(parseSearch(filters.q));
+    if (!tsquery) return [];
+    const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
+    tiers.push({ rank: 1, needle: both(tagged, inTitle) }, { rank: 0, needle: both(tagged, sql<boolean>`posts.search @@ ${tsquery} and not (${inTitle})`) });
   }
-  return rows;
+  // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
+  const startTier = after?.rank !== undefined && after.rank < 0.5 ? 1 : 0;
+  const positions: (Position & { rank?: number })[] = [];
+  for (const [index, tier] of tiers.entries()) {
+    if (index < startTier || positions.length >= limit) continue;
+    const page = await newestMatching(conn, { scope, needle: tier.needle, after: index === startTier ? after : undefined, limit: limit - positions.length });
+    positions.push(...page.map((position) => ({ ...position, rank: tier.rank })));
+  }
+  if (positions.length === 0) return [];
+  const rows = new Map((await selectPosts(conn).where('posts.id', 'in', positions.map((p) => p.id)).execute()).map((row) => [row.id, row]));
+  return positions.flatMap(({ id, rank }) => {
+    const row = rows.get(id);
+    return row ? [{ ...row, ...(rank !== undefined && { rank }) }] : [];
+  });
 }
 
 function positionOf(row: Ranked): Keyset {
@@ -134,13 +141,16 @@ export function streamPostsCsv(options: PostFilters & { cursor?: string }, calle
   });
 }
 
-/** Every tag on a published post, with how many published posts carry it; most used first. */
+/**
+ * Every tag on a published post, with how many published posts carry it; most used first. Read
+ * from the counts the database keeps as posts change (migration 0009), never by scanning posts.
+ */
 export async function listTags(): Promise<{ name: string; count: number }[]> {
-  const rows = await sql<{ name: string; count: number }>`
-    select tag as name, count(*)::int as count
-    from posts, unnest(posts.tags) as tag
-    where posts.status = 'published'
-    group by tag
-    order by count desc, name asc`.execute(db());
-  return rows.rows;
+  return db()
+    .selectFrom('tag_counts')
+    .select(['tag as name', 'count'])
+    .where('count', '>', 0)
+    .orderBy('count', 'desc')
+    .orderBy('tag', 'asc')
+    .execute();
 }

@@ -74,3 +74,31 @@ describe.each(databaseKinds())('429 for every operation on %s', (kind) => {
     },
   );
 });
+
+// The database away (nothing listens at the configured PostgreSQL): every operation answers a
+// 503 problem with Retry-After within the connect timeout — never a 500, never a hang.
+describe('503 for every operation without a database', () => {
+  let server: RunningFolio;
+  beforeAll(async () => {
+    server = await startFolio('unreachable');
+  });
+  afterAll(async () => server?.stop());
+
+  it.each(all.filter((op) => declares(op, 'service_unavailable')).map((op) => [op.operationId, op] as const))(
+    '%s: database unreachable → 503 with Retry-After',
+    async (_, op) => {
+      const { path, method } = request(op);
+      const body = op.request?.body?.example;
+      const res = await send(server.baseUrl, path, {
+        method,
+        headers: { Authorization: `Bearer folio_${'x'.repeat(43)}` },
+        ...(body !== undefined && { json: body }),
+      });
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(503);
+      expect(problemCode(res)).toBe('service_unavailable');
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    },
+  );
+});

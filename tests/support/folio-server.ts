@@ -10,9 +10,11 @@ import { runAdmin } from '../../scripts/admin.ts';
 import { createScratchDatabase, openDatabase, type DatabaseTarget } from '../../scripts/lib/database.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import type { Kysely } from 'kysely';
-import { hasBuild, REPO_ROOT, spawnFolio } from '../../scripts/lib/folio-process.ts';
+import { freePort, hasBuild, REPO_ROOT, spawnFolio } from '../../scripts/lib/folio-process.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
+/** A server of the kinds above, or one configured for a PostgreSQL that nothing listens at (outage tests). */
+export type ServerKind = DatabaseKind | 'unreachable';
 
 /**
  * The administrator every test server starts with, created by the operator's command
@@ -21,7 +23,7 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export const ADMIN = { username: 'admin', email: 'admin@folio.test', password: 'correct horse battery staple' } as const;
 
 export interface RunningFolio {
-  kind: DatabaseKind;
+  kind: ServerKind;
   baseUrl: string;
   logFile: string;
   /** The PostgreSQL database the server uses (tests may read and write it directly); none for PGlite. */
@@ -46,7 +48,7 @@ export interface ServerLogMarker {
   run: string;
   source: string;
   suite: string;
-  kind: DatabaseKind;
+  kind: ServerKind;
   /** The FOLIO_* settings the caller gave the server beyond the defaults (e.g. small rate limits). */
   env: Record<string, string>;
   started_at: string;
@@ -68,7 +70,7 @@ export function postgresBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 }
 
-export async function startFolio(kind: DatabaseKind, env: Record<string, string> = {}): Promise<RunningFolio> {
+export async function startFolio(kind: ServerKind, env: Record<string, string> = {}): Promise<RunningFolio> {
   if (!hasBuild()) throw new Error('No production build: run `npm run build` first.');
   const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
   const logFile = join(scratch, 'server.log');
@@ -80,7 +82,8 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
     database = await createScratchDatabase(base, 'folio_test', { migrate: true });
     dbEnv.DATABASE_URL = database.url;
   }
-  await createAdmin(kind === 'postgres' ? { kind, url: dbEnv.DATABASE_URL! } : { kind, dir: dbEnv.FOLIO_PGLITE_DIR! });
+  if (kind === 'unreachable') dbEnv.DATABASE_URL = `postgres://postgres@127.0.0.1:${await freePort()}/nothing_listens_here`;
+  else await createAdmin(kind === 'postgres' ? { kind, url: dbEnv.DATABASE_URL! } : { kind, dir: dbEnv.FOLIO_PGLITE_DIR! });
   const startedAt = new Date().toISOString();
   const server = await spawnFolio({
     logFile,
@@ -91,7 +94,8 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
       ...dbEnv,
       ...env,
     },
-    ready: { path: '/api/v1/users/nobody', status: 404 },
+    // Up means answering: 404 for a user nobody has, or 503 without a database.
+    ready: { path: '/api/v1/users/nobody', status: kind === 'unreachable' ? 503 : 404 },
   }).catch(async (error: unknown) => {
     // spawnFolio has stopped the server; the scratch directory stays for the log the error names.
     await database?.drop();

@@ -6,6 +6,7 @@ import * as content from './0004-content.ts';
 import * as unloggedRateLimits from './0005-unlogged-rate-limits.ts';
 import * as titleSearch from './0006-title-search.ts';
 import * as scopesAndSlugs from './0008-scopes-and-slugs.ts';
+import * as tagCounts from './0009-tag-counts.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-unlogged-rate-limits': unloggedRateLimits,
   '0006-title-search': titleSearch,
   '0008-scopes-and-slugs': scopesAndSlugs,
+  '0009-tag-counts': tagCounts,
 };

@@ -1,0 +1,65 @@
+/**
+ * newestMatching (server/posts/newest-matching.ts) gives exactly the page a plain
+ * `where needle order by created_at desc, id desc limit n` gives — through each of its three
+ * steps (window walk, capped index lookup, walk past the window), reached here with small steps.
+ */
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../server/db/index.ts';
+import { newId } from '../../server/ids.ts';
+import { newestMatching, type NewestMatching } from '../../server/posts/newest-matching.ts';
+
+const AUTHOR = 'user_01jdq8m4k2c9v7x3n5r6t8w1aa';
+const COUNT = 400;
+const prefix = `nm${Date.now().toString(36)}`;
+// common: every 2nd post; sparse: every 40th; late: only among the 20 oldest; none: no post.
+const tagsOf = (i: number) => [i % 2 === 0 && 'common', i % 40 === 0 && 'sparse', i < 20 && i % 3 === 0 && 'late'].filter(Boolean).map((t) => `${prefix}-${t}`);
+
+const scope: NewestMatching['scope'] = (query) => query.where('posts.status', '=', 'published').where('posts.author_id', '=', AUTHOR);
+const tagged = (tag: string) => sql<boolean>`posts.tags @> ${sql.val([`${prefix}-${tag}`])}::text[]` as Expression<SqlBool>;
+
+async function reference(needle: Expression<SqlBool>, after: { createdAt: Date; id: string } | undefined, limit: number) {
+  let query = scope(db().selectFrom('posts')).where(needle);
+  if (after) query = query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(after.createdAt, after.id)));
+  return query.select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
+}
+
+describe('newestMatching', () => {
+  beforeAll(async () => {
+    const now = new Date();
+    await db()
+      .insertInto('users')
+      .values({ id: AUTHOR, email: `${prefix}@example.com`, username: prefix, display_name: 'NM', password_hash: '!', is_admin: false, created_at: now, updated_at: now })
+      .execute();
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    const rows = Array.from({ length: COUNT }, (_, i) => {
+      // Two posts share each millisecond, so the id breaks ties.
+      const created = new Date(base + Math.floor(i / 2) * 1000);
+      return { id: newId('post', created.getTime()), author_id: AUTHOR, slug: `${prefix}-${i}`, title: `Post ${i}`, body: '', excerpt: null, status: 'published' as const, tags: tagsOf(i), created_at: created, updated_at: created, published_at: created };
+    });
+    await db().insertInto('posts').values(rows).execute();
+  });
+
+  it.each([
+    ['a common needle (found in the window)', 'common', 10],
+    ['a sparse needle (capped index lookup)', 'sparse', 7],
+    ['a needle only among the oldest posts (past the window)', 'late', 5],
+    ['an absent needle', 'none', 10],
+    ['a common needle, more than the cap past the window (walk on)', 'common', 60],
+  ])('%s: the same pages as the plain query, cursor after cursor', async (_, tag, limit) => {
+    let after: { createdAt: Date; id: string } | undefined;
+    for (let page = 0; page < 6; page++) {
+      const expected = await reference(tagged(tag), after, limit);
+      const actual = await newestMatching(db(), { scope, needle: tagged(tag), after, limit, window: 30, cap: 15 });
+      expect(actual).toEqual(expected);
+      if (expected.length < limit) break;
+      const last = expected.at(-1)!;
+      after = { createdAt: last.created_at, id: last.id };
+    }
+  });
+
+  it('without a needle, is the plain keyset page', async () => {
+    const expected = await scope(db().selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(25).execute();
+    expect(await newestMatching(db(), { scope, limit: 25 })).toEqual(expected);
+  });
+});
