@@ -18,6 +18,8 @@ export interface RunningFolio {
   kind: DatabaseKind;
   baseUrl: string;
   logFile: string;
+  /** The PostgreSQL database it uses (tests may read and arrange rows there); none for PGlite, which the server holds alone. */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,14 @@ export function postgresBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 }
 
+/** The settings of every test server, before its database and the caller's own. */
+export const TEST_SERVER_ENV: Record<string, string> = {
+  FOLIO_RESPONSE_VALIDATION: 'strict',
+  // Limits no test run can reach; the rate-limit test starts its own server with small ones.
+  FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
+  FOLIO_ADMIN_EMAILS: ADMIN_EMAIL,
+};
+
 export async function startFolio(kind: DatabaseKind, env: Record<string, string> = {}): Promise<RunningFolio> {
   if (!hasBuild()) throw new Error('No production build: run `npm run build` first.');
   const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
@@ -75,14 +85,7 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
   const startedAt = new Date().toISOString();
   const server = await spawnFolio({
     logFile,
-    env: {
-      FOLIO_RESPONSE_VALIDATION: 'strict',
-      // Limits no test run can reach; the rate-limit test starts its own server with small ones.
-      FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
-      FOLIO_ADMIN_EMAILS: ADMIN_EMAIL,
-      ...dbEnv,
-      ...env,
-    },
+    env: { ...TEST_SERVER_ENV, ...dbEnv, ...env },
     ready: { path: '/api/v1/users/nobody', status: 404 },
   }).catch(async (error: unknown) => {
     // spawnFolio has stopped the server; the scratch directory stays for the log the error names.
@@ -93,6 +96,7 @@ export async function startFolio(kind: DatabaseKind, env: Record<string, string>
     kind,
     baseUrl: server.baseUrl,
     logFile,
+    databaseUrl: database?.url,
     async stop() {
       await server.stop();
       const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY/.test(name)));

@@ -3,7 +3,7 @@ import { databaseKinds, startFolio, type RunningFolio } from './folio-server.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    servers: { kind: string; baseUrl: string; logFile: string }[];
+    servers: { kind: string; baseUrl: string; logFile: string; databaseUrl?: string }[];
   }
 }
 
@@ -13,7 +13,7 @@ export default async function setup(project: TestProject) {
   for (const kind of databaseKinds()) running.push(await startFolio(kind));
   project.provide(
     'servers',
-    running.map(({ kind, baseUrl, logFile }) => ({ kind, baseUrl, logFile })),
+    running.map(({ kind, baseUrl, logFile, databaseUrl }) => ({ kind, baseUrl, logFile, databaseUrl })),
   );
   return async () => {
     await Promise.all(running.map((server) => server.stop()));

@@ -5,6 +5,7 @@ import * as idempotency from './0003-idempotency.ts';
 import * as content from './0004-content.ts';
 import * as unloggedRateLimits from './0005-unlogged-rate-limits.ts';
 import * as titleSearch from './0006-title-search.ts';
+import * as idempotencyLease from './0007-idempotency-lease.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-content': content,
   '0005-unlogged-rate-limits': unloggedRateLimits,
   '0006-title-search': titleSearch,
+  '0007-idempotency-lease': idempotencyLease,
 };
