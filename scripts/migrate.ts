@@ -1,7 +1,8 @@
 /**
  * `npm run db:migrate`: applies every pending migration to the configured database — DATABASE_URL
  * when set, else the embedded PGlite directory (FOLIO_PGLITE_DIR, default `.data/pglite`) — and
- * says which ran. Exits non-zero on failure. Stop a server using the same PGlite directory first.
+ * says which ran. Exits non-zero on failure, and when a server (or another script) holds the PGlite
+ * directory: it says which process does.
  */
 import type { Kysely } from 'kysely';
 import { config } from '../server/config.ts';

@@ -1,14 +1,14 @@
 /**
  * Opening a database from a script: PostgreSQL by URL, or an embedded PGlite directory. Unlike
  * server/db/index.ts this opens PGlite without migrating it, so the caller decides when (and
- * can report what) migrations run. Never open a PGlite directory a running server is using:
- * two PGlite instances on one directory corrupt it.
+ * can report what) migrations run. A PGlite directory is opened under the same lock as the
+ * server's (server/db/embedded.ts): while a server or another script has it, this throws
+ * FolderInUseError, which names the holder; destroy() gives the directory up.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { openPGlite } from '../../server/db/embedded.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import type { Database } from '../../server/db/schema.ts';
 
@@ -44,9 +44,7 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 2 });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  if (!target.dir.startsWith('memory://')) mkdirSync(target.dir, { recursive: true });
-  const pglite = await PGlite.create(target.dir);
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: await openPGlite(target.dir) }) });
 }
 
 /**

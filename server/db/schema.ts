@@ -72,6 +72,9 @@ export interface IdempotencyKeysTable {
   headers: ColumnType<Record<string, string> | null, string | null, string | null>;
   body: string | null;
   created_at: Date;
+  /** While running: the claim that holds the key, and when its lease lapses unless renewed. */
+  locked_by: string | null;
+  locked_until: Date | null;
 }
 
 /** Published posts per tag, kept by the posts_count_tags trigger (migration 0009). */

@@ -1,13 +1,28 @@
-import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
+import { log } from '../log.ts';
 
-const TTL_MS = 24 * 3600 * 1000;
+/**
+ * How long a claim on a key lasts unless its owner renews it — so how long at most a key whose
+ * request died with its process stays "running". The owner renews it four times per lease, so
+ * only an owner that is gone, or stalled for the whole lease, loses it.
+ */
+export const LEASE_SECONDS = 10;
+const RENEW_MS = (LEASE_SECONDS * 1000) / 4;
+/** How often every instance deletes keys past their 24 hours (and once at start). */
+const SWEEP_EVERY_MS = 3600 * 1000;
+const SWEEP_BATCH = 500;
 const POLL_MS = 20;
 // Headers that belong to the stored response; the rest (request id, rate limits) are per request.
 const STORED_HEADERS = ['content-type', 'location', 'etag', 'link'];
+
+// Every time is the database's clock, so that instances with drifting clocks agree on leases.
+const leaseEnd = () => sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`;
+const pastTtl = () => sql<Date>`now() - interval '24 hours'`;
 
 export function fingerprint(method: string, path: string, body: unknown): string {
   return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('hex');
@@ -20,11 +35,97 @@ function replay(row: { status: number | null; headers: Record<string, string> | 
 }
 
 /**
+ * Claims the key for a new request and returns the claim's id: a key never seen, one past its
+ * 24 hours, or one whose running request let its lease lapse (same request only: another is
+ * 422). One statement, so of two retries racing for a lapsed key exactly one gets it.
+ */
+async function claim(scope: string, key: string, print: string): Promise<string | undefined> {
+  const owner = randomUUID();
+  const claimed = await db()
+    .insertInto('idempotency_keys')
+    .values({
+      scope,
+      key,
+      fingerprint: print,
+      state: 'running',
+      status: null,
+      headers: null,
+      body: null,
+      created_at: sql<Date>`now()`,
+      locked_by: owner,
+      locked_until: leaseEnd(),
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['scope', 'key'])
+        .doUpdateSet((eb) => ({
+          fingerprint: eb.ref('excluded.fingerprint'),
+          state: 'running',
+          status: null,
+          headers: null,
+          body: null,
+          created_at: eb.ref('excluded.created_at'),
+          locked_by: eb.ref('excluded.locked_by'),
+          locked_until: eb.ref('excluded.locked_until'),
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('idempotency_keys.created_at', '<', pastTtl()),
+            eb.and([
+              eb('idempotency_keys.state', '=', 'running'),
+              eb('idempotency_keys.locked_until', '<', sql<Date>`now()`),
+              eb('idempotency_keys.fingerprint', '=', eb.ref('excluded.fingerprint')),
+            ]),
+          ]),
+        ),
+    )
+    .returning('locked_by')
+    .executeTakeFirst();
+  return claimed?.locked_by ?? undefined;
+}
+
+/** Runs the request as the key's owner, renewing the lease meanwhile, and stores its response. */
+async function runAsOwner(scope: string, key: string, owner: string, execute: () => Promise<Response>): Promise<Response> {
+  const mine = () => db().updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('locked_by', '=', owner);
+  const release = () => db().deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('locked_by', '=', owner).execute();
+  const renewal = setInterval(() => {
+    mine()
+      .set({ locked_until: leaseEnd() })
+      .execute()
+      .catch((error: unknown) => log.warn({ err: error, scope }, 'could not renew an idempotency lease'));
+  }, RENEW_MS);
+  renewal.unref();
+  try {
+    let response: Response;
+    try {
+      response = await execute();
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    // Server errors are not stored, so they can be retried.
+    if (response.status >= 500) {
+      await release();
+      return response;
+    }
+    const headers = Object.fromEntries(STORED_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
+    const stored = await mine()
+      .set({ state: 'done', status: response.status, headers: JSON.stringify(headers), body: await response.clone().text(), locked_by: null, locked_until: null })
+      .executeTakeFirst();
+    if (stored.numUpdatedRows === 0n) log.warn({ scope }, 'an idempotency lease lapsed before its response was stored; a retry may have run the request again');
+    return response;
+  } finally {
+    clearInterval(renewal);
+  }
+}
+
+/**
  * Runs `execute` at most once per (scope, key) within 24 hours. The first request claims the key
  * in the database (so every instance sees it) and stores its response; a retry with the same
  * request replays that response, one with a different request is 422. A retry that arrives while
- * the first is still running waits for it up to FOLIO_IDEMPOTENCY_WAIT_MS, then gets 409.
- * Server errors are not stored, so they can be retried.
+ * the first is still running waits for it up to FOLIO_IDEMPOTENCY_WAIT_MS, then gets 409 — unless
+ * the first one's lease lapses meanwhile (its process died): then the retry takes the key over
+ * and runs. Server errors are not stored, so they can be retried.
  */
 export async function idempotent(
   scope: string,
@@ -33,49 +134,53 @@ export async function idempotent(
   execute: () => Promise<Response>,
   waitMs = config.idempotencyWaitMs,
 ): Promise<Response> {
-  const now = new Date();
-  await db().deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('created_at', '<', new Date(now.getTime() - TTL_MS)).execute();
-  const claimed = await db()
-    .insertInto('idempotency_keys')
-    .values({ scope, key, fingerprint: print, state: 'running', status: null, headers: null, body: null, created_at: now })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-
-  if (claimed) {
-    let response: Response;
-    try {
-      response = await execute();
-    } catch (error) {
-      await db().deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
-      throw error;
-    }
-    if (response.status >= 500) {
-      await db().deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
-      return response;
-    }
-    const headers = Object.fromEntries(STORED_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
-    await db()
-      .updateTable('idempotency_keys')
-      .set({ state: 'done', status: response.status, headers: JSON.stringify(headers), body: await response.clone().text() })
+  const deadline = Date.now() + waitMs;
+  for (let mayClaim = true; ; ) {
+    const owner = mayClaim ? await claim(scope, key, print) : undefined;
+    if (owner) return runAsOwner(scope, key, owner, execute);
+    const row = await db()
+      .selectFrom('idempotency_keys')
+      .select(['fingerprint', 'state', 'status', 'headers', 'body'])
+      .select([sql<boolean>`created_at < ${pastTtl()}`.as('expired'), sql<boolean>`state = 'running' and locked_until < now()`.as('lapsed')])
       .where('scope', '=', scope)
       .where('key', '=', key)
-      .execute();
-    return response;
-  }
-
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const row = await db().selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
-    if (row && row.fingerprint !== print) {
-      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used for a different request; use a new key.');
-    }
-    if (row?.state === 'done') return replay(row);
-    // The first request failed and released the key: this one may claim it.
-    if (!row) return idempotent(scope, key, print, execute, waitMs);
-    if (Date.now() >= deadline) {
-      throw new AppError('idempotency_in_flight', 'The first request with this Idempotency-Key is still running; retry shortly.');
+      .executeTakeFirst();
+    // Gone (the first request failed and released it), past its 24 hours, or abandoned: claim it.
+    mayClaim = !row || row.expired || (row.lapsed && row.fingerprint === print);
+    if (row && !mayClaim) {
+      if (row.fingerprint !== print) {
+        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used for a different request; use a new key.');
+      }
+      if (row.state === 'done') return replay(row);
+      if (Date.now() >= deadline) {
+        throw new AppError('idempotency_in_flight', 'The first request with this Idempotency-Key is still running; retry shortly.');
+      }
     }
     await sleep(POLL_MS);
   }
+}
+
+/** Deletes the keys past their 24 hours (they hold whole responses), in short batches; returns how many. */
+export async function sweepIdempotencyKeys(): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await db()
+      .deleteFrom('idempotency_keys')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(refTuple('scope', 'key'), 'in', selectFrom('idempotency_keys').select(['scope', 'key']).where('created_at', '<', pastTtl()).limit(SWEEP_BATCH).$asTuple('scope', 'key')),
+      )
+      .executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+    if (result.numDeletedRows < BigInt(SWEEP_BATCH)) return deleted;
+  }
+}
+
+/** Sweeps now and every SWEEP_EVERY_MS for the life of the process (each instance; sweeps may overlap harmlessly). */
+export function scheduleIdempotencySweep(): void {
+  const sweep = () =>
+    sweepIdempotencyKeys()
+      .then((deleted) => deleted > 0 && log.info({ deleted }, 'expired idempotency keys swept'))
+      .catch((error: unknown) => log.warn({ err: error }, 'sweeping idempotency keys failed'));
+  void sweep();
+  setInterval(sweep, SWEEP_EVERY_MS).unref();
 }

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPost } from '../../contracts/posts/operations.ts';
 import type { PostResource } from '../../contracts/posts/schemas.ts';
+import { createScratchDatabase } from '../../scripts/lib/database.ts';
+import { spawnFolio, type FolioProcess } from '../../scripts/lib/folio-process.ts';
+import { LEASE_SECONDS } from '../../server/http/idempotency.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
+import { postgresBaseUrl, TEST_SERVER_ENV } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
 
 const servers = inject('servers');
@@ -55,3 +63,140 @@ describe.each(servers)('Idempotency-Key on $kind', ({ baseUrl }) => {
     }
   });
 });
+
+/** Runs one statement on a PostgreSQL database with its own connection. */
+async function query<Row>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as Row[];
+  } finally {
+    await client.end();
+  }
+}
+
+// A key whose request died with its process is left 'running'; the rows are arranged so in the
+// server's database. (On PGlite the server holds the database alone: tests/unit/idempotency.test.ts
+// covers the same on it, in process.)
+describe.each(servers.filter((s) => s.databaseUrl))('Idempotency-Key whose first request died, on $kind', ({ baseUrl, databaseUrl }) => {
+  let account: Account;
+  beforeAll(async () => {
+    account = await signUp(baseUrl);
+  });
+  const post = (key: string, body: unknown) =>
+    send(baseUrl, createPost.path, { method: 'POST', json: body, headers: { ...account.auth, 'Idempotency-Key': key } });
+  /** Turns the stored response of `key` back into a claim by a process that is gone, its lease ending in `seconds`. */
+  const abandon = (key: string, seconds: number) =>
+    query(
+      databaseUrl!,
+      `update idempotency_keys set state = 'running', status = null, headers = null, body = null,
+              locked_by = 'a-dead-process', locked_until = now() + make_interval(secs => $2)
+        where key = $1`,
+      [key, seconds],
+    );
+
+  it('is taken over by a retry once its lease has lapsed: 201, run once more, then replayed', async () => {
+    const tag = `lapsed-${randomUUID().slice(0, 8)}`;
+    const key = randomUUID();
+    const first = await post(key, { title: 'Lapsed', tags: [tag] });
+    expect(first.status, first.text).toBe(201);
+    // As if the process had died before committing: no post, a running key.
+    expect((await send(baseUrl, `/api/v1/posts/${(first.body as PostResource).id}`, { method: 'DELETE', headers: account.auth })).status).toBe(204);
+    await abandon(key, -1);
+
+    const retry = await post(key, { title: 'Lapsed', tags: [tag] });
+    expectConforms(createPost, retry);
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    const again = await post(key, { title: 'Lapsed', tags: [tag] });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(retry.text);
+    expect(await countByTag(baseUrl, account, tag, 'draft')).toBe(1);
+  });
+
+  it('still answers 409 after the wait while its lease is live', async () => {
+    const key = randomUUID();
+    expect((await post(key, { title: 'Live' })).status).toBe(201);
+    await abandon(key, 60);
+    const retry = await post(key, { title: 'Live' });
+    expectConforms(createPost, retry);
+    expect(retry.status, retry.text).toBe(409);
+    expect(problemCode(retry)).toBe('idempotency_in_flight');
+  });
+});
+
+// End to end: the server is killed with SIGKILL while a create with an Idempotency-Key is in
+// flight, a new server starts on the same database, and the client's retry creates the post once.
+// PostgreSQL only: holding the create mid-flight takes a lock from outside the server.
+describe.each(servers.filter((s) => s.databaseUrl).slice(0, 1))('a server killed during an Idempotency-Key request, on $kind', () => {
+  it('leaves the key to the retry within the lease, which creates the post once; old keys are swept at start', { timeout: 120_000 }, async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'folio-idem-crash-'));
+    const database = await createScratchDatabase(postgresBaseUrl()!, 'folio_test', { migrate: true });
+    const started: FolioProcess[] = [];
+    const serve = async (name: string, env: Record<string, string> = {}) => {
+      const server = await spawnFolio({
+        logFile: join(scratch, `${name}.log`),
+        env: { ...TEST_SERVER_ENV, DATABASE_URL: database.url, ...env },
+        ready: { path: '/api/v1/users/nobody', status: 404 },
+      });
+      started.push(server);
+      return server;
+    };
+    const blocker = new pg.Client({ connectionString: database.url });
+    try {
+      const doomed = await serve('killed');
+      const account = await signUp(doomed.baseUrl);
+      const tag = `crash-${randomUUID().slice(0, 8)}`;
+      const key = randomUUID();
+      const create = (baseUrl: string) =>
+        send(baseUrl, createPost.path, { method: 'POST', json: { title: 'Survives a crash', tags: [tag] }, headers: { ...account.auth, 'Idempotency-Key': key } });
+
+      // Hold the posts table, so the create waits mid-flight after it has claimed the key.
+      await blocker.connect();
+      await blocker.query('begin');
+      await blocker.query('lock table posts in exclusive mode');
+      const inFlight = create(doomed.baseUrl).catch((error: unknown) => error);
+      const waiting = async () =>
+        (await blocker.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n > 0;
+      for (let tries = 0; !(await waiting()); tries++) {
+        expect(tries, 'the create never reached the locked table').toBeLessThan(200);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await blocker.query(`select state from idempotency_keys where key = $1`, [key])).rows).toEqual([{ state: 'running' }]);
+
+      const exited = new Promise((resolve) => doomed.child.once('exit', resolve));
+      doomed.child.kill('SIGKILL');
+      await exited;
+      expect(await inFlight).toBeInstanceOf(Error);
+      // PostgreSQL ends a dead client's session when it next hears from it; end them now, then let go.
+      await blocker.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+      await blocker.query('rollback');
+      // A key from two days ago, for the sweep the next server runs as it starts.
+      await blocker.query(
+        `insert into idempotency_keys (scope, key, fingerprint, state, status, headers, body, created_at)
+         values ('user:old', 'old-key', 'x', 'done', 201, '{}', '{}', now() - interval '2 days')`,
+      );
+
+      const diedAt = Date.now();
+      // The retry may wait out the dead request's lease.
+      const next = await serve('restarted', { FOLIO_IDEMPOTENCY_WAIT_MS: String((LEASE_SECONDS + 10) * 1000) });
+      const retry = await create(next.baseUrl);
+      expectConforms(createPost, retry);
+      expect(retry.status, retry.text).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      expect(Date.now() - diedAt, 'released within the lease').toBeLessThan((LEASE_SECONDS + 10) * 1000);
+      const replayed = await create(next.baseUrl);
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(replayed.text).toBe(retry.text);
+      expect(await countByTag(next.baseUrl, account, tag, 'draft')).toBe(1);
+
+      expect((await blocker.query(`select count(*)::int as n from idempotency_keys where key = 'old-key'`)).rows[0].n).toBe(0);
+    } finally {
+      await blocker.end().catch(() => undefined);
+      for (const server of started) await server.stop();
+      await database.drop();
+      if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
+

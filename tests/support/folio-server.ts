@@ -26,7 +26,7 @@ export interface RunningFolio {
   kind: ServerKind;
   baseUrl: string;
   logFile: string;
-  /** The PostgreSQL database the server uses (tests may read and write it directly); none for PGlite. */
+  /** The PostgreSQL database it uses (tests may read and arrange rows there); none for PGlite, which the server holds alone. */
   databaseUrl?: string;
   stop(): Promise<void>;
 }
@@ -70,6 +70,13 @@ export function postgresBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 }
 
+/** The settings of every test server, before its database and the caller's own. */
+export const TEST_SERVER_ENV: Record<string, string> = {
+  FOLIO_RESPONSE_VALIDATION: 'strict',
+  // Limits no test run can reach; the rate-limit test starts its own server with small ones.
+  FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
+};
+
 export async function startFolio(kind: ServerKind, env: Record<string, string> = {}): Promise<RunningFolio> {
   if (!hasBuild()) throw new Error('No production build: run `npm run build` first.');
   const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
@@ -87,13 +94,7 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
   const startedAt = new Date().toISOString();
   const server = await spawnFolio({
     logFile,
-    env: {
-      FOLIO_RESPONSE_VALIDATION: 'strict',
-      // Limits no test run can reach; the rate-limit test starts its own server with small ones.
-      FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
-      ...dbEnv,
-      ...env,
-    },
+    env: { ...TEST_SERVER_ENV, ...dbEnv, ...env },
     // Up means answering: 404 for a user nobody has, or 503 without a database.
     ready: { path: '/api/v1/users/nobody', status: kind === 'unreachable' ? 503 : 404 },
   }).catch(async (error: unknown) => {

@@ -5,6 +5,7 @@ import * as idempotency from './0003-idempotency.ts';
 import * as content from './0004-content.ts';
 import * as unloggedRateLimits from './0005-unlogged-rate-limits.ts';
 import * as titleSearch from './0006-title-search.ts';
+import * as idempotencyLease from './0007-idempotency-lease.ts';
 import * as scopesAndSlugs from './0008-scopes-and-slugs.ts';
 import * as tagCounts from './0009-tag-counts.ts';
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004-content': content,
   '0005-unlogged-rate-limits': unloggedRateLimits,
   '0006-title-search': titleSearch,
+  '0007-idempotency-lease': idempotencyLease,
   '0008-scopes-and-slugs': scopesAndSlugs,
   '0009-tag-counts': tagCounts,
 };
