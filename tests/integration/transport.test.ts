@@ -3,6 +3,7 @@
  * cannot route (malformed percent-encoding, `OPTIONS *`, absolute-form), the security headers of
  * every response, the client address behind trusted proxies, and requests that stall.
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -280,6 +281,17 @@ describe.each(databaseKinds())('transport settings on %s', (kind) => {
     expect(closedAfterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
     expect(closedAfterMs).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + SLACK_MS);
     expectProblem(response!, 408, 'request_timeout');
+    // The route, still reading the body when the connection closed, logs the request it never got
+    // as the 408 the client was sent — not as an error of ours.
+    let logged: { level: number; status: number } | undefined;
+    for (let i = 0; i < 30 && !logged; i++, await new Promise((r) => setTimeout(r, 100))) {
+      const line = readFileSync(server.logFile, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"operation":"createUser"') && l.includes('"status"'));
+      if (line) logged = JSON.parse(line) as { level: number; status: number };
+    }
+    expect(logged).toMatchObject({ level: 30, status: 408 });
+    expect(readFileSync(server.logFile, 'utf8')).not.toContain('"level":50');
   });
 
   it('a header section that never ends → 408 problem and closed once the headers timeout passes', async () => {
