@@ -25,6 +25,27 @@ function ratePolicies(spec: string): Record<'read' | 'write' | 'auth', RatePolic
   return policies;
 }
 
+/**
+ * FOLIO_TRUST_PROXY: how many proxies in front of Folio append to X-Forwarded-For and are trusted,
+ * counted from the server (Express's "trust proxy" hop count). `true` is one; unset, `false` or `0`
+ * trust none, so the client address is the socket's.
+ */
+function proxyHops(raw: string | undefined): number {
+  if (raw === undefined || raw === '' || raw === 'false') return 0;
+  if (raw === 'true') return 1;
+  const hops = Number(raw);
+  if (!Number.isSafeInteger(hops) || hops < 0) throw new Error(`FOLIO_TRUST_PROXY must be true, false or a number of proxies, got ${raw}`);
+  return hops;
+}
+
+/** FOLIO_FRAME_ANCESTORS: CSP sources that may frame the pages, space-separated (`'none'` by default). */
+function frameAncestors(raw: string | undefined): string {
+  const value = raw?.trim() || "'none'";
+  // A ';' or ',' would end the directive and smuggle others into the policy.
+  if (/[;,\r\n]/.test(value)) throw new Error(`FOLIO_FRAME_ANCESTORS must be a space-separated list of CSP sources, got ${raw}`);
+  return value;
+}
+
 export const config = {
   /** PostgreSQL connection string; without it Folio uses the embedded PGlite database. */
   databaseUrl: process.env.DATABASE_URL || undefined,
@@ -53,7 +74,23 @@ export const config = {
   hashQueue: integer('FOLIO_HASH_QUEUE', 32, { allowZero: true }),
   /** How long a retry waits for the first request with its Idempotency-Key before answering 409. */
   idempotencyWaitMs: integer('FOLIO_IDEMPOTENCY_WAIT_MS', 5000, { allowZero: true }),
+  /** Trusted proxies in front (see proxyHops): the client address is the entry the outermost of them appended. */
+  trustProxyHops: proxyHops(process.env.FOLIO_TRUST_PROXY),
+  /** Who may frame the home page and the reference (the `frame-ancestors` of their Content-Security-Policy). */
+  frameAncestors: frameAncestors(process.env.FOLIO_FRAME_ANCESTORS),
+  /**
+   * Time allowed for a request's header section, and for the whole request (headers and body),
+   * before the front server answers 408 and closes the connection. An API's requests are small:
+   * these are far below Node's defaults (60 s and 300 s), which let a slow or stalled client hold
+   * a connection for minutes.
+   */
+  headersTimeoutMs: integer('FOLIO_HEADERS_TIMEOUT_MS', 10_000),
+  requestTimeoutMs: integer('FOLIO_REQUEST_TIMEOUT_MS', 30_000),
 };
+
+if (config.headersTimeoutMs > config.requestTimeoutMs) {
+  throw new Error('FOLIO_HEADERS_TIMEOUT_MS must not exceed FOLIO_REQUEST_TIMEOUT_MS: the headers are part of the request');
+}
 
 if (config.responseValidation !== 'strict' && config.responseValidation !== 'strip') {
   throw new Error('FOLIO_RESPONSE_VALIDATION must be strict or strip');

@@ -1,49 +1,46 @@
 /**
- * `npm start`: Next.js behind a small Node server. Node's fetch layer refuses to build a Request
- * for TRACE, TRACK or CONNECT, so Next.js answers them 500 before any route code runs; QUERY and
- * other extension methods reach no route either. This server answers every method Next.js cannot
- * route with the same problems the routes send — 405 with `Allow` on a documented path, 404
- * elsewhere — and hands everything else to Next.js. It reads `Allow` from the committed document.
- * (Methods Node's HTTP parser does not know at all, such as TRACK, are refused by Node with 400
- * before any JavaScript runs.)
+ * `npm start`: Next.js behind a small Node server, which handles what Next.js cannot or should not:
+ *
+ * - requests Next.js would answer with a text/plain 500 before any route code runs — methods it
+ *   cannot route (TRACE, CONNECT, QUERY), paths that are not valid percent-encoding, `OPTIONS *` —
+ *   and those Node would answer with a bare status (no Host, an unknown Expect) get the problems
+ *   the routes send (server/front/answers.ts), read from the committed document;
+ * - an absolute-form target (`GET http://host/path`) is served as its path, never redirected to
+ *   that host;
+ * - requests Node's parser refuses, and requests whose headers or body stall past
+ *   FOLIO_HEADERS_TIMEOUT_MS / FOLIO_REQUEST_TIMEOUT_MS, get a 400 / 408 problem and are closed;
+ * - every response carries the security headers (server/http/security-headers.ts);
+ * - X-Forwarded-For reaches the app as the one client address resolved here (FOLIO_TRUST_PROXY).
  */
-import { readFileSync } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import next from 'next';
-import { newRequestId, problem } from './http/problem.ts';
+import { config } from './config.ts';
+import { frontAnswer, transportProblem } from './front/answers.ts';
+import { resolveClientAddress } from './front/client-address.ts';
+import { documentedPaths } from './front/documented-paths.ts';
+import { originForm, pathOf } from './front/request-target.ts';
+import { SECURITY_HEADERS, securityHeaders } from './http/security-headers.ts';
 
-const ROUTED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-
-interface PathEntry {
-  pattern: RegExp;
-  allow: string;
-}
-
-function documentedPaths(): PathEntry[] {
-  const document = JSON.parse(readFileSync(new URL('../openapi.json', import.meta.url), 'utf8')) as {
-    paths: Record<string, Record<string, unknown>>;
-  };
-  return Object.entries(document.paths).map(([template, item]) => {
-    const methods = Object.keys(item).map((m) => m.toUpperCase());
-    return {
-      pattern: new RegExp(`^${template.replace(/\{[^}/]+\}/g, '[^/]+')}$`),
-      allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '),
-    };
-  });
-}
-
+/** Headers set with setHeader() before (the security headers) are kept by writeHead(). */
 async function send(res: ServerResponse, response: Response) {
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'Content-Length': body.length });
+  res.end(body);
 }
 
-/** CONNECT never becomes a request event (Node hands over the raw socket), so the answer is written by hand. */
+/**
+ * An answer written straight to the socket, then closed: for CONNECT (Node hands over the raw
+ * socket, no response object) and for requests the parser refused or that timed out.
+ */
 async function sendOnSocket(socket: Duplex, response: Response) {
   const body = Buffer.from(await response.arrayBuffer());
   const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status]}`];
   for (const [name, value] of response.headers) head.push(`${name}: ${value}`);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) head.push(`${name}: ${value}`);
   head.push(`content-length: ${body.length}`, 'connection: close', '', '');
+  // Closed for good once sent: a stalled client that never closes its side must not keep it open.
+  socket.once('finish', () => socket.destroy());
   socket.end(Buffer.concat([Buffer.from(head.join('\r\n')), body]));
 }
 
@@ -53,28 +50,48 @@ export async function startServer(options: { port: number; hostname: string; dir
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const refusal = (req: IncomingMessage): Response => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const entry = paths.find((p) => p.pattern.test(pathname));
-    const requestId = newRequestId();
-    return entry
-      ? problem('method_not_allowed', requestId, {
-          detail: `${req.method} is not supported here; use ${entry.allow}.`,
-          headers: { Allow: entry.allow },
-        })
-      : problem('not_found', requestId, { detail: `Nothing is at ${pathname}.` });
+  /**
+   * Each connection's current response. A timeout is answered only if it has not begun: once it
+   * has, a second answer to the same request would corrupt the connection, which is just closed.
+   */
+  const inFlight = new WeakMap<Duplex, ServerResponse>();
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const { socket } = req;
+    inFlight.set(socket, res);
+    // Answered and read in full: a timeout on this connection from now on is the next request's.
+    res.once('finish', () => {
+      if (req.complete && inFlight.get(socket) === res) inFlight.delete(socket);
+    });
+    req.url = originForm(req.url ?? '/');
+    for (const [name, value] of Object.entries(securityHeaders(pathOf(req.url)))) res.setHeader(name, value);
+    // Rate limits key anonymous callers by this address: the app reads it from here alone.
+    req.headers['x-forwarded-for'] = resolveClientAddress(socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxyHops);
+    const answer = frontAnswer(req, paths);
+    if (!answer) return void handle(req, res);
+    req.resume();
+    void send(res, answer);
   };
 
-  // Rate limits key anonymous callers by address. Unless a trusted proxy in front sets it,
-  // X-Forwarded-For is whatever the client claims, so it is replaced by the socket's address.
-  const trustProxy = process.env.FOLIO_TRUST_PROXY === 'true';
-  const server = createServer((req, res) => {
-    if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? 'unknown';
-    if (ROUTED.has(req.method ?? '')) return void handle(req, res);
-    req.resume();
-    void send(res, refusal(req));
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // Node looks for expired requests this often (30 s by default): the bound is the timeout plus this.
+      connectionsCheckingInterval: 1000,
+      // Answered by frontAnswer() as a problem instead of Node's bare 400.
+      requireHostHeader: false,
+    },
+    onRequest,
+  );
+  // An expectation other than 100-continue is ignored, as RFC 9110 §10.1.1 allows, rather than
+  // answered with Node's bare 417.
+  server.on('checkExpectation', onRequest);
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => void sendOnSocket(socket, frontAnswer(req, paths)!));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (socket.writable && !inFlight.get(socket)?.headersSent) void sendOnSocket(socket, transportProblem(error));
+    else socket.destroy();
   });
-  server.on('connect', (req: IncomingMessage, socket: Duplex) => void sendOnSocket(socket, refusal(req)));
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
   return server;
 }

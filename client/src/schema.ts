@@ -550,7 +550,7 @@ export type components = {
              * @example post_not_found
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "comment_not_found" | "method_not_allowed" | "not_acceptable" | "slug_taken" | "email_taken" | "username_taken" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "bad_request" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "comment_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "slug_taken" | "email_taken" | "username_taken" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
             /**
              * @description The id of the request, also sent as the `X-Request-Id` header. Quote it when reporting a problem.
              * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f

@@ -5,6 +5,8 @@
 export const ERRORS = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  // Answered by the front server (server/start.ts) to requests no operation sees: OPTIONS *, not HTTP/1.1.
+  bad_request: { status: 400, title: 'The request cannot be processed' },
   unauthorized: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   forbidden: { status: 403, title: 'Not allowed' },
@@ -15,6 +17,8 @@ export const ERRORS = {
   comment_not_found: { status: 404, title: 'Comment not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   not_acceptable: { status: 406, title: 'No acceptable representation' },
+  // Answered by the front server to a request whose headers or body stall (FOLIO_REQUEST_TIMEOUT_MS).
+  request_timeout: { status: 408, title: 'The request did not arrive in time' },
   slug_taken: { status: 409, title: 'Slug already in use' },
   email_taken: { status: 409, title: 'Email already registered' },
   username_taken: { status: 409, title: 'Username already taken' },

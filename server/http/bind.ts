@@ -65,7 +65,11 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
           )
         : await execute();
     } catch (error) {
-      response = toProblem(error, requestId);
+      // The connection closed before the request was read in full: the client gave up, or the
+      // front server answered 408 once FOLIO_REQUEST_TIMEOUT_MS passed. Nothing of ours failed.
+      response = request.signal.aborted && !(error instanceof AppError)
+        ? problem('request_timeout', requestId, { detail: 'The connection closed before the request arrived in full.' })
+        : toProblem(error, requestId);
     }
     response.headers.set('X-Request-Id', requestId);
     for (const [name, value] of Object.entries(limit?.headers ?? {})) response.headers.set(name, value);

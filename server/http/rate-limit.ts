@@ -41,7 +41,11 @@ export async function consume(kind: RateLimitClass, bucket: string): Promise<Rat
   };
 }
 
-/** The client's address as the front server recorded it (see server/start.ts). */
+/**
+ * The client's address: the front server (server/start.ts) replaces X-Forwarded-For with the one
+ * address it resolved from the socket and the trusted proxies (FOLIO_TRUST_PROXY), so the whole
+ * value is the address — nothing in it is the client's to choose.
+ */
 export function clientAddress(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+  return request.headers.get('x-forwarded-for')?.trim() || 'unknown';
 }

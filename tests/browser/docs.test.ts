@@ -3,7 +3,8 @@
  * opens /api/docs of the production build, finds every operation of the committed openapi.json in
  * the sidebar, and sends a real request with Scalar's "Test Request" client, which the server must
  * log. The page may load nothing from another host: the machine it runs on has no internet, and the
- * reference must not depend on a CDN. Screenshots go to test-results/browser/.
+ * reference must not depend on a CDN. It works under its Content-Security-Policy: no violation is
+ * reported, and no other site may frame it. Screenshots go to test-results/browser/.
  *
  *   npm run test:browser        (needs a production build and /usr/bin/chromium, or CHROMIUM_PATH)
  */
@@ -50,6 +51,8 @@ let profile: string;
 const requested: string[] = [];
 /** Console errors other than the missing favicon (Folio has none; Chromium asks anyway). */
 const consoleErrors: string[] = [];
+/** Content-Security-Policy violations the pages reported (`securitypolicyviolation` events). */
+const violations: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: \`apt-get install chromium\`, or set CHROMIUM_PATH.`);
@@ -67,6 +70,14 @@ beforeAll(async () => {
     if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.exposeFunction('reportViolation', (violation: string) => violations.push(violation));
+  await page.addInitScript(() =>
+    window.document.addEventListener('securitypolicyviolation', (event) =>
+      (globalThis as unknown as { reportViolation(v: string): void }).reportViolation(
+        `${location.pathname}: ${event.effectiveDirective} refused ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      ),
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -84,13 +95,21 @@ describe('the API reference at /api/docs', () => {
     const scripts = [...html.text.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!);
     expect(scripts).toHaveLength(1);
     expect(scripts[0]).toMatch(/^\/api\/docs\/scalar\.js\?v=[\w-]+$/);
+    // Its policy: scripts from Folio and the inline start-up script by its hash; never eval; framed by no one.
+    const policy = html.headers.get('content-security-policy');
+    expect(policy).toMatch(/(^|; )script-src 'self' 'sha256-[\w+/=]+'(;|$)/);
+    expect(policy).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+    expect(policy).not.toContain('unsafe-eval');
 
     const bundle = await fetch(`${server.baseUrl}${scripts[0]}`);
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const source = await bundle.text();
-    expect(source).toBe(readFileSync(join(ROOT, 'node_modules/@scalar/api-reference/dist/browser/standalone.js'), 'utf8'));
+    const scalar = readFileSync(join(ROOT, 'node_modules/@scalar/api-reference/dist/browser/standalone.js'), 'utf8');
+    // Scalar's bundle, after one line that turns off Zod's eval probe (app/api/docs/reference.ts).
+    expect(source.endsWith(scalar)).toBe(true);
+    expect(source.slice(0, -scalar.length)).toMatch(/^globalThis\.__zod_globalConfig = [^\n]*jitless: true[^\n]*\n$/);
   });
 
   it(`shows all ${operations.length} operations of openapi.json, each under its tag`, async () => {
@@ -155,9 +174,30 @@ describe('the API reference at /api/docs', () => {
     expect(logged).toMatchObject({ request_id: requestId, method: 'GET', operation: 'listTags', status: 200 });
   });
 
-  it('loaded everything from Folio itself, without errors', () => {
+  it('cannot be framed by another site', async () => {
+    const framer = await context.newPage();
+    try {
+      const refused = framer.waitForEvent('console', (message) => /frame-ancestors/.test(message.text()));
+      await framer.setContent(`<iframe src="${server.baseUrl}/api/docs"></iframe>`);
+      await refused;
+      const frame = framer.frames().find((f) => f !== framer.mainFrame());
+      expect(await frame?.locator('#app').count()).toBe(0);
+    } finally {
+      await framer.close();
+    }
+  });
+
+  it('leaves the home page working under its own policy', async () => {
+    const response = await page.goto(`${server.baseUrl}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+    await page.getByRole('link', { name: 'Interactive API reference' }).waitFor();
+  });
+
+  it('loaded everything from Folio itself, without errors or policy violations', () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
     expect(consoleErrors).toEqual([]);
+    expect(violations).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@ import { expandPath } from '../../contracts/operation.ts';
 import { send } from '../support/contract-assertions.ts';
 
 const servers = inject('servers');
-// Schemathesis' probe list plus CONNECT. (TRACK never reaches JavaScript: Node's parser answers 400.)
+// Schemathesis' probe list plus CONNECT. (TRACK never becomes a request: Node's parser refuses it, and
+// the front server answers 400 — tests/integration/transport.test.ts.)
 const ALL_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'QUERY', 'CONNECT'];
 
 /** Each documented path with the methods its contracts declare. */

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { operationErrors, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
 import { ERRORS } from '../../contracts/shared/errors.ts';
 import { Problem, ValidationProblem } from '../../contracts/shared/problem.ts';
+import { SECURITY_HEADERS } from '../../server/http/security-headers.ts';
 
 export interface ApiResponse {
   status: number;
@@ -38,11 +39,15 @@ function describe(res: ApiResponse): string {
 /**
  * Asserts that a response is one the operation's contract allows: a documented status, the
  * documented media type, a body that parses with the documented schema (problems included),
- * the documented headers, and an X-Request-Id that matches the problem's request_id.
+ * the documented headers, an X-Request-Id that matches the problem's request_id, and the
+ * security headers every response carries (nosniff, Referrer-Policy).
  */
 export function expectConforms(op: OperationSpec, res: ApiResponse): void {
   const requestId = res.headers.get('x-request-id');
   expect(requestId, `X-Request-Id missing: ${describe(res)}`).toMatch(/^req_[0-9a-f]{32}$/);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    expect(res.headers.get(name), `${op.operationId} ${res.status} lacks ${name}: ${value}`).toBe(value);
+  }
   if (res.status === 304 && op.conditional === 'read') {
     expect(res.text, `${op.operationId} 304 must have no body`).toBe('');
     expect(res.headers.get('etag'), `${op.operationId} 304 lacks ETag`).toMatch(/^"/);

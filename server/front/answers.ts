@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import { config } from '../config.ts';
+import { newRequestId, problem } from '../http/problem.ts';
+import { findPath, type DocumentedPath } from './documented-paths.ts';
+import { pathOf, undecodable } from './request-target.ts';
+
+/** Methods Next.js routes. It cannot build a Request for TRACE or CONNECT, and routes no extension method (QUERY). */
+const ROUTED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export type FrontRequest = Pick<IncomingMessage, 'method' | 'url' | 'httpVersion' | 'headers'>;
+
+/**
+ * The answer the front server gives a request itself, or `undefined` to hand it to Next.js, which
+ * would answer these with a text/plain 500 before any route code runs (Node, with a bare 400 for
+ * a missing Host). They get the problems the routes send:
+ * - an HTTP/1.1 request without Host, and `OPTIONS *` (Folio answers OPTIONS per path) → 400;
+ * - a method Next.js cannot route → 405 with `Allow` on a documented path, 404 elsewhere;
+ * - a path that is not valid percent-encoding → on a documented path, the 400 its operations
+ *   declare for a bad path parameter (405 for a method it does not allow), else 404.
+ */
+export function frontAnswer(req: FrontRequest, paths: DocumentedPath[]): Response | undefined {
+  const { method = '', url: target = '/' } = req;
+  if (req.httpVersion === '1.1' && !req.headers.host) {
+    return problem('bad_request', newRequestId(), { detail: 'An HTTP/1.1 request must send a Host header.' });
+  }
+  if (target === '*') {
+    return problem('bad_request', newRequestId(), {
+      detail: `${method} * (asterisk-form) is not served; ask OPTIONS of a path for the methods it allows.`,
+    });
+  }
+  const pathname = pathOf(target);
+  const malformed = pathname.split('/').some(undecodable);
+  if (ROUTED.has(method) && !malformed) return undefined;
+
+  const found = findPath(paths, pathname);
+  if (!found) return problem('not_found', newRequestId(), { detail: `Nothing is at ${pathname}. See /api/docs.` });
+  const allow = found.path.allow.join(', ');
+  if (!found.path.allow.includes(method)) {
+    return problem('method_not_allowed', newRequestId(), {
+      detail: `${method} is not supported here; use ${allow}.`,
+      headers: { Allow: allow },
+    });
+  }
+  // Literal segments of a template never hold a `%`, so what does not decode is a path parameter.
+  const errors = Object.entries(found.params)
+    .filter(([, value]) => undecodable(value))
+    .map(([name]) => ({ pointer: `/params/${name}`, message: 'Not valid percent-encoded UTF-8.' }));
+  const noun = errors.length === 1 ? 'issue' : 'issues';
+  return problem('validation_failed', newRequestId(), { detail: `The request has ${errors.length} ${noun}; see errors.`, errors });
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+
+/**
+ * The answer to a request Node's HTTP parser refused or timed out (the server's `clientError`):
+ * 408 when it did not arrive within FOLIO_HEADERS_TIMEOUT_MS / FOLIO_REQUEST_TIMEOUT_MS, otherwise
+ * 400 — not HTTP/1.1, a method Node does not know (TRACK), a header section over Node's limit.
+ */
+export function transportProblem(error: NodeJS.ErrnoException): Response {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return problem('request_timeout', newRequestId(), {
+      detail: `The request did not arrive in time: its headers are awaited ${seconds(config.headersTimeoutMs)}, all of it ${seconds(config.requestTimeoutMs)}.`,
+    });
+  }
+  const detail = error.code === 'HPE_HEADER_OVERFLOW' ? 'The header section of the request is too large.' : 'The request is not valid HTTP/1.1.';
+  return problem('bad_request', newRequestId(), { detail });
+}

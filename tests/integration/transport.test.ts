@@ -1,0 +1,308 @@
+/**
+ * What the front server (server/start.ts) handles before any route: request targets Next.js
+ * cannot route (malformed percent-encoding, `OPTIONS *`, absolute-form), the security headers of
+ * every response, the client address behind trusted proxies, and requests that stall.
+ */
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { operations } from '../../contracts/index.ts';
+import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
+import { Problem } from '../../contracts/shared/problem.ts';
+import { SECURITY_HEADERS } from '../../server/http/security-headers.ts';
+import { expectConforms, send } from '../support/contract-assertions.ts';
+import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
+
+const servers = inject('servers');
+const all = operations as readonly OperationSpec[];
+const SAMPLE_IDS = {
+  postId: 'post_00000000000000000000000000',
+  commentId: 'cmt_00000000000000000000000000',
+  tokenId: 'tok_00000000000000000000000000',
+  username: 'nobody',
+};
+const withParams = all.filter((op) => op.path.includes('{'));
+const paramNames = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+/** node:http with the request target exactly as given: absolute-form and asterisk-form included. */
+async function exchange(baseUrl: string, method: string, target: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method, path: target, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string | undefined>, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Writes `text` on a new connection and never more; resolves when the server closes it, with what
+ * it answered and how long that took, or after `limitMs` with `closedAfterMs` undefined.
+ */
+async function stall(baseUrl: string, text: string, limitMs: number): Promise<{ closedAfterMs?: number; response: RawResponse | undefined }> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect(Number(port), hostname);
+  const started = Date.now();
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.write(text);
+  const closed = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), limitMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    socket.on('error', () => undefined);
+  });
+  const closedAfterMs = closed ? Date.now() - started : undefined;
+  socket.destroy();
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (!raw) return { closedAfterMs, response: undefined };
+  const [head = '', body = ''] = raw.split('\r\n\r\n', 2);
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  return { closedAfterMs, response: { status: Number(statusLine.split(' ')[1]), headers, body } };
+}
+
+function headerOf(res: RawResponse | Awaited<ReturnType<typeof send>>, name: string): string | null | undefined {
+  return res.headers instanceof Headers ? res.headers.get(name) : res.headers[name.toLowerCase()];
+}
+
+function expectSecurityHeaders(res: RawResponse | Awaited<ReturnType<typeof send>>, what: string) {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(headerOf(res, name), `${what}: ${name}`).toBe(value);
+}
+
+/** A problem (contracts/shared/problem.ts) that is not cached and names its request. */
+function expectProblem(res: RawResponse, status: number, code: string) {
+  expect(res.status, res.body).toBe(status);
+  expect(res.headers['content-type']).toBe('application/problem+json');
+  expect(res.headers['cache-control']).toBe('no-store');
+  expectSecurityHeaders(res, `${status} ${code}`);
+  const parsed = Problem.safeParse(JSON.parse(res.body));
+  expect(parsed.success, `${parsed.error?.message}: ${res.body}`).toBe(true);
+  expect(parsed.data).toMatchObject({ status, code, request_id: res.headers['x-request-id'] });
+  expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+}
+
+describe.each(servers)('transport on $kind', ({ baseUrl }) => {
+  describe('a path that is not valid percent-encoding', () => {
+    it.each(withParams.map((op) => [op.operationId, op] as const))(
+      '%s: every path parameter as %%ff → its documented 400, one issue per parameter',
+      async (_, op) => {
+        const res = await send(baseUrl, op.path.replace(/\{\w+\}/g, '%ff'), { method: op.method.toUpperCase() });
+        expectConforms(op, res);
+        expect(res.status, res.text).toBe(400);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(res.body).toMatchObject({ code: 'validation_failed' });
+        const pointers = (res.body as { errors: { pointer: string }[] }).errors.map((issue) => issue.pointer);
+        expect(pointers).toEqual(paramNames(op.path).map((name) => `/params/${name}`));
+      },
+    );
+
+    it.each(['%', '%e2%82', '%c0%ae', '%ff%fe'])('GET /api/v1/users/%s → 400 at /params/username', async (segment) => {
+      const op = all.find((o) => o.operationId === 'getUser')!;
+      const res = await send(baseUrl, `/api/v1/users/${segment}`);
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(400);
+      expect((res.body as { errors: unknown[] }).errors).toEqual([{ pointer: '/params/username', message: expect.any(String) }]);
+    });
+
+    it('only the parameter that does not decode is reported', async () => {
+      const res = await send(baseUrl, `/api/v1/posts/${SAMPLE_IDS.postId}/comments/%ff`);
+      expect(res.status, res.text).toBe(400);
+      expect((res.body as { errors: { pointer: string }[] }).errors.map((issue) => issue.pointer)).toEqual(['/params/commentId']);
+    });
+
+    it('a method the path does not allow → 405 with Allow, as for any other path parameter', async () => {
+      const res = await exchange(baseUrl, 'PUT', '/api/v1/posts/%ff');
+      expectProblem(res, 405, 'method_not_allowed');
+      expect(res.headers['allow']).toBe('GET, PATCH, DELETE, HEAD, OPTIONS');
+    });
+
+    it('HEAD → the same 400, without a body', async () => {
+      const res = await exchange(baseUrl, 'HEAD', '/api/v1/posts/%ff');
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.body).toBe('');
+    });
+
+    it.each(['/api/docs/%ff', '/api/v1/%ff', '/api/v1/posts/%ff/nothing', '/%ff', '/api/openapi.json/%'])(
+      'GET %s (no documented path) → 404 problem',
+      async (path) => {
+        expectProblem(await exchange(baseUrl, 'GET', path), 404, 'not_found');
+      },
+    );
+  });
+
+  it.each(['OPTIONS', 'GET'])('%s * (asterisk-form) → 400 problem', async (method) => {
+    expectProblem(await exchange(baseUrl, method, '*'), 400, 'bad_request');
+  });
+
+  describe('what Node alone would answer with a bare status', () => {
+    it('a method its parser does not know (TRACK) → 400 problem', async () => {
+      expectProblem(await exchange(baseUrl, 'TRACK', '/api/v1/posts'), 400, 'bad_request');
+    });
+
+    it('a header section over its limit → 400 problem (not a bare 431)', async () => {
+      const { response } = await stall(baseUrl, `GET /api/v1/posts HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 5000);
+      expectProblem(response!, 400, 'bad_request');
+    });
+
+    it('an HTTP/1.1 request without Host → 400 problem', async () => {
+      const { response } = await stall(baseUrl, 'GET /api/v1/posts HTTP/1.1\r\nConnection: close\r\n\r\n', 5000);
+      expectProblem(response!, 400, 'bad_request');
+    });
+
+    it('an expectation other than 100-continue is ignored (not a bare 417)', async () => {
+      const res = await exchange(baseUrl, 'GET', '/api/v1/tags', { Expect: 'something-else' });
+      expect(res.status, res.body).toBe(200);
+      expectSecurityHeaders(res, 'Expect');
+    });
+  });
+
+  describe('absolute-form request target', () => {
+    it('is served as its path, never redirected to the host it names', async () => {
+      const res = await exchange(baseUrl, 'GET', 'http://other.example/api/v1/posts?limit=1');
+      expect(res.status, res.body).toBe(200);
+      expect(res.headers['location']).toBeUndefined();
+      expect(JSON.parse(res.body)).toMatchObject({ data: expect.any(Array), has_more: expect.any(Boolean) });
+    });
+
+    it.each(['https://other.example', 'http://other.example?x=1', 'http://other.example:8080/api/docs/', 'HTTP://Other.Example//api/v1/posts'])(
+      'GET %s → no Location to another host',
+      async (target) => {
+        const res = await exchange(baseUrl, 'GET', target);
+        expect(res.status).toBeLessThan(500);
+        const location = res.headers['location'];
+        if (location) expect(new URL(location, baseUrl).origin, location).toBe(new URL(baseUrl).origin);
+      },
+    );
+
+    it('works for other methods too: OPTIONS lists the path’s methods', async () => {
+      const res = await exchange(baseUrl, 'OPTIONS', 'http://other.example/api/v1/posts');
+      expect(res.status).toBe(204);
+      expect(res.headers['allow']).toBe('GET, POST, HEAD, OPTIONS');
+    });
+  });
+
+  describe('security headers', () => {
+    it.each(all.map((op) => [op.operationId, op] as const))('%s: every response carries them', async (_, op) => {
+      const res = await send(baseUrl, expandPath(op.path, SAMPLE_IDS), { method: op.method.toUpperCase() });
+      expectConforms(op, res);
+      expectSecurityHeaders(res, op.operationId);
+    });
+
+    it.each(['/', '/api/docs'])('%s: may be framed by no one, by its Content-Security-Policy', async (path) => {
+      const res = await send(baseUrl, path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expectSecurityHeaders(res, path);
+      const policy = res.headers.get('content-security-policy');
+      expect(policy).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+      expect(policy).toMatch(/(^|; )default-src 'none'(;|$)/);
+    });
+
+    it.each([
+      ['a Next.js 404 page', 'GET', '/nothing/here'],
+      ['the /api 404 route', 'GET', '/api/v1/nothing'],
+      ['the reference’s bundle', 'GET', '/api/docs/scalar.js'],
+      ['the document', 'GET', '/api/openapi.json'],
+      ['OPTIONS', 'OPTIONS', '/api/v1/posts'],
+      ['a 405 of the front server', 'TRACE', '/api/v1/posts'],
+      ['a CONNECT, answered on the socket', 'CONNECT', '/api/v1/posts'],
+    ])('%s carries them', async (what, method, path) => {
+      const res =
+        method === 'CONNECT'
+          ? await stall(baseUrl, `CONNECT ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, 5000).then(({ response }) => response!)
+          : await exchange(baseUrl, method, path);
+      expect(res.status).toBeGreaterThan(0);
+      expectSecurityHeaders(res, what);
+    });
+  });
+});
+
+// Settings the shared servers do not have: a trusted proxy, small limits and timeouts, who may frame the pages.
+describe.each(databaseKinds())('transport settings on %s', (kind) => {
+  const HEADERS_TIMEOUT_MS = 1000;
+  const REQUEST_TIMEOUT_MS = 2000;
+  /** Node looks for expired requests once a second (server/start.ts); the rest is a busy machine. */
+  const SLACK_MS = 1000 + 2000;
+  let server: RunningFolio;
+  beforeAll(async () => {
+    server = await startFolio(kind, {
+      FOLIO_TRUST_PROXY: 'true',
+      FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=2/600',
+      FOLIO_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      FOLIO_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      FOLIO_FRAME_ANCESTORS: "'self' https://partner.example",
+    });
+  });
+  afterAll(async () => server?.stop());
+
+  it('behind a trusted proxy, the address it appended counts: rotating the entries before it does not escape the auth limit', async () => {
+    // Three attempts must fall in one 10-minute window.
+    const untilNextWindow = 600_000 - (Date.now() % 600_000);
+    if (untilNextWindow < 10_000) await new Promise((r) => setTimeout(r, untilNextWindow + 100));
+    const signIn = (forwardedFor: string) =>
+      send(server.baseUrl, '/api/v1/tokens', {
+        method: 'POST',
+        headers: { 'X-Forwarded-For': forwardedFor },
+        json: { email: 'nobody@example.com', password: 'wrong password' },
+      });
+    expect((await signIn('203.0.113.1, 198.51.100.7')).status).toBe(401);
+    expect((await signIn('203.0.113.2, 198.51.100.7')).status).toBe(401);
+    const third = await signIn('203.0.113.3, 198.51.100.7');
+    expect(third.status, third.text).toBe(429);
+    expect(third.body).toMatchObject({ code: 'rate_limited' });
+    // The rightmost entry is the client: another one there is another client, whatever precedes it.
+    expect((await signIn('203.0.113.1, 198.51.100.8')).status).toBe(401);
+    expect((await signIn('198.51.100.8')).status).toBe(401);
+    expect((await signIn('198.51.100.8')).status).toBe(429);
+  });
+
+  it('a body shorter than its Content-Length → 408 problem and closed once the request timeout passes', async () => {
+    const { closedAfterMs, response } = await stall(
+      server.baseUrl,
+      'POST /api/v1/users HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.10\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username":',
+      REQUEST_TIMEOUT_MS + SLACK_MS + 5000,
+    );
+    expect(closedAfterMs, 'the connection is still open').toBeDefined();
+    expect(closedAfterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    expect(closedAfterMs).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + SLACK_MS);
+    expectProblem(response!, 408, 'request_timeout');
+    // The route, still reading the body when the connection closed, logs the request it never got
+    // as the 408 the client was sent — not as an error of ours.
+    let logged: { level: number; status: number } | undefined;
+    for (let i = 0; i < 30 && !logged; i++, await new Promise((r) => setTimeout(r, 100))) {
+      const line = readFileSync(server.logFile, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"operation":"createUser"') && l.includes('"status"'));
+      if (line) logged = JSON.parse(line) as { level: number; status: number };
+    }
+    expect(logged).toMatchObject({ level: 30, status: 408 });
+    expect(readFileSync(server.logFile, 'utf8')).not.toContain('"level":50');
+  });
+
+  it('a header section that never ends → 408 problem and closed once the headers timeout passes', async () => {
+    const { closedAfterMs, response } = await stall(server.baseUrl, 'GET /api/v1/posts HTTP/1.1\r\nHost: x\r\nX-Slow: ', HEADERS_TIMEOUT_MS + SLACK_MS + 5000);
+    expect(closedAfterMs, 'the connection is still open').toBeDefined();
+    expect(closedAfterMs).toBeLessThanOrEqual(HEADERS_TIMEOUT_MS + SLACK_MS);
+    expectProblem(response!, 408, 'request_timeout');
+  });
+
+  it.each(['/', '/api/docs'])('%s: FOLIO_FRAME_ANCESTORS says who may frame it', async (path) => {
+    const res = await send(server.baseUrl, path);
+    expect(res.headers.get('content-security-policy')).toMatch(/(^|; )frame-ancestors 'self' https:\/\/partner\.example(;|$)/);
+  });
+});
