@@ -196,6 +196,8 @@ export function buildDocument() {
         'every request and response, so it describes exactly what the server does.\n\n' +
         'Errors are RFC 9457 problems (`application/problem+json`) with a stable `code` and the `request_id`. ' +
         'Lists are cursor-paged objects `{ data, has_more, next_cursor }`. Timestamps are RFC 3339 in UTC. ' +
+        'Request bodies are uncompressed I-JSON (RFC 7493): a string holding an unpaired surrogate escape (`\\ud800`) is ' +
+        'refused with 400 naming the field, and a `Content-Encoding` other than identity with 415. ' +
         'Clients must tolerate unknown fields and enum values.\n\n' +
         '## Access\n\n' +
         'A token can do only what its scopes name: ' +

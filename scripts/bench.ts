@@ -18,14 +18,21 @@
  * Rate limits: unless FOLIO_RATE_LIMITS is set, both parts run with quotas too high to be reached
  * (scripts/bench/env.ts), so requests are counted — that cost is measured — but never refused.
  * The server, temporary directories and scratch databases are removed at the end, even on error.
+ *
+ * `--scale` (opt-in, never in CI) measures Folio at a million posts instead (scripts/bench/run-scale.ts):
+ * --scale-posts n (1,000,000), --scale-database URL (an already seeded database: no seeding), on the
+ * PostgreSQL server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 // The parts live in scripts/bench/: settings.ts, run-inproc.ts (a), run-http.ts (b), print.ts, cleanup.ts.
 // (`--help` prints the comment above, so this note stays out of it.)
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { redactUrl } from './lib/database.ts';
-import { cleanUp, cleanUpOnSignals } from './bench/cleanup.ts';
+import { cleanUp, cleanUpOnSignals, track } from './bench/cleanup.ts';
+import { runScale } from './bench/run-scale.ts';
 import { machineNote } from './bench/machine.ts';
 import { printInproc, printSummary } from './bench/print.ts';
 import { ensureBuild, runHttp, type HttpRun } from './bench/run-http.ts';
@@ -47,6 +54,9 @@ const { values: flags } = parseArgs({
     build: { type: 'boolean' },
     'skip-inproc': { type: 'boolean' },
     'skip-http': { type: 'boolean' },
+    scale: { type: 'boolean' },
+    'scale-posts': { type: 'string' },
+    'scale-database': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -58,7 +68,25 @@ if (flags.help) {
 const settings = benchSettings(flags);
 cleanUpOnSignals();
 
+async function scale() {
+  const scratch = mkdtempSync(join(tmpdir(), 'folio-scale-'));
+  track(async () => rmSync(scratch, { recursive: true, force: true }));
+  if (!ensureBuild(ROOT, Boolean(flags.build))) throw new Error('no production build: run `npm run build` (or pass --build)');
+  console.log(`Folio at scale — Node ${process.version}, ${availableParallelism()} CPUs\nMachine: ${await machineNote()}`);
+  await runScale({
+    root: ROOT,
+    scratch,
+    posts: Number(flags['scale-posts'] ?? 1_000_000),
+    serverUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    existingUrl: flags['scale-database'],
+    connections: settings.connections,
+    durationSeconds: settings.duration,
+    track,
+  });
+}
+
 async function main() {
+  if (flags.scale) return scale();
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Folio bench — Node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${process.platform}`);
   console.log(

@@ -1,32 +1,27 @@
 import { z } from '../zod.ts';
 
 /**
- * Characters PostgreSQL stores faithfully: anything but NUL (U+0000), which `text` columns reject,
- * and lone UTF-16 surrogates (JSON allows `"\ud800"`), which would silently become U+FFFD. A
- * surrogate *pair* is one real character and is allowed. Written so that it means the same with and
- * without the regex `u` flag (JSON Schema validators, Zod) and in Python (Schemathesis).
+ * Text that PostgreSQL can store: anything but NUL (U+0000), which `text` columns reject. (An
+ * unpaired UTF-16 surrogate, which JSON can spell `"\ud800"` and PostgreSQL would store as U+FFFD,
+ * is refused when the body is read — server/http/read-body.ts — since a pattern cannot name it in
+ * every validator the document serves.) Each rule is one pattern, so the document states exactly
+ * what the runtime enforces.
  */
-const STORABLE = '[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]';
-/** Unicode White_Space and the BOM, spelled out: `\\s` means different things in JavaScript and Python. */
+export const NO_NUL = /^[^\u0000]*$/;
+/** Unicode White_Space and the BOM, spelled out: `\s` means different things in JavaScript, Python and Rust. */
 const BLANK = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
-const STORABLE_TEXT = new RegExp(`^(?:${STORABLE})*$`);
-/** As STORABLE_TEXT, and not only whitespace (the empty string is left to `min`, so it is reported once). */
-const STORABLE_NON_BLANK = new RegExp(`^(?:[${BLANK}]*(?:[^\\u0000\\uD800-\\uDFFF${BLANK}]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])(?:${STORABLE})*)?$`);
+/** No NUL, and not only whitespace (the empty string is left to `min`, so it is reported once). */
+const NON_BLANK = new RegExp(`^(?:[${BLANK}]*[^\\u0000${BLANK}][^\\u0000]*)?$`);
 
-/**
- * Free text: storable (see STORABLE) and, with `nonBlank`, not only whitespace. Each rule is one
- * pattern, so the document states exactly what the runtime enforces.
- */
+/** Free text: storable and, with `nonBlank`, not only whitespace. */
 export function text(opts: { min?: number; max: number; nonBlank?: boolean }) {
   return z
     .string()
     .min(opts.min ?? 0)
     .max(opts.max)
     .regex(
-      opts.nonBlank ? STORABLE_NON_BLANK : STORABLE_TEXT,
-      opts.nonBlank
-        ? 'must contain a non-whitespace character, and no NUL (U+0000) or unpaired surrogate characters'
-        : 'must not contain NUL (U+0000) or unpaired surrogate characters',
+      opts.nonBlank ? NON_BLANK : NO_NUL,
+      opts.nonBlank ? 'must contain a non-whitespace character, and no NUL (U+0000)' : 'must not contain NUL (U+0000) characters',
     );
 }
 

@@ -60,12 +60,39 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
       errors: [{ pointer: '/body', message: 'not valid UTF-8' }],
     });
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     // The parser's message quotes the input; say where the problem is without echoing it.
     throw new AppError('malformed_json', 'The request body is not valid JSON.', {
       errors: [{ pointer: '/body', message: 'not valid JSON' }],
     });
+  }
+  const unpaired = [...unpairedSurrogates(value, '/body')];
+  if (unpaired.length > 0) {
+    throw new AppError('validation_failed', 'Text must be valid Unicode (I-JSON, RFC 7493): see errors.', {
+      errors: unpaired.map((pointer) => ({ pointer, message: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character' })),
+    });
+  }
+  return value;
+}
+
+/**
+ * JSON may escape half of a surrogate pair on its own (`"\ud800"`); that is not a character, and
+ * PostgreSQL would store it as U+FFFD. Bodies must be I-JSON (RFC 7493 §2.1), so every string —
+ * and every member name — holding one is reported by its JSON Pointer.
+ */
+function* unpairedSurrogates(value: unknown, pointer: string): Generator<string> {
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) yield pointer;
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* unpairedSurrogates(item, `${pointer}/${i}`);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!key.isWellFormed()) yield at;
+      yield* unpairedSurrogates(item, at);
+    }
   }
 }

@@ -254,11 +254,13 @@ describe.each(databaseKinds())('transport settings on %s', (kind) => {
     // Three attempts must fall in one 10-minute window.
     const untilNextWindow = 600_000 - (Date.now() % 600_000);
     if (untilNextWindow < 10_000) await new Promise((r) => setTimeout(r, untilNextWindow + 100));
+    // A new email each time, so that only the per-address limit is in play (sign-in also counts per email).
+    let attempt = 0;
     const signIn = (forwardedFor: string) =>
       send(server.baseUrl, '/api/v1/tokens', {
         method: 'POST',
         headers: { 'X-Forwarded-For': forwardedFor },
-        json: { email: 'nobody@example.com', password: 'wrong password' },
+        json: { email: `nobody${attempt++}@example.com`, password: 'wrong password' },
       });
     expect((await signIn('203.0.113.1, 198.51.100.7')).status).toBe(401);
     expect((await signIn('203.0.113.2, 198.51.100.7')).status).toBe(401);

@@ -52,4 +52,18 @@ describe('readJsonBody', () => {
     expect(JSON.stringify(error)).not.toContain('nope');
     expect((error as AppError).detail).not.toContain('nope');
   });
+
+  it('refuses unpaired surrogates in any string or member name, naming each place (I-JSON)', async () => {
+    const body = '{"title":"\\ud800","tags":["ok","x\\udc00"],"nested":{"\\udbff~/k":"fine"},"pair":"\\ud83c\\udf89"}';
+    const error = (await readJsonBody(request(body), 1000).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe('validation_failed');
+    expect(error.errors?.map((e) => e.pointer)).toEqual(['/body/title', '/body/tags/1', '/body/nested/\udbff~0~1k']);
+  });
+
+  it.each(['{"c":"gzip"}', '{}'])('refuses a body with a content coding with 415, whatever it holds (%s)', async (body) => {
+    for (const coding of ['gzip', 'br', 'deflate, gzip', 'x-custom']) {
+      expect(await code(readJsonBody(request(body, { 'content-type': 'application/json', 'content-encoding': coding }), 100))).toBe('unsupported_media_type');
+    }
+    expect(await readJsonBody(request(body, { 'content-type': 'application/json', 'content-encoding': 'identity' }), 100)).toEqual(JSON.parse(body));
+  });
 });

@@ -165,6 +165,13 @@ function fromTexts(values: string[], schema: JsonSchema): unknown {
 }
 
 const BASE = 'http://folio.test';
+
+function hasUnpairedSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return !value.isWellFormed();
+  if (Array.isArray(value)) return value.some(hasUnpairedSurrogate);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => !k.isWellFormed() || hasUnpairedSurrogate(v));
+  return false;
+}
 const declaredParameters = (part: Part) => Object.entries(part.schema.properties ?? {});
 
 function toWire(part: Part, value: unknown): Wire | undefined {
@@ -173,7 +180,10 @@ function toWire(part: Part, value: unknown): Wire | undefined {
   switch (part.name) {
     case 'body': {
       const text = JSON.stringify(value);
-      if (text === undefined) return undefined;
+      // Not I-JSON (RFC 7493): an unpaired surrogate is no character, and a JSON Schema validator in
+      // Rust or Python cannot even hold one. The runtime refuses such bodies before the schema
+      // (tests/unit/read-body.test.ts); the two sides are compared on text that is Unicode.
+      if (text === undefined || !JSON.stringify(value).isWellFormed() || hasUnpairedSurrogate(value)) return undefined;
       const url = new URL(op.path, BASE);
       const request = new Request(url, { method, headers: { 'content-type': 'application/json' }, body: text });
       return { request, url, params: {}, json: JSON.parse(text), shown: `body ${shorten(text)}` };
