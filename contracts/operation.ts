@@ -99,6 +99,8 @@ export function operationErrors(op: OperationSpec): ErrorCode[] {
   const req = op.request;
   if (req && (req.params || req.query || req.headers || req.body)) codes.add('validation_failed');
   if (req?.body) {
+    // The front server answers 408 when the body does not arrive within the request timeout.
+    codes.add('request_timeout');
     codes.add('malformed_json');
     codes.add('payload_too_large');
     codes.add('unsupported_media_type');

@@ -1237,6 +1237,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `request_timeout`: The request did not arrive in time. */
+            408: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:request_timeout",
+                     *       "title": "The request did not arrive in time",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "code": "request_timeout",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `slug_taken`: Slug already in use. `idempotency_in_flight`: A request with this Idempotency-Key is still in progress. */
             409: {
                 headers: {
@@ -2099,6 +2126,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `request_timeout`: The request did not arrive in time. */
+            408: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:request_timeout",
+                     *       "title": "The request did not arrive in time",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "code": "request_timeout",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `slug_taken`: Slug already in use. */
             409: {
                 headers: {
@@ -2700,6 +2754,33 @@ export interface operations {
                      *       "status": 406,
                      *       "detail": "No acceptable representation.",
                      *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: The request did not arrive in time. */
+            408: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:request_timeout",
+                     *       "title": "The request did not arrive in time",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "code": "request_timeout",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -3559,6 +3640,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `request_timeout`: The request did not arrive in time. */
+            408: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:request_timeout",
+                     *       "title": "The request did not arrive in time",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "code": "request_timeout",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `precondition_failed`: The resource has changed. */
             412: {
                 headers: {
@@ -3930,6 +4038,33 @@ export interface operations {
                      *       "status": 406,
                      *       "detail": "No acceptable representation.",
                      *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: The request did not arrive in time. */
+            408: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:request_timeout",
+                     *       "title": "The request did not arrive in time",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "code": "request_timeout",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
@@ -4604,6 +4739,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `request_timeout`: The request did not arrive in time. */
+            408: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:request_timeout",
+                     *       "title": "The request did not arrive in time",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "code": "request_timeout",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `email_taken`: Email already registered. `username_taken`: Username already taken. */
             409: {
                 headers: {
@@ -5098,6 +5260,33 @@ export interface operations {
                      *       "status": 406,
                      *       "detail": "No acceptable representation.",
                      *       "code": "not_acceptable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: The request did not arrive in time. */
+            408: {
+                headers: {
+                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+                    "X-Request-Id": string;
+                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+                    RateLimit: string;
+                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:folio:problem:request_timeout",
+                     *       "title": "The request did not arrive in time",
+                     *       "status": 408,
+                     *       "detail": "The request did not arrive in time.",
+                     *       "code": "request_timeout",
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */

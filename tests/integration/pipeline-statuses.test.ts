@@ -37,6 +37,24 @@ describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
     },
   );
 
+  it.each(all.filter((op) => op.conditional === 'write').map((op) => [op.operationId, op] as const))(
+    '%s: an If-Match that no longer matches → 412, and nothing changes',
+    async (_, op) => {
+      const post = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: admin.auth, json: { title: 'Conditional', status: 'published' } });
+      const postId = (post.body as { id: string }).id;
+      const comment = await send(baseUrl, `/api/v1/posts/${postId}/comments`, { method: 'POST', headers: admin.auth, json: { body: 'Conditional' } });
+      const path = expandPath(op.path, { postId, commentId: (comment.body as { id: string }).id });
+      const before = await send(baseUrl, path, { headers: admin.auth });
+      expect(before.status, before.text).toBe(200);
+      const body = op.request?.body?.example;
+      const res = await send(baseUrl, path, { method: op.method.toUpperCase(), headers: { ...admin.auth, 'If-Match': '"stale"' }, ...(body !== undefined && { json: body }) });
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(412);
+      expect(problemCode(res)).toBe('precondition_failed');
+      expect((await send(baseUrl, path, { headers: admin.auth })).text).toBe(before.text);
+    },
+  );
+
   it.each(all.filter((op) => declares(op, 'payload_too_large')).map((op) => [op.operationId, op] as const))(
     '%s: a body over the limit → 413',
     async (_, op) => {

@@ -8,11 +8,13 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { operations } from '../../contracts/index.ts';
-import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
+import { expandPath, operationErrors, type OperationSpec } from '../../contracts/operation.ts';
+import { SCOPES } from '../../contracts/shared/auth.ts';
 import { Problem } from '../../contracts/shared/problem.ts';
 import { SECURITY_HEADERS } from '../../server/http/security-headers.ts';
 import { expectConforms, send } from '../support/contract-assertions.ts';
-import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
+import { ADMIN, databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
+import { issueToken } from '../support/identity.ts';
 
 const servers = inject('servers');
 const all = operations as readonly OperationSpec[];
@@ -294,6 +296,25 @@ describe.each(databaseKinds())('transport settings on %s', (kind) => {
     }
     expect(logged).toMatchObject({ level: 30, status: 408 });
     expect(readFileSync(server.logFile, 'utf8')).not.toContain('"level":50');
+  });
+
+  it('every operation with a body: a body that never arrives → its documented 408 problem', async () => {
+    const withBody = (operations as readonly OperationSpec[]).filter((op) => op.request?.body);
+    expect(withBody.length).toBeGreaterThan(3);
+    const { token } = await issueToken(server.baseUrl, ADMIN, { scopes: [...SCOPES] });
+    const answers = await Promise.all(
+      // Each from its own address: this server's tiny auth budget is per address.
+      withBody.map(async (op, n) => {
+        const path = expandPath(op.path, { postId: 'post_00000000000000000000000000', commentId: 'cmt_00000000000000000000000000', tokenId: 'tok_00000000000000000000000000', username: 'nobody' });
+        const head = `${op.method.toUpperCase()} ${path} HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.${100 + n}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`;
+        return { op, ...(await stall(server.baseUrl, head, REQUEST_TIMEOUT_MS + SLACK_MS + 5000)) };
+      }),
+    );
+    for (const { op, response } of answers) {
+      expect(response, op.operationId).toBeDefined();
+      expectProblem(response!, 408, 'request_timeout');
+      expect(operationErrors(op), op.operationId).toContain('request_timeout');
+    }
   });
 
   it('a header section that never ends → 408 problem and closed once the headers timeout passes', async () => {
