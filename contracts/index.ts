@@ -1,30 +1,16 @@
-// Every operation of the API. The document, the route check and the client all start here.
-import * as comments from './comments/operations.ts';
-import * as posts from './posts/operations.ts';
-import * as tagOps from './tags/operations.ts';
-import * as tokens from './tokens/operations.ts';
-import * as users from './users/operations.ts';
+// Every resource of the API: the one list a new resource joins. The document, the route check,
+// the problem pages and the client all start here.
+import { comments } from './comments/operations.ts';
+import { posts } from './posts/operations.ts';
+import type { OperationSpec } from './operation.ts';
+import { errorCatalogue, type ResourceSpec } from './resource.ts';
+import { tags } from './tags/operations.ts';
+import { tokens } from './tokens/operations.ts';
+import { users } from './users/operations.ts';
 
-export const operations = [
-  posts.listPosts,
-  posts.createPost,
-  posts.getPost,
-  posts.updatePost,
-  posts.deletePost,
-  comments.listComments,
-  comments.createComment,
-  comments.getComment,
-  comments.updateComment,
-  comments.deleteComment,
-  tagOps.listTags,
-  users.createUser,
-  users.getUser,
-  users.getMe,
-  users.updateMe,
-  tokens.createToken,
-  tokens.listTokens,
-  tokens.deleteToken,
-] as const;
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens];
 
-export { comments, posts, tagOps as tags, tokens, users };
-export type { OperationSpec } from './operation.ts';
+export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
+
+/** Every problem code the API can answer with, ordered by status. */
+export const errors = errorCatalogue(resources);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Auth, RateLimitClass } from './shared/auth.ts';
-import type { ErrorCode } from './shared/errors.ts';
+import { PIPELINE_ERRORS, type ErrorDefinition } from './shared/errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type SuccessStatus = 200 | 201 | 202 | 204;
@@ -69,8 +69,12 @@ export interface OperationSpec {
   cache?: 'public';
   request?: RequestSpec;
   responses: Partial<Record<SuccessStatus, ResponseSpec>>;
-  /** The domain errors the handler may raise; pipeline errors (validation, body limits) are implied. */
-  errors: readonly ErrorCode[];
+  /**
+   * The problems the handler may answer with (their definitions, from the resource's errors.ts or
+   * the pipeline's); those the binding raises before the handler (validation, body limits, auth,
+   * rate limits …) are implied. A handler returning any other does not compile.
+   */
+  errors: readonly ErrorDefinition[];
 }
 
 /** Declares one operation. `const` keeps every literal (statuses, codes, schemas) for the types derived from it. */
@@ -79,33 +83,36 @@ export function defineOperation<const T extends OperationSpec>(operation: T): T 
 }
 
 /**
- * Every error code an operation can answer with: the ones it declares, plus those the binding
- * raises before the handler runs. The document and the binding both read this, so they agree.
+ * Every problem an operation can answer with: the ones it declares, plus those the binding and
+ * the front server raise before the handler runs. The document and the binding both read this,
+ * so they agree.
  */
-export function operationErrors(op: OperationSpec): ErrorCode[] {
-  const codes = new Set<ErrorCode>(op.errors);
-  if (op.auth.type !== 'public') codes.add('unauthorized');
-  if (Object.values(op.responses).some((r) => r?.content)) codes.add('not_acceptable');
-  if (op.conditional === 'write') codes.add('precondition_failed');
+export function operationErrors(op: OperationSpec): ErrorDefinition[] {
+  const errors = new Map<string, ErrorDefinition>(op.errors.map((e) => [e.code, e]));
+  const add = (e: ErrorDefinition) => errors.set(e.code, e);
+  const P = PIPELINE_ERRORS;
+  if (op.auth.type !== 'public') add(P.unauthorized);
+  if (Object.values(op.responses).some((r) => r?.content)) add(P.not_acceptable);
+  if (op.conditional === 'write') add(P.precondition_failed);
   if (op.idempotent) {
-    codes.add('idempotency_in_flight');
-    codes.add('idempotency_key_reused');
-    codes.add('validation_failed');
+    add(P.idempotency_in_flight);
+    add(P.idempotency_key_reused);
+    add(P.validation_failed);
   }
-  if (op.auth.type === 'bearer' && op.auth.scopes.length > 0) codes.add('forbidden');
-  codes.add('rate_limited');
+  if (op.auth.type === 'bearer' && op.auth.scopes.length > 0) add(P.forbidden);
+  add(P.rate_limited);
   // Any operation may find the database busy or away: 503 with Retry-After, never a 500.
-  codes.add('service_unavailable');
+  add(P.service_unavailable);
   const req = op.request;
-  if (req && (req.params || req.query || req.headers || req.body)) codes.add('validation_failed');
+  if (req && (req.params || req.query || req.headers || req.body)) add(P.validation_failed);
   if (req?.body) {
     // The front server answers 408 when the body does not arrive within the request timeout.
-    codes.add('request_timeout');
-    codes.add('malformed_json');
-    codes.add('payload_too_large');
-    codes.add('unsupported_media_type');
+    add(P.request_timeout);
+    add(P.malformed_json);
+    add(P.payload_too_large);
+    add(P.unsupported_media_type);
   }
-  return [...codes];
+  return [...errors.values()];
 }
 
 /** Cursor-paged lists: their query has a `cursor`, and their 200 carries `Link: <…>; rel="next"`. */

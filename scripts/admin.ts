@@ -19,7 +19,8 @@ import { UserCreate } from '../contracts/users/schemas.ts';
 import { config } from '../server/config.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import type { Database } from '../server/db/schema.ts';
-import { AppError } from '../server/errors.ts';
+import { transact } from '../server/db/transact.ts';
+import { isFailure } from '../server/failure.ts';
 import { listAdmins, setAdmin } from '../server/users/admin.ts';
 import { createUser } from '../server/users/service.ts';
 import { describeTarget, openDatabase, targetFrom } from './lib/database.ts';
@@ -44,7 +45,8 @@ export async function runAdmin(conn: Kysely<Database>, args: string[]): Promise<
     case 'grant':
     case 'revoke':
       if (!username) throw new Error(USAGE);
-      await setAdmin(conn, username, command === 'grant');
+      const changed = await setAdmin(conn, username, command === 'grant');
+      if (isFailure(changed)) throw new Error(changed.detail);
       return command === 'grant' ? `${username} is now an administrator.` : `${username} is no longer an administrator.`;
     case 'list': {
       const admins = await listAdmins(conn);
@@ -60,10 +62,11 @@ export async function runAdmin(conn: Kysely<Database>, args: string[]): Promise<
       if (!input.success) {
         throw new Error(`Cannot create that account:\n${input.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
       }
-      await conn.transaction().execute(async (trx) => {
-        await createUser(input.data, trx);
-        await setAdmin(trx, input.data.username, true);
+      const created = await transact(conn, async (trx) => {
+        const user = await createUser(input.data, trx);
+        return isFailure(user) ? user : setAdmin(trx, input.data.username, true);
       });
+      if (isFailure(created)) throw new Error(created.detail);
       return `${input.data.username} <${input.data.email}> was created as an administrator.`;
     }
     default:
@@ -82,7 +85,7 @@ if (import.meta.main) {
       await conn.destroy();
     }
   } catch (error) {
-    const message = error instanceof AppError ? error.detail : error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     console.error(`${describeTarget(target)}: ${message}`);
     process.exitCode = 1;
   }

@@ -21,10 +21,16 @@ async function clientTypes(document: object): Promise<string> {
  * What the client needs to know about operations at run time (types alone vanish): which
  * requests take an Idempotency-Key, so that it adds one and may safely retry them.
  */
-function clientOperations(document: { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> }): string {
+type Parameter = { name: string; in: string } | { $ref: string };
+function clientOperations(document: {
+  paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
+  components?: { parameters?: Record<string, { name: string; in: string }> };
+}): string {
+  // Shared parameters sit in components (contracts/document/hoist.ts): follow their $ref.
+  const resolve = (p: Parameter) => ('$ref' in p ? document.components!.parameters![p.$ref.split('/').pop()!]! : p);
   const idempotent = Object.entries(document.paths).flatMap(([path, item]) =>
     Object.entries(item)
-      .filter(([, op]) => op.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'))
+      .filter(([, op]) => op.parameters?.map(resolve).some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'))
       .map(([method]) => ({ method: method.toUpperCase(), path })),
   );
   return `${HEADER}/** Operations that accept an Idempotency-Key: the client adds one, so their retries are safe. */

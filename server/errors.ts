@@ -1,24 +1,29 @@
-import { ERRORS, type ErrorCode } from '../contracts/shared/errors.ts';
+import { PIPELINE_ERRORS, type ErrorDefinition, type PipelineCode } from '../contracts/shared/errors.ts';
 import type { FieldIssue } from './http/issues.ts';
 
 /**
- * The one error class services and the binding throw. It carries a code from the catalogue in
- * contracts/shared/errors.ts, which fixes its HTTP status; `detail` is safe to show to clients.
+ * A problem raised by the request pipeline (validation, auth, limits, body reading …) — thrown,
+ * since it stops the request wherever it arises. Every operation declares these implicitly
+ * (contracts/operation.ts operationErrors). Domain failures are returned instead (./failure.ts).
+ * `detail` is safe to show to clients.
  */
 export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly status: number;
+  readonly error: ErrorDefinition;
   readonly detail: string;
   readonly errors?: FieldIssue[];
   readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, detail?: string, extra: { errors?: FieldIssue[]; headers?: Record<string, string> } = {}) {
-    super(detail ?? ERRORS[code].title);
+  constructor(code: PipelineCode, detail?: string, extra: { errors?: FieldIssue[]; headers?: Record<string, string> } = {}) {
+    const error = PIPELINE_ERRORS[code];
+    super(detail ?? error.title);
     this.name = 'AppError';
-    this.code = code;
-    this.status = ERRORS[code].status;
-    this.detail = detail ?? `${ERRORS[code].title}.`;
+    this.error = error;
+    this.detail = detail ?? `${error.title}.`;
     this.errors = extra.errors;
     this.headers = extra.headers;
+  }
+
+  get code(): PipelineCode {
+    return this.error.code as PipelineCode;
   }
 }

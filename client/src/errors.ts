@@ -1,9 +1,15 @@
 import type { components } from './schema.js';
 
-export type Problem = components['schemas']['Problem'];
-export type ValidationProblem = components['schemas']['ValidationProblem'];
-/** Every machine code a problem can carry; tolerate codes added later. */
-export type ProblemCode = Problem['code'];
+type Schemas = components['schemas'];
+
+/** Any problem: what every problem body has, whatever its code. */
+export type Problem = Schemas['Problem'];
+/** The problem of one code (`SlugTakenProblem` …): its `code`, `status` and `type` fixed. */
+export type KnownProblem = { [K in keyof Schemas]: K extends `${string}Problem` ? (K extends 'Problem' ? never : Schemas[K]) : never }[keyof Schemas];
+/** A 400 problem: it lists every issue found in the request. */
+export type ValidationProblem = Schemas['ValidationFailedProblem'] | Schemas['MalformedJsonProblem'];
+/** Every code the document names. Each call's `error` is typed with just the codes its operation can answer with; tolerate codes added later. */
+export type ProblemCode = KnownProblem['code'];
 
 /**
  * A failed call: the HTTP status, the problem's stable `code`, the request id to quote when
@@ -11,7 +17,8 @@ export type ProblemCode = Problem['code'];
  */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: ProblemCode | 'unknown';
+  /** The problem's code — one the document names, or (from a newer server) one it does not yet. */
+  readonly code: ProblemCode | (string & {});
   readonly requestId: string | null;
   readonly problem: Problem | ValidationProblem | undefined;
   readonly response: Response;

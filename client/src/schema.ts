@@ -276,6 +276,30 @@ export type components = {
              */
             body: string;
         };
+        /** @description `comment_not_found` (404): Comment not found. The post has no comment with this id. [What to do](/problems/comment_not_found). */
+        CommentNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/comment_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/comment_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `comment_not_found`.
+             * @enum {string}
+             */
+            code?: "comment_not_found";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "comment_not_found";
+        };
         /** @description A page of comments, oldest first. */
         CommentPage: {
             /** @description The items of this page, in order. */
@@ -299,6 +323,30 @@ export type components = {
              */
             body: string;
         };
+        /** @description `email_taken` (409): Email already registered. Another account already uses this email address (compared regardless of case). [What to do](/problems/email_taken). */
+        EmailTakenProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/email_taken.
+             * @enum {string}
+             */
+            type?: "/problems/email_taken";
+            /**
+             * @description Always 409.
+             * @enum {integer}
+             */
+            status?: 409;
+            /**
+             * @description Always `email_taken`.
+             * @enum {string}
+             */
+            code?: "email_taken";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "email_taken";
+        };
         /** @description One thing wrong with one part of the request. */
         FieldIssue: {
             /**
@@ -311,6 +359,110 @@ export type components = {
              * @example Too small: expected string to have >=1 characters
              */
             message: string;
+        };
+        /** @description `forbidden` (403): Not allowed. The token is valid, but it may not do this: it lacks a scope the operation needs, or the resource belongs to someone else. [What to do](/problems/forbidden). */
+        ForbiddenProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/forbidden.
+             * @enum {string}
+             */
+            type?: "/problems/forbidden";
+            /**
+             * @description Always 403.
+             * @enum {integer}
+             */
+            status?: 403;
+            /**
+             * @description Always `forbidden`.
+             * @enum {string}
+             */
+            code?: "forbidden";
+        };
+        /** @description `idempotency_in_flight` (409): A request with this Idempotency-Key is still in progress. An earlier request with the same `Idempotency-Key` is still running, and did not finish while this one waited. [What to do](/problems/idempotency_in_flight). */
+        IdempotencyInFlightProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/idempotency_in_flight.
+             * @enum {string}
+             */
+            type?: "/problems/idempotency_in_flight";
+            /**
+             * @description Always 409.
+             * @enum {integer}
+             */
+            status?: 409;
+            /**
+             * @description Always `idempotency_in_flight`.
+             * @enum {string}
+             */
+            code?: "idempotency_in_flight";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "idempotency_in_flight";
+        };
+        /** @description `idempotency_key_reused` (422): Idempotency-Key reused with a different request. This `Idempotency-Key` was used within the last 24 hours for a request with another method, path or body. [What to do](/problems/idempotency_key_reused). */
+        IdempotencyKeyReusedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/idempotency_key_reused.
+             * @enum {string}
+             */
+            type?: "/problems/idempotency_key_reused";
+            /**
+             * @description Always 422.
+             * @enum {integer}
+             */
+            status?: 422;
+            /**
+             * @description Always `idempotency_key_reused`.
+             * @enum {string}
+             */
+            code?: "idempotency_key_reused";
+        };
+        /** @description `invalid_credentials` (401): Wrong email or password. The email and password do not match an account. For safety, the answer does not say which one is wrong. [What to do](/problems/invalid_credentials). */
+        InvalidCredentialsProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/invalid_credentials.
+             * @enum {string}
+             */
+            type?: "/problems/invalid_credentials";
+            /**
+             * @description Always 401.
+             * @enum {integer}
+             */
+            status?: 401;
+            /**
+             * @description Always `invalid_credentials`.
+             * @enum {string}
+             */
+            code?: "invalid_credentials";
+        };
+        /** @description `malformed_json` (400): The request body is not valid JSON. The body could not be read as UTF-8 JSON text. [What to do](/problems/malformed_json). */
+        MalformedJsonProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/malformed_json.
+             * @enum {string}
+             */
+            type?: "/problems/malformed_json";
+            /**
+             * @description Always 400.
+             * @enum {integer}
+             */
+            status?: 400;
+            /**
+             * @description Always `malformed_json`.
+             * @enum {string}
+             */
+            code?: "malformed_json";
+            /** @description Every issue found in the request. */
+            errors: components["schemas"]["FieldIssue"][];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "malformed_json";
         };
         /** @description The signed-in account, with its private fields. */
         Me: {
@@ -366,6 +518,42 @@ export type components = {
              * @example Ada Lovelace
              */
             display_name?: string;
+        };
+        /** @description `not_acceptable` (406): No acceptable representation. The `Accept` header asks only for media types the operation does not offer. [What to do](/problems/not_acceptable). */
+        NotAcceptableProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/not_acceptable.
+             * @enum {string}
+             */
+            type?: "/problems/not_acceptable";
+            /**
+             * @description Always 406.
+             * @enum {integer}
+             */
+            status?: 406;
+            /**
+             * @description Always `not_acceptable`.
+             * @enum {string}
+             */
+            code?: "not_acceptable";
+        };
+        /** @description `payload_too_large` (413): Request body too large. The body is larger than the server accepts. [What to do](/problems/payload_too_large). */
+        PayloadTooLargeProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/payload_too_large.
+             * @enum {string}
+             */
+            type?: "/problems/payload_too_large";
+            /**
+             * @description Always 413.
+             * @enum {integer}
+             */
+            status?: 413;
+            /**
+             * @description Always `payload_too_large`.
+             * @enum {string}
+             */
+            code?: "payload_too_large";
         };
         /** @description A post: a titled Markdown document, draft or published. */
         Post: {
@@ -469,6 +657,30 @@ export type components = {
              */
             tags?: string[];
         };
+        /** @description `post_not_found` (404): Post not found. No post has this id — or it is a draft, which exists only for its author (reading with `posts:read`) and administrators. [What to do](/problems/post_not_found). */
+        PostNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/post_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/post_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `post_not_found`.
+             * @enum {string}
+             */
+            code?: "post_not_found";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "post_not_found";
+        };
         /** @description A page of posts, newest first. */
         PostPage: {
             /** @description The items of this page, in order. */
@@ -523,11 +735,29 @@ export type components = {
              */
             tags?: string[];
         };
+        /** @description `precondition_failed` (412): The resource has changed. The `If-Match` sent no longer matches the resource: someone changed it since you read it. Nothing was changed. [What to do](/problems/precondition_failed). */
+        PreconditionFailedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/precondition_failed.
+             * @enum {string}
+             */
+            type?: "/problems/precondition_failed";
+            /**
+             * @description Always 412.
+             * @enum {integer}
+             */
+            status?: 412;
+            /**
+             * @description Always `precondition_failed`.
+             * @enum {string}
+             */
+            code?: "precondition_failed";
+        };
         /** @description An RFC 9457 problem: what went wrong, with a stable `code` and the `request_id`. */
         Problem: {
             /**
-             * @description A URI naming the problem type (`urn:folio:problem:<code>`).
-             * @example urn:folio:problem:post_not_found
+             * @description A URI reference to the page that explains this problem type (`/problems/<code>`, on the API’s origin).
+             * @example /problems/post_not_found
              */
             type: string;
             /**
@@ -546,16 +776,93 @@ export type components = {
              */
             detail: string;
             /**
-             * @description A stable machine-readable code. Clients must tolerate codes they do not know.
+             * @description A stable machine-readable code. Each operation lists the codes it can answer with; clients must tolerate codes they do not know.
              * @example post_not_found
-             * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "bad_request" | "unauthorized" | "invalid_credentials" | "forbidden" | "not_found" | "post_not_found" | "user_not_found" | "token_not_found" | "comment_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "slug_taken" | "email_taken" | "username_taken" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: string;
             /**
              * @description The id of the request, also sent as the `X-Request-Id` header. Quote it when reporting a problem.
              * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f
              */
             request_id: string;
+        };
+        /** @description `rate_limited` (429): Too many requests. The caller spent its budget for this kind of request in the current window (`RateLimit-Policy` and `RateLimit` say how much and until when). [What to do](/problems/rate_limited). */
+        RateLimitedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/rate_limited.
+             * @enum {string}
+             */
+            type?: "/problems/rate_limited";
+            /**
+             * @description Always 429.
+             * @enum {integer}
+             */
+            status?: 429;
+            /**
+             * @description Always `rate_limited`.
+             * @enum {string}
+             */
+            code?: "rate_limited";
+        };
+        /** @description `request_timeout` (408): The request did not arrive in time. The request (its headers, or a body shorter than its `Content-Length`) did not finish arriving within the server’s time limit, so the connection was closed. [What to do](/problems/request_timeout). */
+        RequestTimeoutProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/request_timeout.
+             * @enum {string}
+             */
+            type?: "/problems/request_timeout";
+            /**
+             * @description Always 408.
+             * @enum {integer}
+             */
+            status?: 408;
+            /**
+             * @description Always `request_timeout`.
+             * @enum {string}
+             */
+            code?: "request_timeout";
+        };
+        /** @description `service_unavailable` (503): Service temporarily unavailable. Folio cannot serve the request right now: its database is away, restarting or too slow, or it is busy hashing passwords. [What to do](/problems/service_unavailable). */
+        ServiceUnavailableProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/service_unavailable.
+             * @enum {string}
+             */
+            type?: "/problems/service_unavailable";
+            /**
+             * @description Always 503.
+             * @enum {integer}
+             */
+            status?: 503;
+            /**
+             * @description Always `service_unavailable`.
+             * @enum {string}
+             */
+            code?: "service_unavailable";
+        };
+        /** @description `slug_taken` (409): Slug already in use. A published post, or another of your own posts, already uses this slug. Slugs are unique among published posts and among one author’s posts. [What to do](/problems/slug_taken). */
+        SlugTakenProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/slug_taken.
+             * @enum {string}
+             */
+            type?: "/problems/slug_taken";
+            /**
+             * @description Always 409.
+             * @enum {integer}
+             */
+            status?: 409;
+            /**
+             * @description Always `slug_taken`.
+             * @enum {string}
+             */
+            code?: "slug_taken";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "slug_taken";
         };
         /** @description A tag and how often it is used. */
         TagCount: {
@@ -705,6 +1012,60 @@ export type components = {
             /** @description Your live tokens, newest first (revoked and expired ones are not listed). */
             data: components["schemas"]["Token"][];
         };
+        /** @description `token_not_found` (404): Token not found. You have no live token with this id: it never existed, belongs to someone else, or was already revoked or expired. [What to do](/problems/token_not_found). */
+        TokenNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/token_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/token_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `token_not_found`.
+             * @enum {string}
+             */
+            code?: "token_not_found";
+        };
+        /** @description `unauthorized` (401): Authentication required. The operation needs a bearer token, and the request had none, or one that is malformed, unknown, expired or revoked. `WWW-Authenticate` says which. [What to do](/problems/unauthorized). */
+        UnauthorizedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/unauthorized.
+             * @enum {string}
+             */
+            type?: "/problems/unauthorized";
+            /**
+             * @description Always 401.
+             * @enum {integer}
+             */
+            status?: 401;
+            /**
+             * @description Always `unauthorized`.
+             * @enum {string}
+             */
+            code?: "unauthorized";
+        };
+        /** @description `unsupported_media_type` (415): Unsupported media type. The body’s `Content-Type` (or a `Content-Encoding`) is not one the operation accepts. `Accept-Encoding` says which codings are accepted: none but identity. [What to do](/problems/unsupported_media_type). */
+        UnsupportedMediaTypeProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/unsupported_media_type.
+             * @enum {string}
+             */
+            type?: "/problems/unsupported_media_type";
+            /**
+             * @description Always 415.
+             * @enum {integer}
+             */
+            status?: 415;
+            /**
+             * @description Always `unsupported_media_type`.
+             * @enum {string}
+             */
+            code?: "unsupported_media_type";
+        };
         /** @description A public profile. */
         User: {
             /**
@@ -753,48 +1114,441 @@ export type components = {
              */
             password: string;
         };
-        /** @description An RFC 9457 problem for a request that failed validation, listing every issue. */
-        ValidationProblem: {
+        /** @description `username_taken` (409): Username already taken. Another account already uses this username. [What to do](/problems/username_taken). */
+        UsernameTakenProblem: components["schemas"]["Problem"] & {
             /**
-             * @description A URI naming the problem type (`urn:folio:problem:<code>`).
-             * @example urn:folio:problem:post_not_found
-             */
-            type: string;
-            /**
-             * @description A short, human-readable summary of the problem type.
-             * @example Post not found
-             */
-            title: string;
-            /**
-             * @description Always 400.
-             * @example 400
-             * @enum {number}
-             */
-            status: 400;
-            /**
-             * @description A human-readable explanation specific to this occurrence.
-             * @example No post has the id post_01jdq8m4k2c9v7x3n5r6t8w0yz.
-             */
-            detail: string;
-            /**
-             * @description Why the request was refused: a schema violation, or a body that is not JSON.
-             * @example validation_failed
+             * @description This problem’s page: /problems/username_taken.
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json";
+            type?: "/problems/username_taken";
             /**
-             * @description The id of the request, also sent as the `X-Request-Id` header. Quote it when reporting a problem.
-             * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f
+             * @description Always 409.
+             * @enum {integer}
              */
-            request_id: string;
+            status?: 409;
+            /**
+             * @description Always `username_taken`.
+             * @enum {string}
+             */
+            code?: "username_taken";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "username_taken";
+        };
+        /** @description `user_not_found` (404): User not found. No account has this username. [What to do](/problems/user_not_found). */
+        UserNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/user_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/user_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `user_not_found`.
+             * @enum {string}
+             */
+            code?: "user_not_found";
+        };
+        /** @description `validation_failed` (400): The request is not valid. A path parameter, query parameter, header or body field breaks the rules the reference gives for it. `errors` lists every issue, each with a JSON Pointer to the value (`/body/title`, `/query/limit`). [What to do](/problems/validation_failed). */
+        ValidationFailedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/validation_failed.
+             * @enum {string}
+             */
+            type?: "/problems/validation_failed";
+            /**
+             * @description Always 400.
+             * @enum {integer}
+             */
+            status?: 400;
+            /**
+             * @description Always `validation_failed`.
+             * @enum {string}
+             */
+            code?: "validation_failed";
             /** @description Every issue found in the request. */
             errors: components["schemas"]["FieldIssue"][];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "validation_failed";
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description `malformed_json`: The request body is not valid JSON ([what to do](/problems/malformed_json)). `validation_failed`: The request is not valid ([what to do](/problems/validation_failed)). */
+        Problem400MalformedJsonOrValidationFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["MalformedJsonProblem"] | components["schemas"]["ValidationFailedProblem"];
+            };
+        };
+        /** @description `validation_failed`: The request is not valid ([what to do](/problems/validation_failed)). */
+        Problem400ValidationFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/validation_failed",
+                 *       "title": "The request is not valid",
+                 *       "status": 400,
+                 *       "detail": "The request is not valid.",
+                 *       "code": "validation_failed",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
+                 *       "errors": [
+                 *         {
+                 *           "pointer": "/body/title",
+                 *           "message": "Required"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ValidationFailedProblem"];
+            };
+        };
+        /** @description `unauthorized`: Authentication required ([what to do](/problems/unauthorized)). */
+        Problem401Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/unauthorized",
+                 *       "title": "Authentication required",
+                 *       "status": 401,
+                 *       "detail": "Authentication required.",
+                 *       "code": "unauthorized",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+            };
+        };
+        /** @description `forbidden`: Not allowed ([what to do](/problems/forbidden)). */
+        Problem403Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/forbidden",
+                 *       "title": "Not allowed",
+                 *       "status": 403,
+                 *       "detail": "Not allowed.",
+                 *       "code": "forbidden",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ForbiddenProblem"];
+            };
+        };
+        /** @description `comment_not_found`: Comment not found ([what to do](/problems/comment_not_found)). `post_not_found`: Post not found ([what to do](/problems/post_not_found)). */
+        Problem404CommentNotFoundOrPostNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["CommentNotFoundProblem"] | components["schemas"]["PostNotFoundProblem"];
+            };
+        };
+        /** @description `post_not_found`: Post not found ([what to do](/problems/post_not_found)). */
+        Problem404PostNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/post_not_found",
+                 *       "title": "Post not found",
+                 *       "status": 404,
+                 *       "detail": "Post not found.",
+                 *       "code": "post_not_found",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["PostNotFoundProblem"];
+            };
+        };
+        /** @description `not_acceptable`: No acceptable representation ([what to do](/problems/not_acceptable)). */
+        Problem406NotAcceptable: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/not_acceptable",
+                 *       "title": "No acceptable representation",
+                 *       "status": 406,
+                 *       "detail": "No acceptable representation.",
+                 *       "code": "not_acceptable",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["NotAcceptableProblem"];
+            };
+        };
+        /** @description `request_timeout`: The request did not arrive in time ([what to do](/problems/request_timeout)). */
+        Problem408RequestTimeout: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/request_timeout",
+                 *       "title": "The request did not arrive in time",
+                 *       "status": 408,
+                 *       "detail": "The request did not arrive in time.",
+                 *       "code": "request_timeout",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["RequestTimeoutProblem"];
+            };
+        };
+        /** @description `email_taken`: Email already registered ([what to do](/problems/email_taken)). `username_taken`: Username already taken ([what to do](/problems/username_taken)). */
+        Problem409EmailTakenOrUsernameTaken: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["EmailTakenProblem"] | components["schemas"]["UsernameTakenProblem"];
+            };
+        };
+        /** @description `precondition_failed`: The resource has changed ([what to do](/problems/precondition_failed)). */
+        Problem412PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/precondition_failed",
+                 *       "title": "The resource has changed",
+                 *       "status": 412,
+                 *       "detail": "The resource has changed.",
+                 *       "code": "precondition_failed",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+            };
+        };
+        /** @description `payload_too_large`: Request body too large ([what to do](/problems/payload_too_large)). */
+        Problem413PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/payload_too_large",
+                 *       "title": "Request body too large",
+                 *       "status": 413,
+                 *       "detail": "Request body too large.",
+                 *       "code": "payload_too_large",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+            };
+        };
+        /** @description `unsupported_media_type`: Unsupported media type ([what to do](/problems/unsupported_media_type)). */
+        Problem415UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                "Accept-Encoding": components["headers"]["AcceptEncoding"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/unsupported_media_type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "Unsupported media type.",
+                 *       "code": "unsupported_media_type",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+            };
+        };
+        /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request ([what to do](/problems/idempotency_key_reused)). */
+        Problem422IdempotencyKeyReused: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/idempotency_key_reused",
+                 *       "title": "Idempotency-Key reused with a different request",
+                 *       "status": 422,
+                 *       "detail": "Idempotency-Key reused with a different request.",
+                 *       "code": "idempotency_key_reused",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"];
+            };
+        };
+        /** @description `rate_limited`: Too many requests ([what to do](/problems/rate_limited)). */
+        Problem429RateLimited: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/rate_limited",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "Too many requests.",
+                 *       "code": "rate_limited",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["RateLimitedProblem"];
+            };
+        };
+        /** @description `service_unavailable`: Service temporarily unavailable ([what to do](/problems/service_unavailable)). */
+        Problem503ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/service_unavailable",
+                 *       "title": "Service temporarily unavailable",
+                 *       "status": 503,
+                 *       "detail": "Service temporarily unavailable.",
+                 *       "code": "service_unavailable",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ServiceUnavailableProblem"];
+            };
+        };
+    };
+    parameters: {
+        /** @description The comment’s opaque identifier. */
+        CommentId: string;
+        /** @description The `next_cursor` of the previous page. Omit it for the first page. */
+        Cursor: string;
+        /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
+        IdempotencyKey: string;
+        /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+        IfMatch: string;
+        /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
+        IfNoneMatch: string;
+        /** @description How many items to return (1–100). */
+        Limit: number;
+        /** @description The post’s opaque identifier. */
+        PostId: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
+        AcceptEncoding: "identity";
+        /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
+        CacheControl: string;
+        /** @description A strong validator of this representation. */
+        ETag: string;
+        /** @description Present when this is the stored first response, replayed for a repeated Idempotency-Key. */
+        IdempotentReplayed: "true";
+        /** @description The next page (RFC 8288), when there is one. */
+        Link: string;
+        /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
+        RateLimit: string;
+        /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per account on operations that read credentials, otherwise per client address. */
+        RateLimitPolicy: string;
+        /** @description Seconds to wait before retrying. */
+        RetryAfter: string;
+        /** @description How to authenticate: a bearer token (RFC 6750). */
+        WWWAuthenticate: string;
+        /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
+        XRequestId: string;
+    };
     pathItems: never;
 };
 export type $defs = Record<string, never>;
@@ -803,9 +1557,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description How many items to return (1–100). */
-                limit?: number;
+                limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page. Omit it for the first page. */
-                cursor?: string;
+                cursor?: components["parameters"]["Cursor"];
                 /** @description Only posts with every one of these tags. Repeat it (`?tag=a&tag=b`) for several. */
                 tag?: string[];
                 /** @description Only posts by this user (username). */
@@ -824,16 +1578,11 @@ export interface operations {
             /** @description A page of posts; or, with `Accept: text/csv`, every matching post from `cursor` on, streamed. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description The next page (RFC 8288), when there is one. */
-                    Link?: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -875,180 +1624,12 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     createPost: {
@@ -1056,7 +1637,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -1081,16 +1662,11 @@ export interface operations {
             /** @description The post was created. */
             201: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Present when this is the stored first response, replayed for a repeated Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     /** @description The URL of the new post. */
                     Location: string;
                     [name: string]: unknown;
@@ -1121,317 +1697,29 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `request_timeout`: The request did not arrive in time. */
-            408: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:request_timeout",
-                     *       "title": "The request did not arrive in time",
-                     *       "status": 408,
-                     *       "detail": "The request did not arrive in time.",
-                     *       "code": "request_timeout",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `slug_taken`: Slug already in use. `idempotency_in_flight`: A request with this Idempotency-Key is still in progress. */
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            /** @description `idempotency_in_flight`: A request with this Idempotency-Key is still in progress ([what to do](/problems/idempotency_in_flight)). `slug_taken`: Slug already in use ([what to do](/problems/slug_taken)). */
             409: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:slug_taken",
-                     *       "title": "Slug already in use",
-                     *       "status": 409,
-                     *       "detail": "Slug already in use.",
-                     *       "code": "slug_taken",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInFlightProblem"] | components["schemas"]["SlugTakenProblem"];
                 };
             };
-            /** @description `payload_too_large`: Request body too large. */
-            413: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:payload_too_large",
-                     *       "title": "Request body too large",
-                     *       "status": 413,
-                     *       "detail": "Request body too large.",
-                     *       "code": "payload_too_large",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Unsupported media type. */
-            415: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
-                    "Accept-Encoding": "identity";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unsupported_media_type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported media type.",
-                     *       "code": "unsupported_media_type",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request. */
-            422: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:idempotency_key_reused",
-                     *       "title": "Idempotency-Key reused with a different request",
-                     *       "status": 422,
-                     *       "detail": "Idempotency-Key reused with a different request.",
-                     *       "code": "idempotency_key_reused",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            422: components["responses"]["Problem422IdempotencyKeyReused"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     getPost: {
@@ -1439,11 +1727,11 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
             };
             cookie?: never;
         };
@@ -1452,16 +1740,11 @@ export interface operations {
             /** @description The post. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description A strong validator of this representation. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1493,194 +1776,21 @@ export interface operations {
             /** @description Not modified: the representation still matches If-None-Match. */
             304: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description A strong validator of this representation. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            404: components["responses"]["Problem404PostNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     deletePost: {
@@ -1688,11 +1798,11 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
             };
             cookie?: never;
         };
@@ -1701,219 +1811,21 @@ export interface operations {
             /** @description The post was deleted, with its comments. */
             204: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `precondition_failed`: The resource has changed. */
-            412: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:precondition_failed",
-                     *       "title": "The resource has changed",
-                     *       "status": 412,
-                     *       "detail": "The resource has changed.",
-                     *       "code": "precondition_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404PostNotFound"];
+            412: components["responses"]["Problem412PreconditionFailed"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     updatePost: {
@@ -1921,11 +1833,11 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
             };
             cookie?: never;
         };
@@ -1945,16 +1857,11 @@ export interface operations {
             /** @description The updated post. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description A strong validator of this representation. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1983,193 +1890,25 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `request_timeout`: The request did not arrive in time. */
-            408: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:request_timeout",
-                     *       "title": "The request did not arrive in time",
-                     *       "status": 408,
-                     *       "detail": "The request did not arrive in time.",
-                     *       "code": "request_timeout",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `slug_taken`: Slug already in use. */
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404PostNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            /** @description `slug_taken`: Slug already in use ([what to do](/problems/slug_taken)). */
             409: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:folio:problem:slug_taken",
+                     *       "type": "/problems/slug_taken",
                      *       "title": "Slug already in use",
                      *       "status": 409,
                      *       "detail": "Slug already in use.",
@@ -2177,164 +1916,28 @@ export interface operations {
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["SlugTakenProblem"];
                 };
             };
-            /** @description `precondition_failed`: The resource has changed. */
-            412: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:precondition_failed",
-                     *       "title": "The resource has changed",
-                     *       "status": 412,
-                     *       "detail": "The resource has changed.",
-                     *       "code": "precondition_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: Request body too large. */
-            413: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:payload_too_large",
-                     *       "title": "Request body too large",
-                     *       "status": 413,
-                     *       "detail": "Request body too large.",
-                     *       "code": "payload_too_large",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Unsupported media type. */
-            415: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
-                    "Accept-Encoding": "identity";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unsupported_media_type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported media type.",
-                     *       "code": "unsupported_media_type",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            412: components["responses"]["Problem412PreconditionFailed"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     listComments: {
         parameters: {
             query?: {
                 /** @description How many items to return (1–100). */
-                limit?: number;
+                limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page. Omit it for the first page. */
-                cursor?: string;
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
             };
             cookie?: never;
         };
@@ -2343,16 +1946,11 @@ export interface operations {
             /** @description A page of comments. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description The next page (RFC 8288), when there is one. */
-                    Link?: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2380,180 +1978,12 @@ export interface operations {
                     "application/json": components["schemas"]["CommentPage"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            404: components["responses"]["Problem404PostNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     createComment: {
@@ -2561,11 +1991,11 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
             };
             cookie?: never;
         };
@@ -2584,16 +2014,11 @@ export interface operations {
             /** @description The comment was added. */
             201: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Present when this is the stored first response, replayed for a repeated Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     /** @description The URL of the new comment. */
                     Location: string;
                     [name: string]: unknown;
@@ -2617,193 +2042,25 @@ export interface operations {
                     "application/json": components["schemas"]["Comment"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `request_timeout`: The request did not arrive in time. */
-            408: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:request_timeout",
-                     *       "title": "The request did not arrive in time",
-                     *       "status": 408,
-                     *       "detail": "The request did not arrive in time.",
-                     *       "code": "request_timeout",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `idempotency_in_flight`: A request with this Idempotency-Key is still in progress. */
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404PostNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            /** @description `idempotency_in_flight`: A request with this Idempotency-Key is still in progress ([what to do](/problems/idempotency_in_flight)). */
             409: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:folio:problem:idempotency_in_flight",
+                     *       "type": "/problems/idempotency_in_flight",
                      *       "title": "A request with this Idempotency-Key is still in progress",
                      *       "status": 409,
                      *       "detail": "A request with this Idempotency-Key is still in progress.",
@@ -2811,150 +2068,14 @@ export interface operations {
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["IdempotencyInFlightProblem"];
                 };
             };
-            /** @description `payload_too_large`: Request body too large. */
-            413: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:payload_too_large",
-                     *       "title": "Request body too large",
-                     *       "status": 413,
-                     *       "detail": "Request body too large.",
-                     *       "code": "payload_too_large",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Unsupported media type. */
-            415: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
-                    "Accept-Encoding": "identity";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unsupported_media_type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported media type.",
-                     *       "code": "unsupported_media_type",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request. */
-            422: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:idempotency_key_reused",
-                     *       "title": "Idempotency-Key reused with a different request",
-                     *       "status": 422,
-                     *       "detail": "Idempotency-Key reused with a different request.",
-                     *       "code": "idempotency_key_reused",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            422: components["responses"]["Problem422IdempotencyKeyReused"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     getComment: {
@@ -2962,13 +2083,13 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
                 /** @description The comment’s opaque identifier. */
-                commentId: string;
+                commentId: components["parameters"]["CommentId"];
             };
             cookie?: never;
         };
@@ -2977,16 +2098,11 @@ export interface operations {
             /** @description The comment. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description A strong validator of this representation. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3011,194 +2127,21 @@ export interface operations {
             /** @description Not modified: the representation still matches If-None-Match. */
             304: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description A strong validator of this representation. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. `comment_not_found`: Comment not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            404: components["responses"]["Problem404CommentNotFoundOrPostNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     deleteComment: {
@@ -3206,13 +2149,13 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
                 /** @description The comment’s opaque identifier. */
-                commentId: string;
+                commentId: components["parameters"]["CommentId"];
             };
             cookie?: never;
         };
@@ -3221,219 +2164,21 @@ export interface operations {
             /** @description The comment was deleted. */
             204: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. `comment_not_found`: Comment not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `precondition_failed`: The resource has changed. */
-            412: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:precondition_failed",
-                     *       "title": "The resource has changed",
-                     *       "status": 412,
-                     *       "detail": "The resource has changed.",
-                     *       "code": "precondition_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404CommentNotFoundOrPostNotFound"];
+            412: components["responses"]["Problem412PreconditionFailed"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     updateComment: {
@@ -3441,13 +2186,13 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 /** @description The post’s opaque identifier. */
-                postId: string;
+                postId: components["parameters"]["PostId"];
                 /** @description The comment’s opaque identifier. */
-                commentId: string;
+                commentId: components["parameters"]["CommentId"];
             };
             cookie?: never;
         };
@@ -3466,16 +2211,11 @@ export interface operations {
             /** @description The edited comment. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description A strong validator of this representation. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3497,317 +2237,17 @@ export interface operations {
                     "application/json": components["schemas"]["Comment"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `post_not_found`: Post not found. `comment_not_found`: Comment not found. */
-            404: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:post_not_found",
-                     *       "title": "Post not found",
-                     *       "status": 404,
-                     *       "detail": "Post not found.",
-                     *       "code": "post_not_found",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `request_timeout`: The request did not arrive in time. */
-            408: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:request_timeout",
-                     *       "title": "The request did not arrive in time",
-                     *       "status": 408,
-                     *       "detail": "The request did not arrive in time.",
-                     *       "code": "request_timeout",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `precondition_failed`: The resource has changed. */
-            412: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:precondition_failed",
-                     *       "title": "The resource has changed",
-                     *       "status": 412,
-                     *       "detail": "The resource has changed.",
-                     *       "code": "precondition_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: Request body too large. */
-            413: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:payload_too_large",
-                     *       "title": "Request body too large",
-                     *       "status": 413,
-                     *       "detail": "Request body too large.",
-                     *       "code": "payload_too_large",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Unsupported media type. */
-            415: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
-                    "Accept-Encoding": "identity";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unsupported_media_type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported media type.",
-                     *       "code": "unsupported_media_type",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404CommentNotFoundOrPostNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            412: components["responses"]["Problem412PreconditionFailed"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     listTags: {
@@ -3822,14 +2262,10 @@ export interface operations {
             /** @description The tags. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3846,91 +2282,9 @@ export interface operations {
                     "application/json": components["schemas"]["TagList"];
                 };
             };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     createUser: {
@@ -3958,14 +2312,10 @@ export interface operations {
             /** @description The account was created. */
             201: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     /** @description The public profile of the new user. */
                     Location: string;
                     [name: string]: unknown;
@@ -3984,234 +2334,14 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `request_timeout`: The request did not arrive in time. */
-            408: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:request_timeout",
-                     *       "title": "The request did not arrive in time",
-                     *       "status": 408,
-                     *       "detail": "The request did not arrive in time.",
-                     *       "code": "request_timeout",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `email_taken`: Email already registered. `username_taken`: Username already taken. */
-            409: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:email_taken",
-                     *       "title": "Email already registered",
-                     *       "status": 409,
-                     *       "detail": "Email already registered.",
-                     *       "code": "email_taken",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: Request body too large. */
-            413: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:payload_too_large",
-                     *       "title": "Request body too large",
-                     *       "status": 413,
-                     *       "detail": "Request body too large.",
-                     *       "code": "payload_too_large",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Unsupported media type. */
-            415: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
-                    "Accept-Encoding": "identity";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unsupported_media_type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported media type.",
-                     *       "code": "unsupported_media_type",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            409: components["responses"]["Problem409EmailTakenOrUsernameTaken"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     getUser: {
@@ -4229,14 +2359,10 @@ export interface operations {
             /** @description The profile. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4251,56 +2377,20 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `user_not_found`: User not found. */
+            400: components["responses"]["Problem400ValidationFailed"];
+            /** @description `user_not_found`: User not found ([what to do](/problems/user_not_found)). */
             404: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:folio:problem:user_not_found",
+                     *       "type": "/problems/user_not_found",
                      *       "title": "User not found",
                      *       "status": 404,
                      *       "detail": "User not found.",
@@ -4308,94 +2398,12 @@ export interface operations {
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["UserNotFoundProblem"];
                 };
             };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     getMe: {
@@ -4410,14 +2418,10 @@ export interface operations {
             /** @description The account. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4434,147 +2438,11 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     updateMe: {
@@ -4599,14 +2467,10 @@ export interface operations {
             /** @description The updated account. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4623,290 +2487,16 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `request_timeout`: The request did not arrive in time. */
-            408: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:request_timeout",
-                     *       "title": "The request did not arrive in time",
-                     *       "status": 408,
-                     *       "detail": "The request did not arrive in time.",
-                     *       "code": "request_timeout",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `email_taken`: Email already registered. `username_taken`: Username already taken. */
-            409: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:email_taken",
-                     *       "title": "Email already registered",
-                     *       "status": 409,
-                     *       "detail": "Email already registered.",
-                     *       "code": "email_taken",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: Request body too large. */
-            413: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:payload_too_large",
-                     *       "title": "Request body too large",
-                     *       "status": 413,
-                     *       "detail": "Request body too large.",
-                     *       "code": "payload_too_large",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Unsupported media type. */
-            415: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
-                    "Accept-Encoding": "identity";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unsupported_media_type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported media type.",
-                     *       "code": "unsupported_media_type",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            409: components["responses"]["Problem409EmailTakenOrUsernameTaken"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     listTokens: {
@@ -4921,14 +2511,10 @@ export interface operations {
             /** @description Your tokens. */
             200: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4953,147 +2539,11 @@ export interface operations {
                     "application/json": components["schemas"]["TokenList"];
                 };
             };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     createToken: {
@@ -5121,14 +2571,10 @@ export interface operations {
             /** @description The token, with its secret. */
             201: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5150,58 +2596,21 @@ export interface operations {
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
-            /** @description `validation_failed`: The request is not valid. `malformed_json`: The request body is not valid JSON. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `invalid_credentials`: Wrong email or password. */
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            /** @description `invalid_credentials`: Wrong email or password ([what to do](/problems/invalid_credentials)). */
             401: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:folio:problem:invalid_credentials",
+                     *       "type": "/problems/invalid_credentials",
                      *       "title": "Wrong email or password",
                      *       "status": 401,
                      *       "detail": "Wrong email or password.",
@@ -5209,204 +2618,16 @@ export interface operations {
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["InvalidCredentialsProblem"];
                 };
             };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_acceptable`: No acceptable representation. */
-            406: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:not_acceptable",
-                     *       "title": "No acceptable representation",
-                     *       "status": 406,
-                     *       "detail": "No acceptable representation.",
-                     *       "code": "not_acceptable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `request_timeout`: The request did not arrive in time. */
-            408: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:request_timeout",
-                     *       "title": "The request did not arrive in time",
-                     *       "status": 408,
-                     *       "detail": "The request did not arrive in time.",
-                     *       "code": "request_timeout",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: Request body too large. */
-            413: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:payload_too_large",
-                     *       "title": "Request body too large",
-                     *       "status": 413,
-                     *       "detail": "Request body too large.",
-                     *       "code": "payload_too_large",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Unsupported media type. */
-            415: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
-                    "Accept-Encoding": "identity";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unsupported_media_type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported media type.",
-                     *       "code": "unsupported_media_type",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
     deleteToken: {
@@ -5424,124 +2645,30 @@ export interface operations {
             /** @description The token was revoked. */
             204: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: The request is not valid. */
-            400: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:validation_failed",
-                     *       "title": "The request is not valid",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f",
-                     *       "errors": [
-                     *         {
-                     *           "pointer": "/body/title",
-                     *           "message": "Required"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description `unauthorized`: Authentication required. */
-            401: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description How to authenticate: a bearer token (RFC 6750). */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Authentication required.",
-                     *       "code": "unauthorized",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: Not allowed. */
-            403: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:forbidden",
-                     *       "title": "Not allowed",
-                     *       "status": 403,
-                     *       "detail": "Not allowed.",
-                     *       "code": "forbidden",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `token_not_found`: Token not found. */
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            /** @description `token_not_found`: Token not found ([what to do](/problems/token_not_found)). */
             404: {
                 headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:folio:problem:token_not_found",
+                     *       "type": "/problems/token_not_found",
                      *       "title": "Token not found",
                      *       "status": 404,
                      *       "detail": "Token not found.",
@@ -5549,67 +2676,11 @@ export interface operations {
                      *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["TokenNotFoundProblem"];
                 };
             };
-            /** @description `rate_limited`: Too many requests. */
-            429: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:rate_limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Too many requests.",
-                     *       "code": "rate_limited",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `service_unavailable`: Service temporarily unavailable. */
-            503: {
-                headers: {
-                    /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
-                    "X-Request-Id": string;
-                    /** @description The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. Limits count per token on operations that read credentials, otherwise per client address. */
-                    "RateLimit-Policy": string;
-                    /** @description What is left of the quota: remaining requests `r` and seconds `t` until the window resets. */
-                    RateLimit: string;
-                    /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
-                    "Cache-Control": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:folio:problem:service_unavailable",
-                     *       "title": "Service temporarily unavailable",
-                     *       "status": 503,
-                     *       "detail": "Service temporarily unavailable.",
-                     *       "code": "service_unavailable",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
 }

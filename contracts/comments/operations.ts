@@ -4,8 +4,13 @@ import { bearer, optionalBearer } from '../shared/auth.ts';
 import { paginationQuery } from '../shared/pagination.ts';
 import { PostId } from '../posts/schemas.ts';
 import { Comment, CommentCreate, CommentId, CommentPage, CommentUpdate, commentExample } from './schemas.ts';
+import { PIPELINE_ERRORS } from '../shared/errors.ts';
+import { postNotFound } from '../posts/errors.ts';
+import { commentNotFound } from './errors.ts';
+import { defineResource } from '../resource.ts';
 
-const tags = ['Comments'] as const;
+const TAG = 'Comments';
+const tags = [TAG] as const;
 const onPost = z.object({ postId: PostId });
 const byId = z.object({ postId: PostId, commentId: CommentId });
 const fromCreated = (operationId: string, description: string) => ({
@@ -25,7 +30,7 @@ export const listComments = defineOperation({
   cache: 'public',
   request: { params: onPost, query: z.object(paginationQuery) },
   responses: { 200: { description: 'A page of comments.', content: json(CommentPage, { data: [commentExample], has_more: false, next_cursor: null }) } },
-  errors: ['post_not_found'],
+  errors: [postNotFound],
 });
 
 export const createComment = defineOperation({
@@ -55,7 +60,7 @@ export const createComment = defineOperation({
       },
     },
   },
-  errors: ['post_not_found'],
+  errors: [postNotFound],
 });
 
 export const getComment = defineOperation({
@@ -70,7 +75,7 @@ export const getComment = defineOperation({
   cache: 'public',
   request: { params: byId },
   responses: { 200: { description: 'The comment.', content: json(Comment, commentExample) } },
-  errors: ['post_not_found', 'comment_not_found'],
+  errors: [postNotFound, commentNotFound],
 });
 
 export const updateComment = defineOperation({
@@ -84,7 +89,7 @@ export const updateComment = defineOperation({
   conditional: 'write',
   request: { params: byId, body: { description: 'The new text.', ...json(CommentUpdate, { body: 'Great post — thanks again!' }) } },
   responses: { 200: { description: 'The edited comment.', content: json(Comment, { ...commentExample, body: 'Great post — thanks again!' }) } },
-  errors: ['post_not_found', 'comment_not_found', 'forbidden'],
+  errors: [postNotFound, commentNotFound, PIPELINE_ERRORS.forbidden, PIPELINE_ERRORS.precondition_failed],
 });
 
 export const deleteComment = defineOperation({
@@ -98,5 +103,10 @@ export const deleteComment = defineOperation({
   conditional: 'write',
   request: { params: byId },
   responses: { 204: { description: 'The comment was deleted.' } },
-  errors: ['post_not_found', 'comment_not_found', 'forbidden'],
+  errors: [postNotFound, commentNotFound, PIPELINE_ERRORS.forbidden, PIPELINE_ERRORS.precondition_failed],
+});
+
+export const comments = defineResource({
+  tag: { name: TAG, description: 'Readers’ comments on posts.' },
+  operations: [listComments, createComment, getComment, updateComment, deleteComment],
 });

@@ -5,8 +5,12 @@ import { paginationQuery } from '../shared/pagination.ts';
 import { text } from '../shared/primitives.ts';
 import { Username } from '../users/schemas.ts';
 import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, SEARCH_MAX_TERMS, Tag, postExample } from './schemas.ts';
+import { PIPELINE_ERRORS } from '../shared/errors.ts';
+import { postNotFound, slugTaken } from './errors.ts';
+import { defineResource } from '../resource.ts';
 
-const tags = ['Posts'] as const;
+const TAG = 'Posts';
+const tags = [TAG] as const;
 const byId = z.object({ postId: PostId });
 
 /** Create → read, update and delete of the same post: the chain stateful fuzzing walks. */
@@ -43,7 +47,7 @@ export const createPost = defineOperation({
       links: linksFromCreated,
     },
   },
-  errors: ['slug_taken'],
+  errors: [slugTaken],
 });
 
 export const getPost = defineOperation({
@@ -60,7 +64,7 @@ export const getPost = defineOperation({
   cache: 'public',
   request: { params: byId },
   responses: { 200: { description: 'The post.', content: json(Post, postExample) } },
-  errors: ['post_not_found'],
+  errors: [postNotFound],
 });
 
 export const listPosts = defineOperation({
@@ -117,7 +121,7 @@ export const listPosts = defineOperation({
       },
     },
   },
-  errors: ['forbidden'],
+  errors: [PIPELINE_ERRORS.unauthorized, PIPELINE_ERRORS.forbidden],
 });
 
 export const updatePost = defineOperation({
@@ -138,7 +142,7 @@ export const updatePost = defineOperation({
   responses: {
     200: { description: 'The updated post.', content: json(Post, { ...postExample, title: 'Hello again' }) },
   },
-  errors: ['post_not_found', 'slug_taken', 'forbidden'],
+  errors: [postNotFound, slugTaken, PIPELINE_ERRORS.forbidden, PIPELINE_ERRORS.precondition_failed],
 });
 
 export const deletePost = defineOperation({
@@ -154,5 +158,10 @@ export const deletePost = defineOperation({
   conditional: 'write',
   request: { params: byId },
   responses: { 204: { description: 'The post was deleted, with its comments.' } },
-  errors: ['post_not_found', 'forbidden'],
+  errors: [postNotFound, PIPELINE_ERRORS.forbidden, PIPELINE_ERRORS.precondition_failed],
+});
+
+export const posts = defineResource({
+  tag: { name: TAG, description: 'Titled Markdown documents, drafted and published.' },
+  operations: [listPosts, createPost, getPost, updatePost, deletePost],
 });

@@ -1,10 +1,10 @@
 import { z } from '../zod.ts';
-import { ERROR_CODES } from './errors.ts';
+import { problemType, type ErrorDefinition } from './errors.ts';
 
 const problemFields = {
   type: z.string().openapi({
-    description: 'A URI naming the problem type (`urn:folio:problem:<code>`).',
-    example: 'urn:folio:problem:post_not_found',
+    description: 'A URI reference to the page that explains this problem type (`/problems/<code>`, on the API’s origin).',
+    example: '/problems/post_not_found',
   }),
   title: z.string().openapi({ description: 'A short, human-readable summary of the problem type.', example: 'Post not found' }),
   status: z.number().int().min(400).max(599).openapi({ description: 'The HTTP status code of this response.', example: 404 }),
@@ -12,8 +12,8 @@ const problemFields = {
     description: 'A human-readable explanation specific to this occurrence.',
     example: 'No post has the id post_01jdq8m4k2c9v7x3n5r6t8w0yz.',
   }),
-  code: z.enum(ERROR_CODES).openapi({
-    description: 'A stable machine-readable code. Clients must tolerate codes they do not know.',
+  code: z.string().openapi({
+    description: 'A stable machine-readable code. Each operation lists the codes it can answer with; clients must tolerate codes they do not know.',
     example: 'post_not_found',
   }),
   request_id: z.string().openapi({
@@ -22,7 +22,7 @@ const problemFields = {
   }),
 };
 
-/** An RFC 9457 problem document (`application/problem+json`). */
+/** Any RFC 9457 problem (`application/problem+json`): what every problem body has in common. */
 export const Problem = z.object(problemFields).openapi('Problem', {
   description: 'An RFC 9457 problem: what went wrong, with a stable `code` and the `request_id`.',
 });
@@ -38,20 +38,33 @@ export const FieldIssue = z
   })
   .openapi('FieldIssue', { description: 'One thing wrong with one part of the request.' });
 
-/** A 400 problem that lists every issue found, not just the first. */
-export const ValidationProblem = z
-  .object({
-    ...problemFields,
-    code: z.enum(['validation_failed', 'malformed_json']).openapi({
-      description: 'Why the request was refused: a schema violation, or a body that is not JSON.',
-      example: 'validation_failed',
-    }),
-    status: z.literal(400).openapi({ description: 'Always 400.', example: 400 }),
-    errors: z.array(FieldIssue).openapi({ description: 'Every issue found in the request.' }),
-  })
-  .openapi('ValidationProblem', {
-    description: 'An RFC 9457 problem for a request that failed validation, listing every issue.',
-  });
+/** Problems about the request's values list every issue found, not just the first. */
+const WITH_ISSUES = new Set(['validation_failed', 'malformed_json']);
 
-export type ProblemBody = z.infer<typeof Problem>;
-export type ValidationProblemBody = z.infer<typeof ValidationProblem>;
+const pascal = (code: string) => code.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+
+/** The component name of a problem code's schema: `slug_taken` → `SlugTakenProblem`. */
+export const problemSchemaName = (code: string) => `${pascal(code)}Problem`;
+
+const schemas = new Map<string, z.ZodObject>();
+
+/**
+ * The schema of one problem code: a Problem whose `code`, `status` and `type` are that code's,
+ * named in the document (`SlugTakenProblem`) so that clients can tell problems apart by `code`.
+ * Built once per code.
+ */
+export function problemSchema(error: ErrorDefinition): z.ZodObject {
+  let schema = schemas.get(error.code);
+  if (!schema) {
+    schema = Problem.extend({
+      type: z.literal(problemType(error.code)).openapi({ description: `This problem’s page: ${problemType(error.code)}.` }),
+      status: z.literal(error.status).openapi({ type: 'integer', enum: [error.status], description: `Always ${error.status}.` }),
+      code: z.literal(error.code).openapi({ description: `Always \`${error.code}\`.` }),
+      ...(WITH_ISSUES.has(error.code) && { errors: z.array(FieldIssue).openapi({ description: 'Every issue found in the request.' }) }),
+    }).openapi(problemSchemaName(error.code), {
+      description: `\`${error.code}\` (${error.status}): ${error.title}. ${error.explanation} [What to do](${problemType(error.code)}).`,
+    });
+    schemas.set(error.code, schema);
+  }
+  return schema;
+}

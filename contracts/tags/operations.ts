@@ -2,6 +2,9 @@ import { z } from '../zod.ts';
 import { defineOperation, json } from '../operation.ts';
 import { publicAccess } from '../shared/auth.ts';
 import { Tag } from '../posts/schemas.ts';
+import { defineResource } from '../resource.ts';
+
+const TAG = 'Tags';
 
 export const TagCount = z
   .object({
@@ -20,9 +23,14 @@ export const listTags = defineOperation({
   path: '/api/v1/tags',
   summary: 'List tags',
   description: 'Every tag used on a published post, with how many published posts carry it.',
-  tags: ['Tags'],
+  tags: [TAG],
   auth: publicAccess,
   cache: 'public',
   responses: { 200: { description: 'The tags.', content: json(TagList, { data: [{ name: 'announcements', count: 12 }] }) } },
   errors: [],
+});
+
+export const tags = defineResource({
+  tag: { name: TAG, description: 'The vocabulary posts are tagged with.' },
+  operations: [listTags],
 });

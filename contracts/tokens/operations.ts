@@ -2,8 +2,12 @@ import { z } from '../zod.ts';
 import { defineOperation, json } from '../operation.ts';
 import { bearer, publicAccess } from '../shared/auth.ts';
 import { TokenCreate, TokenCreated, TokenId, TokenList, tokenExample } from './schemas.ts';
+import { PIPELINE_ERRORS } from '../shared/errors.ts';
+import { invalidCredentials, tokenNotFound } from './errors.ts';
+import { defineResource } from '../resource.ts';
 
-const tags = ['Tokens'] as const;
+const TAG = 'Tokens';
+const tags = [TAG] as const;
 
 export const createToken = defineOperation({
   operationId: 'createToken',
@@ -29,7 +33,7 @@ export const createToken = defineOperation({
       content: json(TokenCreated, { ...tokenExample, token: 'folio_Xq3vR8mK2pL9sT4wY7zB1cD5fG8hJ0nQ3rU6vX9aE2i' }),
     },
   },
-  errors: ['invalid_credentials', 'forbidden'],
+  errors: [invalidCredentials, PIPELINE_ERRORS.forbidden],
 });
 
 export const listTokens = defineOperation({
@@ -56,5 +60,10 @@ export const deleteToken = defineOperation({
   auth: bearer('tokens:write'),
   request: { params: z.object({ tokenId: TokenId }) },
   responses: { 204: { description: 'The token was revoked.' } },
-  errors: ['token_not_found'],
+  errors: [tokenNotFound],
+});
+
+export const tokens = defineResource({
+  tag: { name: TAG, description: 'Signing in: access tokens and partner API keys.' },
+  operations: [createToken, listTokens, deleteToken],
 });

@@ -2,8 +2,11 @@ import { z } from '../zod.ts';
 import { defineOperation, json } from '../operation.ts';
 import { bearer, publicAccess } from '../shared/auth.ts';
 import { Me, MeUpdate, meExample, User, UserCreate, userExample, Username } from './schemas.ts';
+import { emailTaken, usernameTaken, userNotFound } from './errors.ts';
+import { defineResource } from '../resource.ts';
 
-const tags = ['Users'] as const;
+const TAG = 'Users';
+const tags = [TAG] as const;
 
 export const createUser = defineOperation({
   operationId: 'createUser',
@@ -36,7 +39,7 @@ export const createUser = defineOperation({
       }),
     },
   },
-  errors: ['email_taken', 'username_taken'],
+  errors: [emailTaken, usernameTaken],
 });
 
 export const getUser = defineOperation({
@@ -49,7 +52,7 @@ export const getUser = defineOperation({
   auth: publicAccess,
   request: { params: z.object({ username: Username }) },
   responses: { 200: { description: 'The profile.', content: json(User, userExample) } },
-  errors: ['user_not_found'],
+  errors: [userNotFound],
 });
 
 export const getMe = defineOperation({
@@ -74,5 +77,10 @@ export const updateMe = defineOperation({
   auth: bearer('users:write'),
   request: { body: { description: 'The fields to change.', ...json(MeUpdate, { display_name: 'Augusta Ada King' }) } },
   responses: { 200: { description: 'The updated account.', content: json(Me, { ...meExample, display_name: 'Augusta Ada King' }) } },
-  errors: ['email_taken', 'username_taken'],
+  errors: [emailTaken, usernameTaken],
+});
+
+export const users = defineResource({
+  tag: { name: TAG, description: 'Accounts and public profiles.' },
+  operations: [createUser, getUser, getMe, updateMe],
 });

@@ -57,6 +57,32 @@ export function unwrapNullable(doc: Obj, at: At): { at: At; nullable: boolean } 
   return { at, nullable: false };
 }
 
+/**
+ * `allOf` of object schemas (how an extended component is written) as the one schema it means:
+ * properties merged (a property in several members: their keywords together), `required`
+ * united. Other `allOf`s are left for the comparison to report.
+ */
+export function mergeAllOf(doc: Obj, at: At): At {
+  const members = at.v?.allOf;
+  if (!Array.isArray(members)) return at;
+  const resolved = members.map((m, i) => deref(doc, { v: m as Obj, p: child(at.p, 'allOf', i), name: at.name }).v);
+  if (!resolved.every((m) => isObj(m) && (m.type === undefined || m.type === 'object') && !Array.isArray(m.allOf))) return at;
+  const own = { ...at.v! };
+  delete own.allOf;
+  const properties: Obj = {};
+  const required = new Set<string>();
+  let merged: Obj = {};
+  for (const member of [...(resolved as Obj[]), own]) {
+    for (const [name, schema] of Object.entries((member.properties as Obj | undefined) ?? {})) {
+      const known = properties[name];
+      properties[name] = isObj(known) ? { ...(deref(doc, { v: known, p: '', name }).v ?? known), ...(deref(doc, { v: schema as Obj, p: '', name }).v ?? (schema as Obj)) } : schema;
+    }
+    for (const name of (member.required as string[] | undefined) ?? []) required.add(name);
+    merged = { ...merged, ...member };
+  }
+  return { ...at, v: { ...merged, type: 'object', properties, required: [...required] } };
+}
+
 export interface Operation {
   id: string;
   label: string;

@@ -7,7 +7,7 @@
  * another type). Additions are not breaking: clients tolerate unknown fields and enum values.
  */
 import type { Findings, Where } from './findings.ts';
-import { type At, type Obj, child, deref, isObj, json, unwrapNullable } from './resolve.ts';
+import { type At, type Obj, child, deref, isObj, json, mergeAllOf, unwrapNullable } from './resolve.ts';
 import type { Direction, Rule } from './rules.ts';
 
 /** The JSON types a schema admits, from `type` or else from its enum/const values; undefined means any. */
@@ -57,9 +57,12 @@ export class SchemaDiffer {
     if (this.stack.has(key)) return; // a recursive schema: this pair is already being compared
     this.stack.add(key);
     try {
-      const { at: b, nullable: bNull } = unwrapNullable(this.base, bd);
-      const { at: h, nullable: hNull } = unwrapNullable(this.head, hd);
+      const { at: bu, nullable: bNull } = unwrapNullable(this.base, bd);
+      const { at: hu, nullable: hNull } = unwrapNullable(this.head, hd);
+      const [b, h] = [mergeAllOf(this.base, bu), mergeAllOf(this.head, hu)];
       if (!b.v || !h.v) return;
+      // A response that is now one of several shapes, where it was one: fine if each may only send what the old one promised.
+      if (dir === 'response' && this.splitIntoAlternatives(b, h)) return;
       // `anyOf: [$ref, null]` on one side: the nullability belongs to the referring field, not the component.
       const wrapped = bNull || hNull;
       this.types(b, h, bNull, hNull, dir, wrapped ? { b: { ...bIn, v: bd.v }, h: { ...hIn, v: hd.v } } : { b, h });
@@ -81,6 +84,16 @@ export class SchemaDiffer {
     } finally {
       this.stack.delete(key);
     }
+  }
+
+  /** The old schema against each of the new `oneOf`/`anyOf` alternatives, when only the new one has them. */
+  private splitIntoAlternatives(b: At, h: At): boolean {
+    const key = (['oneOf', 'anyOf'] as const).find((k) => Array.isArray(h.v![k]) && !Array.isArray(b.v![k]));
+    if (!key) return false;
+    for (const [i, branch] of (h.v![key] as unknown[]).entries()) {
+      this.compare(b, { v: branch as Obj, p: child(h.p, key, i), name: h.name }, 'response');
+    }
+    return true;
   }
 
   private types(b: At, h: At, bNull: boolean, hNull: boolean, dir: Direction, where: { b: At; h: At }) {

@@ -29,12 +29,13 @@ from folio_api_client.models import (
     PostCreateStatus,
     PostPage,
     PostUpdate,
-    Problem,
-    ProblemCode,
+    PostNotFoundProblem,
+    PreconditionFailedProblem,
     TokenCreate,
     TokenCreated,
     UserCreate,
-    ValidationProblem,
+    UnauthorizedProblem,
+    ValidationFailedProblem,
 )
 from folio_api_client.types import UNSET, Response, Unset
 
@@ -142,8 +143,10 @@ class Smoke:
         check(post.body == self.post.body, "PATCH changed a field it did not send")
         check(post.updated_at >= self.post.updated_at, "updated_at went backwards")
         stale = update_post.sync_detailed(self.post.id, client=self.client, body=body, if_match=self.etag)
-        problem = expect(stale, 412, Problem)
-        check(problem.code == ProblemCode.PRECONDITION_FAILED, f"code {problem.code}")
+        # Each status of each operation is typed with exactly the problem codes it can carry.
+        problem = expect(stale, 412, PreconditionFailedProblem)
+        check(problem.code.value == "precondition_failed", f"code {problem.code}")
+        check(problem.type_.value == "/problems/precondition_failed", f"type {problem.type_}")
         return "200 with If-Match, title and tags changed; the stale ETag then gets 412 precondition_failed"
 
     def delete(self) -> str:
@@ -153,24 +156,24 @@ class Smoke:
 
     def read_deleted(self) -> str:
         response = get_post.sync_detailed(self.post.id, client=self.client)
-        problem = expect(response, 404, Problem)
-        check(problem.code == ProblemCode.POST_NOT_FOUND, f"code {problem.code}")
+        problem = expect(response, 404, PostNotFoundProblem)
+        check(problem.code.value == "post_not_found", f"code {problem.code}")
         check(problem.request_id == response.headers.get("x-request-id"), "request_id differs from X-Request-Id")
-        return f"404 {problem.code}, request_id {problem.request_id}"
+        return f"404 {problem.code.value}, request_id {problem.request_id}"
 
     def without_token(self) -> str:
         # The anonymous client on an operation that needs a token: the server, not the SDK, says no.
         response = create_post.sync_detailed(client=self.anonymous, body=PostCreate(title="Nobody"))  # type: ignore[arg-type]
-        problem = expect(response, 401, Problem)
-        check(problem.code == ProblemCode.UNAUTHORIZED, f"code {problem.code}")
+        problem = expect(response, 401, UnauthorizedProblem)
+        check(problem.code.value == "unauthorized", f"code {problem.code}")
         check(response.headers.get("www-authenticate", "").startswith("Bearer"), "no Bearer challenge")
-        return f"401 {problem.code}, WWW-Authenticate {response.headers.get('www-authenticate')}"
+        return f"401 {problem.code.value}, WWW-Authenticate {response.headers.get('www-authenticate')}"
 
     def invalid_query(self) -> str:
-        problem = expect(list_posts.sync_detailed(client=self.client, limit=0), 400, ValidationProblem)
+        problem = expect(list_posts.sync_detailed(client=self.client, limit=0), 400, ValidationFailedProblem)
         pointers = [issue.pointer for issue in problem.errors]
         check(any("limit" in pointer for pointer in pointers), f"pointers {pointers}")
-        return f"400 {problem.code} at {', '.join(pointers)}"
+        return f"400 {problem.code.value} at {', '.join(pointers)}"
 
 
 def main() -> int:

@@ -2,7 +2,7 @@ import type { Auth } from '../../contracts/shared/auth.ts';
 import { hashToken, TOKEN_PATTERN } from '../auth/tokens.ts';
 import { db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
-import type { Caller } from './caller.ts';
+import type { Caller } from '../identity/caller.ts';
 import { BEARER_CHALLENGE } from './problem.ts';
 
 // last_used_at is kept to the minute: no write on every request.

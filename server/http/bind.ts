@@ -1,10 +1,10 @@
 import { operationErrors, rateLimitClass, type OperationSpec } from '../../contracts/operation.ts';
-import { config } from '../config.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
 import { AppError } from '../errors.ts';
+import { isFailure } from '../failure.ts';
 import { log } from '../log.ts';
 import { authenticate, authorize } from './authenticate.ts';
-import type { Caller } from './caller.ts';
+import type { Caller } from '../identity/caller.ts';
 import { parseRequest } from './parse-request.ts';
 import { newRequestId, problem } from './problem.ts';
 import type { BoundOperation, Handler, HandlerInput, RouteContext } from './types.ts';
@@ -23,7 +23,7 @@ import { cachePolicy, render, type RawResult } from './render.ts';
  */
 export function bind<const Op extends OperationSpec>(contract: Op, handler: NoInfer<Handler<Op>>): BoundOperation<Op> {
   if (!contract.auth) throw new Error(`${contract.operationId} declares no auth: refusing to bind it`);
-  const declaredErrors = new Set(operationErrors(contract));
+  const declaredErrors = new Set(operationErrors(contract).map((e) => e.code));
   const route = contract.path;
   const limitClass = rateLimitClass(contract);
   const offered = offeredMediaTypes(contract);
@@ -52,8 +52,9 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       const input = await parseRequest(contract, request, url, await context.params);
       const headers = input.headers as Record<string, string | undefined>;
       const execute = async () => {
-        const result = (await handler({ ...input, caller, requestId, mediaType, ifMatch: headers['if-match'] } as HandlerInput<Op>)) as RawResult;
-        return render(contract, result, request, url, mediaType);
+        const result = await handler({ ...input, caller, requestId, mediaType, ifMatch: headers['if-match'] } as HandlerInput<Op>);
+        if (isFailure(result)) return problem(result.failure, requestId, { detail: result.detail, headers: result.headers });
+        return render(contract, result as RawResult, request, url, mediaType);
       };
       const key = contract.idempotent ? headers['idempotency-key'] : undefined;
       response = key
@@ -92,17 +93,13 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       log.warn({ request_id: requestId, operation: contract.operationId, err: error }, 'database unavailable');
       error = new AppError('service_unavailable', 'The database could not answer in time; retry shortly.', { headers: { 'Retry-After': '1' } });
     }
+    // Pipeline problems, which every operation declares (contracts/operation.ts operationErrors).
     if (error instanceof AppError) {
-      if (declaredErrors.has(error.code)) {
-        return problem(error.code, requestId, { detail: error.detail, errors: error.errors, headers: error.headers });
-      }
-      log.error({ request_id: requestId, operation: contract.operationId, code: error.code }, 'undeclared error code');
-      if (config.responseValidation === 'strip') {
-        return problem(error.code, requestId, { detail: error.detail, errors: error.errors, headers: error.headers });
-      }
-    } else {
-      log.error({ request_id: requestId, operation: contract.operationId, err: error }, 'unhandled error');
+      // A test for the pipeline, not for the handler (whose failures are checked at compile time).
+      if (!declaredErrors.has(error.code)) log.error({ request_id: requestId, operation: contract.operationId, code: error.code }, 'undeclared problem code');
+      return problem(error.error, requestId, { detail: error.detail, errors: error.errors, headers: error.headers });
     }
+    log.error({ request_id: requestId, operation: contract.operationId, err: error }, 'unhandled error');
     return problem('internal_error', requestId, { detail: `Something went wrong on our side. Quote ${requestId} when reporting it.` });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ERRORS, problemType, type ErrorCode } from '../../contracts/shared/errors.ts';
+import { PIPELINE_ERRORS, problemType, type ErrorDefinition, type PipelineCode } from '../../contracts/shared/errors.ts';
 import type { FieldIssue } from './issues.ts';
 
 export function newRequestId(): string {
@@ -16,8 +16,8 @@ export interface ProblemInit {
 export const BEARER_CHALLENGE = 'Bearer realm="folio"';
 
 /** An RFC 9457 response. Problems are never cached; a 401 always says how to authenticate, a 415 which codings are accepted. */
-export function problem(code: ErrorCode, requestId: string, init: ProblemInit = {}): Response {
-  const { status, title } = ERRORS[code];
+export function problem(error: ErrorDefinition | PipelineCode, requestId: string, init: ProblemInit = {}): Response {
+  const { code, status, title } = typeof error === 'string' ? PIPELINE_ERRORS[error] : error;
   const body = {
     type: problemType(code),
     title,

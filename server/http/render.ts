@@ -1,6 +1,6 @@
 import { isPaginated, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
 import { config } from '../config.ts';
-import { etagOf, noneMatch } from './conditional.ts';
+import { etagOf, noneMatch } from '../etag.ts';
 import { validateResponseBody } from './validate-response.ts';
 
 export interface RawResult {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { OperationSpec } from '../../contracts/operation.ts';
-import type { Caller } from './caller.ts';
+import type { Failure } from '../failure.ts';
+import type { Caller } from '../identity/caller.ts';
 
 type Part<R, K extends string> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
 type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } } ? z.output<S> : undefined;
@@ -35,10 +36,16 @@ type AlternativeFor<Status, R> = R extends { alternative: { mediaType: string } 
   ? { status: Status; stream: ReadableStream<Uint8Array> }
   : never;
 
-/** What a handler may return: exactly one of the responses its contract declares, with that response's body and headers. */
-export type HandlerResult<Op extends OperationSpec> = {
-  [S in keyof Op['responses'] & number]: ResponseFor<S, NonNullable<Op['responses'][S]>> | AlternativeFor<S, NonNullable<Op['responses'][S]>>;
-}[keyof Op['responses'] & number];
+/**
+ * What a handler may return: exactly one of the responses its contract declares, with that
+ * response's body and headers — or a failure its contract lists in `errors`. Any other status
+ * or failure does not compile.
+ */
+export type HandlerResult<Op extends OperationSpec> =
+  | {
+      [S in keyof Op['responses'] & number]: ResponseFor<S, NonNullable<Op['responses'][S]>> | AlternativeFor<S, NonNullable<Op['responses'][S]>>;
+    }[keyof Op['responses'] & number]
+  | Failure<Op['errors'][number]>;
 
 export type Handler<Op extends OperationSpec> = (input: HandlerInput<Op>) => Promise<HandlerResult<Op>>;
 

@@ -1,32 +1,29 @@
 import { expandPath } from '../../contracts/operation.ts';
 import * as contract from '../../contracts/posts/operations.ts';
-import { listTags as listTagsContract } from '../../contracts/tags/operations.ts';
+import { isFailure } from '../failure.ts';
 import { bind } from '../http/bind.ts';
-import { listPosts as list, listTags as tags, streamPostsCsv } from './list.ts';
+import { respond } from '../http/respond.ts';
+import { listPosts as listPage, streamPostsCsv } from './list.ts';
 import * as posts from './service.ts';
 
 export const createPost = bind(contract.createPost, async ({ body, caller }) => {
   const post = await posts.createPost(body, caller.userId);
+  if (isFailure(post)) return post;
   return { status: 201, body: post, headers: { Location: expandPath(contract.getPost.path, { postId: post.id }) } };
 });
 
-export const getPost = bind(contract.getPost, async ({ params, caller }) => ({
-  status: 200,
-  body: await posts.getPost(params.postId, caller),
-}));
+export const getPost = bind(contract.getPost, async ({ params, caller }) => respond(200, await posts.getPost(params.postId, caller)));
 
-export const listPosts = bind(contract.listPosts, async ({ query, caller, mediaType }) =>
-  mediaType === 'text/csv' ? { status: 200, stream: streamPostsCsv(query, caller) } : { status: 200, body: await list(query, caller) },
-);
-
-export const updatePost = bind(contract.updatePost, async ({ params, body, caller, ifMatch }) => ({
-  status: 200,
-  body: await posts.updatePost(params.postId, body, caller, ifMatch),
-}));
-
-export const deletePost = bind(contract.deletePost, async ({ params, caller, ifMatch }) => {
-  await posts.deletePost(params.postId, caller, ifMatch);
-  return { status: 204 };
+export const listPosts = bind(contract.listPosts, async ({ query, caller, mediaType }) => {
+  if (mediaType !== 'text/csv') return respond(200, await listPage(query, caller));
+  const stream = streamPostsCsv(query, caller);
+  return isFailure(stream) ? stream : { status: 200, stream };
 });
 
-export const listTags = bind(listTagsContract, async () => ({ status: 200, body: { data: await tags() } }));
+export const updatePost = bind(contract.updatePost, async ({ params, body, caller, ifMatch }) =>
+  respond(200, await posts.updatePost(params.postId, body, caller, ifMatch)),
+);
+
+export const deletePost = bind(contract.deletePost, async ({ params, caller, ifMatch }) =>
+  respond(204, await posts.deletePost(params.postId, caller, ifMatch)),
+);

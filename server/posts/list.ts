@@ -1,10 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { PostResource, PostStatusValue } from '../../contracts/posts/schemas.ts';
-import { decodeCursor, encodeCursor, type Keyset } from '../db/cursor.ts';
+import type { Keyset } from '../db/cursor.ts';
 import { db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
-import { AppError } from '../errors.ts';
-import { hasScope, type Caller } from '../http/caller.ts';
+import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
+import { keyset } from '../db/keyset.ts';
+import { fail, isFailure } from '../failure.ts';
+import { hasScope, type Caller } from '../identity/caller.ts';
 import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
 import { newestMatching, type NewestMatching, type Position } from './newest-matching.ts';
 import { parseSearch, toTsquery } from './search-query.ts';
@@ -16,21 +18,19 @@ export interface PostFilters {
   q?: string;
 }
 
-export interface PostPageResult {
-  data: PostResource[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
 
 /** Drafts are listed only for a caller who may read them: their own, or all for an admin. */
-function draftsOwner(caller: Caller | null): string | undefined {
-  if (!caller) {
-    throw new AppError('unauthorized', 'Listing drafts needs a bearer token.');
-  }
-  if (hasScope(caller, 'admin')) return undefined;
-  if (!hasScope(caller, 'posts:read')) throw new AppError('forbidden', 'Listing drafts needs the posts:read scope.');
-  return caller.userId;
+function draftsOwner(caller: Caller | null) {
+  if (!caller) return fail(PIPELINE_ERRORS.unauthorized, 'Listing drafts needs a bearer token.');
+  if (hasScope(caller, 'admin')) return { owner: undefined };
+  if (!hasScope(caller, 'posts:read')) return fail(PIPELINE_ERRORS.forbidden, 'Listing drafts needs the posts:read scope.');
+  return { owner: caller.userId };
 }
+
+/** Whose posts the caller may list: everyone's published ones, or drafts as draftsOwner says. */
+const ownerFor = (status: PostFilters['status'], caller: Caller | null) => (status === 'draft' ? draftsOwner(caller) : { owner: undefined });
+
+const postsKeyset = keyset(ID_PREFIX);
 
 type Ranked = PostWithAuthor & { rank?: number };
 
@@ -81,18 +81,11 @@ function positionOf(row: Ranked): Keyset {
   return { ...(row.rank !== undefined && { rank: row.rank }), createdAt: row.created_at, id: row.id };
 }
 
-export async function listPosts(options: PostFilters & { limit: number; cursor?: string }, caller: Caller | null): Promise<PostPageResult> {
-  const owner = options.status === 'draft' ? draftsOwner(caller) : undefined;
-  const after = options.cursor ? decodeCursor(options.cursor, ID_PREFIX) : undefined;
-  const rows = await fetchPage(db(), options, owner, after, options.limit + 1);
-  const page = rows.slice(0, options.limit);
-  const hasMore = rows.length > options.limit;
-  const last = page.at(-1);
-  return {
-    data: page.map(toPost),
-    has_more: hasMore,
-    next_cursor: hasMore && last ? encodeCursor(positionOf(last)) : null,
-  };
+export async function listPosts(options: PostFilters & { limit: number; cursor?: string }, caller: Caller | null) {
+  const scope = ownerFor(options.status, caller);
+  if (isFailure(scope)) return scope;
+  const rows = await fetchPage(db(), options, scope.owner, postsKeyset.after(options.cursor), options.limit + 1);
+  return postsKeyset.page(rows, options.limit, toPost, positionOf);
 }
 
 const CSV_COLUMNS = ['id', 'slug', 'title', 'status', 'tags', 'author', 'excerpt', 'body', 'created_at', 'updated_at', 'published_at'] as const;
@@ -121,9 +114,11 @@ function csvRow(post: PostResource): string {
  * Every post the filters match, from the cursor on, as CSV: a header row, then rows read in
  * keyset batches and written as the client reads them, so memory stays flat however many match.
  */
-export function streamPostsCsv(options: PostFilters & { cursor?: string }, caller: Caller | null): ReadableStream<Uint8Array> {
-  const owner = options.status === 'draft' ? draftsOwner(caller) : undefined;
-  let after = options.cursor ? decodeCursor(options.cursor, ID_PREFIX) : undefined;
+export function streamPostsCsv(options: PostFilters & { cursor?: string }, caller: Caller | null) {
+  const scope = ownerFor(options.status, caller);
+  if (isFailure(scope)) return scope;
+  const { owner } = scope;
+  let after = postsKeyset.after(options.cursor);
   let headerSent = false;
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
@@ -139,18 +134,4 @@ export function streamPostsCsv(options: PostFilters & { cursor?: string }, calle
       else after = positionOf(rows.at(-1)!);
     },
   });
-}
-
-/**
- * Every tag on a published post, with how many published posts carry it; most used first. Read
- * from the counts the database keeps as posts change (migration 0009), never by scanning posts.
- */
-export async function listTags(): Promise<{ name: string; count: number }[]> {
-  return db()
-    .selectFrom('tag_counts')
-    .select(['tag as name', 'count'])
-    .where('count', '>', 0)
-    .orderBy('count', 'desc')
-    .orderBy('tag', 'asc')
-    .execute();
 }

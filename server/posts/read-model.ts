@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { Post, type PostResource } from '../../contracts/posts/schemas.ts';
 import type { Database, PostRow } from '../db/schema.ts';
-import { etagOf } from '../http/conditional.ts';
-import { canActFor, hasScope, type Caller } from '../http/caller.ts';
-import { AUTHOR_COLUMNS, authorOf, type AuthorColumns } from '../users/service.ts';
+import { etagOf } from '../etag.ts';
+import { canActFor, hasScope, type Caller } from '../identity/caller.ts';
+import { AUTHOR_COLUMNS, authorOf, type AuthorColumns } from '../users/profile.ts';
 import { deriveExcerpt } from './excerpt.ts';
 
 export const ID_PREFIX = 'post';

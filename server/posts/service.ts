@@ -1,29 +1,26 @@
 import { sql, type Kysely } from 'kysely';
-import type { PostCreateInput, PostResource, PostUpdateInput } from '../../contracts/posts/schemas.ts';
+import type { PostCreateInput, PostUpdateInput } from '../../contracts/posts/schemas.ts';
 import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Database } from '../db/schema.ts';
-import { AppError } from '../errors.ts';
-import { canActFor, type Caller } from '../http/caller.ts';
-import { matches } from '../http/conditional.ts';
+import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
+import { postNotFound, slugTaken as slugTakenError } from '../../contracts/posts/errors.ts';
+import { transact } from '../db/transact.ts';
+import { fail, isFailure } from '../failure.ts';
+import { canActFor, type Caller } from '../identity/caller.ts';
+import { matches } from '../etag.ts';
 import { newId } from '../ids.ts';
-import { ID_PREFIX, loadPost, postEtag, toPost, visibleTo, type PostWithAuthor } from './read-model.ts';
+import { ID_PREFIX, loadPost, postEtag, toPost, visibleTo } from './read-model.ts';
 import { firstFreeSlug, slugFromTitle } from './slug.ts';
 
-function forbidden(): AppError {
-  return new AppError('forbidden', 'Only the author, or an admin, may change this post.');
-}
+const forbidden = () => fail(PIPELINE_ERRORS.forbidden, 'Only the author, or an admin, may change this post.');
 
 /** Tags keep their first occurrence only. */
 const dedupe = (tags: string[]) => [...new Set(tags)];
 
-function notFound(id: string): AppError {
-  return new AppError('post_not_found', `No post has the id ${id}.`);
-}
+const notFound = (id: string) => fail(postNotFound, `No post has the id ${id}.`);
 
-function slugTaken(slug: string): AppError {
-  return new AppError('slug_taken', `A published post, or another of your posts, already uses the slug ${slug}.`);
-}
+const slugTaken = (slug: string) => fail(slugTakenError, `A published post, or another of your posts, already uses the slug ${slug}.`);
 
 /**
  * Slugs are unique among published posts and among one author's posts (posts_published_slug,
@@ -44,7 +41,7 @@ async function takenSlugs(conn: Kysely<Database>, base: string, authorId: string
   return new Set(rows.map((r) => r.slug));
 }
 
-export async function createPost(input: PostCreateInput, authorId: string): Promise<PostResource> {
+export async function createPost(input: PostCreateInput, authorId: string) {
   const now = new Date();
   const status = input.status ?? 'draft';
   const base = input.slug ?? slugFromTitle(input.title);
@@ -82,15 +79,15 @@ export async function createPost(input: PostCreateInput, authorId: string): Prom
     }
   } catch (error) {
     // Only an explicit slug can collide (or a derived one racing an explicit one: rare, and a 409 is honest).
-    if (isSlugConflict(error)) throw slugTaken(base);
+    if (isSlugConflict(error)) return slugTaken(base);
     throw error;
   }
   return toPost((await loadPost(db(), id))!);
 }
 
-export async function getPost(id: string, caller: Caller | null): Promise<PostResource> {
+export async function getPost(id: string, caller: Caller | null) {
   const row = await loadPost(db(), id);
-  if (!row || !visibleTo(row, caller, 'read')) throw notFound(id);
+  if (!row || !visibleTo(row, caller, 'read')) return notFound(id);
   return toPost(row);
 }
 
@@ -99,22 +96,21 @@ export async function getPost(id: string, caller: Caller | null): Promise<PostRe
  * client sent If-Match — it is still the representation the client saw (else 412). Checking
  * under the row lock is what makes two concurrent writes with one ETag end in one 200, one 412.
  */
-async function lockForWrite(trx: Kysely<Database>, id: string, caller: Caller, ifMatch: string | undefined): Promise<PostWithAuthor> {
+async function lockForWrite(trx: Kysely<Database>, id: string, caller: Caller, ifMatch: string | undefined) {
   await trx.selectFrom('posts').select('id').where('id', '=', id).forUpdate().execute();
   const current = await loadPost(trx, id);
-  if (!current || !visibleTo(current, caller, 'write')) throw notFound(id);
-  if (!canActFor(caller, current.author_id)) throw forbidden();
+  if (!current || !visibleTo(current, caller, 'write')) return notFound(id);
+  if (!canActFor(caller, current.author_id)) return forbidden();
   if (ifMatch !== undefined && !matches(ifMatch, postEtag(current))) {
-    throw new AppError('precondition_failed', 'The post changed since you read it: fetch it again and reapply your change.');
+    return fail(PIPELINE_ERRORS.precondition_failed, 'The post changed since you read it: fetch it again and reapply your change.');
   }
   return current;
 }
 
-export async function updatePost(id: string, patch: PostUpdateInput, caller: Caller, ifMatch?: string): Promise<PostResource> {
-  return db()
-    .transaction()
-    .execute(async (trx) => {
+export async function updatePost(id: string, patch: PostUpdateInput, caller: Caller, ifMatch?: string) {
+  return transact(db(), async (trx) => {
       const current = await lockForWrite(trx, id, caller, ifMatch);
+      if (isFailure(current)) return current;
       if (Object.keys(patch).length === 0) return toPost(current);
       const now = new Date();
       const status = patch.status ?? current.status;
@@ -135,17 +131,18 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
           .execute();
         return toPost((await loadPost(trx, id))!);
       } catch (error) {
-        if (isSlugConflict(error)) throw slugTaken(patch.slug ?? current.slug);
+        // The unique violation aborted the transaction: transact() rolls it back for the failure.
+        if (isSlugConflict(error)) return slugTaken(patch.slug ?? current.slug);
         throw error;
       }
     });
 }
 
-export async function deletePost(id: string, caller: Caller, ifMatch?: string): Promise<void> {
-  await db()
-    .transaction()
-    .execute(async (trx) => {
-      await lockForWrite(trx, id, caller, ifMatch);
-      await trx.deleteFrom('posts').where('id', '=', id).execute();
-    });
+export async function deletePost(id: string, caller: Caller, ifMatch?: string) {
+  return transact(db(), async (trx) => {
+    const current = await lockForWrite(trx, id, caller, ifMatch);
+    if (isFailure(current)) return current;
+    await trx.deleteFrom('posts').where('id', '=', id).execute();
+    return undefined;
+  });
 }

@@ -6,6 +6,9 @@ import { newTokenSecret } from '../auth/tokens.ts';
 import { db } from '../db/index.ts';
 import type { TokenRow } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { fail } from '../failure.ts';
+import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
+import { invalidCredentials, tokenNotFound } from '../../contracts/tokens/errors.ts';
 import { newId } from '../ids.ts';
 import { consume } from '../http/rate-limit.ts';
 
@@ -29,7 +32,7 @@ function toToken(row: TokenRow): TokenResource {
  * limit per email as well as per client address, so guessing one account's password from many
  * addresses is throttled too (unknown emails are counted alike, so the limit reveals nothing).
  */
-export async function createToken(input: TokenCreateInput): Promise<TokenResource & { token: string }> {
+export async function createToken(input: TokenCreateInput) {
   const attempts = await consume('auth', `account:${input.email.toLowerCase()}`);
   if (attempts.limited) {
     throw new AppError('rate_limited', `Too many sign-in attempts for this account; retry in ${attempts.retryAfterSeconds} s.`, {
@@ -42,11 +45,9 @@ export async function createToken(input: TokenCreateInput): Promise<TokenResourc
     .where(sql<string>`lower(email)`, '=', input.email.toLowerCase())
     .executeTakeFirst();
   const valid = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash()));
-  if (!user || !valid) {
-    throw new AppError('invalid_credentials', 'The email or password is wrong.');
-  }
+  if (!user || !valid) return fail(invalidCredentials, 'The email or password is wrong.');
   const scopes: Scope[] = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
-  if (scopes.includes('admin') && !user.is_admin) throw new AppError('forbidden', 'Only administrators may hold the admin scope.');
+  if (scopes.includes('admin') && !user.is_admin) return fail(PIPELINE_ERRORS.forbidden, 'Only administrators may hold the admin scope.');
   const now = new Date();
   const { secret, hash, prefix } = newTokenSecret();
   const row = await db()
@@ -83,7 +84,7 @@ export async function listTokens(userId: string): Promise<TokenResource[]> {
 }
 
 /** Revokes one of the caller's live tokens; anyone else's, or an unknown one, is 404 alike. */
-export async function revokeToken(userId: string, tokenId: string): Promise<void> {
+export async function revokeToken(userId: string, tokenId: string) {
   const revoked = await db()
     .updateTable('tokens')
     .set({ revoked_at: new Date() })
@@ -92,5 +93,5 @@ export async function revokeToken(userId: string, tokenId: string): Promise<void
     .where('revoked_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  if (!revoked) throw new AppError('token_not_found', `You have no live token ${tokenId}.`);
+  return revoked ? undefined : fail(tokenNotFound, `You have no live token ${tokenId}.`);
 }

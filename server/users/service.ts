@@ -1,46 +1,30 @@
-import type { MeResource, MeUpdateInput, UserCreateInput, UserResource } from '../../contracts/users/schemas.ts';
+import type { MeResource, MeUpdateInput, UserCreateInput } from '../../contracts/users/schemas.ts';
+import { emailTaken, usernameTaken, userNotFound } from '../../contracts/users/errors.ts';
 import { hashPassword } from '../auth/password.ts';
 import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema.ts';
-import { AppError } from '../errors.ts';
+import { fail } from '../failure.ts';
+import { toUser } from './profile.ts';
 import { newId } from '../ids.ts';
-
-export function toUser(row: Pick<UserRow, 'id' | 'username' | 'display_name' | 'created_at'>): UserResource {
-  return { id: row.id, username: row.username, display_name: row.display_name, created_at: row.created_at.toISOString() };
-}
-
-/** The columns of a join with `users` that resources embedding their author (posts, comments) select. */
-export const AUTHOR_COLUMNS = ['users.username as author_username', 'users.display_name as author_display_name', 'users.created_at as author_created_at'] as const;
-
-export interface AuthorColumns {
-  author_id: string;
-  author_username: string;
-  author_display_name: string;
-  author_created_at: Date;
-}
-
-export function authorOf(row: AuthorColumns): UserResource {
-  return toUser({ id: row.author_id, username: row.author_username, display_name: row.author_display_name, created_at: row.author_created_at });
-}
 
 function toMe(row: UserRow): MeResource {
   return { ...toUser(row), email: row.email, updated_at: row.updated_at.toISOString() };
 }
 
-/** Unique violations → the 409 the contract names (lower(email) has its own index). */
-function conflict(error: unknown): AppError | undefined {
-  if (isUniqueViolation(error, 'users_email_lower')) return new AppError('email_taken', 'An account already uses this email.');
-  if (isUniqueViolation(error, 'users_username_key')) return new AppError('username_taken', 'This username is taken.');
-  return undefined;
+/** Unique violations → the 409 the contract names (lower(email) has its own index); anything else is thrown on. */
+function conflict(error: unknown) {
+  if (isUniqueViolation(error, 'users_email_lower')) return fail(emailTaken, 'An account already uses this email.');
+  if (isUniqueViolation(error, 'users_username_key')) return fail(usernameTaken, 'This username is taken.');
+  throw error;
 }
 
 /**
  * Registers an account. Never an administrator: that is an operator's explicit act
  * (`npm run admin -- grant <username>`, scripts/admin.ts), not something an email can claim.
  */
-export async function createUser(input: UserCreateInput, conn: Kysely<Database> = db()): Promise<MeResource> {
+export async function createUser(input: UserCreateInput, conn: Kysely<Database> = db()) {
   const now = new Date();
   const passwordHash = await hashPassword(input.password);
   try {
@@ -60,14 +44,13 @@ export async function createUser(input: UserCreateInput, conn: Kysely<Database> 
       .executeTakeFirstOrThrow();
     return toMe(row);
   } catch (error) {
-    throw conflict(error) ?? error;
+    return conflict(error);
   }
 }
 
-export async function getUser(username: string): Promise<UserResource> {
+export async function getUser(username: string) {
   const row = await db().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  if (!row) throw new AppError('user_not_found', `No user is called ${username}.`);
-  return toUser(row);
+  return row ? toUser(row) : fail(userNotFound, `No user is called ${username}.`);
 }
 
 export async function getMe(userId: string): Promise<MeResource> {
@@ -75,7 +58,7 @@ export async function getMe(userId: string): Promise<MeResource> {
   return toMe(row);
 }
 
-export async function updateMe(userId: string, patch: MeUpdateInput): Promise<MeResource> {
+export async function updateMe(userId: string, patch: MeUpdateInput) {
   if (Object.keys(patch).length === 0) return getMe(userId);
   try {
     const row = await db()
@@ -86,6 +69,6 @@ export async function updateMe(userId: string, patch: MeUpdateInput): Promise<Me
       .executeTakeFirstOrThrow();
     return toMe(row);
   } catch (error) {
-    throw conflict(error) ?? error;
+    return conflict(error);
   }
 }

@@ -49,7 +49,7 @@ describe.each(servers)('@folio/client features on $kind', ({ baseUrl }) => {
     expect(apiError.status).toBe(404);
     expect(apiError.is('post_not_found')).toBe(true);
     expect(apiError.requestId).toBe(result.response.headers.get('X-Request-Id'));
-    expect(apiError.problem?.type).toBe('urn:folio:problem:post_not_found');
+    expect(apiError.problem?.type).toBe('/problems/post_not_found');
 
     const invalid = await folio.POST('/api/v1/posts', { body: { title: '' } });
     expect(isValidationProblem(invalid.error) && invalid.error.errors[0]?.pointer).toBe('/body/title');

@@ -53,7 +53,7 @@ function expectProblem<D, E extends Problem | ValidationProblem>(result: Result<
   if (problem === undefined) throw new Error(`no problem body: ${context}`);
   expect(problem.status, context).toBe(status);
   expect(problem.code, context).toBe(code);
-  expect(problem.type, context).toBe(`urn:folio:problem:${code}`);
+  expect(problem.type, context).toBe(`/problems/${code}`);
   expect(problem.request_id, context).toMatch(REQUEST_ID);
   expect(result.response.headers.get('X-Request-Id'), context).toBe(problem.request_id);
   return problem;

@@ -6,7 +6,10 @@
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { comments, posts, tokens, users } from '../../contracts/index.ts';
+import * as comments from '../../contracts/comments/operations.ts';
+import * as posts from '../../contracts/posts/operations.ts';
+import * as tokens from '../../contracts/tokens/operations.ts';
+import * as users from '../../contracts/users/operations.ts';
 import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';

@@ -4,7 +4,9 @@
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { posts, tokens, users } from '../../contracts/index.ts';
+import * as posts from '../../contracts/posts/operations.ts';
+import * as tokens from '../../contracts/tokens/operations.ts';
+import * as users from '../../contracts/users/operations.ts';
 import { runAdmin } from '../../scripts/admin.ts';
 import { openDatabase } from '../../scripts/lib/database.ts';
 import type { Database } from '../../server/db/schema.ts';

@@ -5,7 +5,12 @@
  */
 import * as contract from '../../contracts/posts/operations.ts';
 import { defineOperation } from '../../contracts/operation.ts';
+import { postNotFound, slugTaken } from '../../contracts/posts/errors.ts';
+import type { PostResource } from '../../contracts/posts/schemas.ts';
+import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
+import { fail, type Failure } from '../../server/failure.ts';
 import { bind } from '../../server/http/bind.ts';
+import { respond } from '../../server/http/respond.ts';
 
 const post = contract.getPost.responses[200].content.example;
 
@@ -22,8 +27,24 @@ bind(contract.listPosts, async ({ query }) => ({
   body: { data: [post].slice(0, query.limit), has_more: false, next_cursor: null },
 }));
 
-// @ts-expect-error 404 is not a declared response of getPost: errors are thrown, not returned
+// @ts-expect-error 404 is not a success response of getPost: problems are failures, not statuses
 bind(contract.getPost, async () => ({ status: 404, body: post }));
+
+// Failures the contract lists compile; any other does not.
+bind(contract.getPost, async () => fail(postNotFound, 'No such post.'));
+bind(contract.updatePost, async () => fail(PIPELINE_ERRORS.precondition_failed, 'Changed.'));
+
+// @ts-expect-error getPost does not declare slug_taken
+bind(contract.getPost, async () => fail(slugTaken, 'Taken.'));
+
+// @ts-expect-error getPost does not declare forbidden (updatePost does)
+bind(contract.getPost, async () => fail(PIPELINE_ERRORS.forbidden, 'No.'));
+
+// A service's failures travel in its return type: a handler passing on one its contract lacks does not compile.
+declare function findPostOrFail(): Promise<PostResource | Failure<typeof postNotFound> | Failure<typeof slugTaken>>;
+bind(contract.updatePost, async () => respond(200, await findPostOrFail()));
+// @ts-expect-error getPost declares post_not_found but not slug_taken
+bind(contract.getPost, async () => respond(200, await findPostOrFail()));
 
 // @ts-expect-error 201 is declared on createPost, not on getPost
 bind(contract.getPost, async () => ({ status: 201, body: post, headers: { Location: '/x' } }));

@@ -23,7 +23,7 @@ describe('npm run admin', () => {
   });
 
   it('refuses an unknown user, a bad command and an invalid new account', async () => {
-    await expect(runAdmin(db(), ['grant', 'nobody_here'])).rejects.toMatchObject({ code: 'user_not_found' });
+    await expect(runAdmin(db(), ['grant', 'nobody_here'])).rejects.toThrow('No user is called nobody_here.');
     await expect(runAdmin(db(), ['promote', 'ada'])).rejects.toThrow(/usage/);
     process.env.FOLIO_ADMIN_PASSWORD = '          ';
     try {

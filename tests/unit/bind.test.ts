@@ -1,13 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defineOperation, json } from '../../contracts/operation.ts';
 import { publicAccess } from '../../contracts/shared/auth.ts';
+import { defineError } from '../../contracts/shared/errors.ts';
 import { queryInteger } from '../../contracts/shared/primitives.ts';
 import { z } from '../../contracts/zod.ts';
 import { AppError } from '../../server/errors.ts';
+import { fail } from '../../server/failure.ts';
 import { bind } from '../../server/http/bind.ts';
 import { route } from '../../server/http/route.ts';
 
 // A contract made up for these tests, so the binding is tested apart from any real resource.
+const widgetNotFound = defineError({ code: 'widget_not_found', status: 404, title: 'Widget not found', explanation: 'None.', remedy: 'None.' });
 const Widget = z.object({ id: z.string(), size: z.number().int().min(0).max(10), nested: z.object({ ok: z.boolean() }) });
 const getWidget = defineOperation({
   operationId: 'getWidget',
@@ -25,7 +28,7 @@ const getWidget = defineOperation({
     }),
   },
   responses: { 200: { description: 'A widget.', content: json(Widget, { id: 'w', size: 1, nested: { ok: true } }) } },
-  errors: ['not_found'],
+  errors: [widgetNotFound],
 });
 
 let behaviour: (input: { params: { widgetId: string }; query: { size: number; tag?: string[] } }) => Promise<unknown>;
@@ -71,17 +74,19 @@ describe('bind', () => {
     expect((await call('/api/v1/widgets/w1')).status).toBe(500);
   });
 
-  it('maps a declared AppError to its problem, and an undeclared one to 500', async () => {
+  it('answers a returned failure with its problem, and a thrown pipeline error with its own', async () => {
+    behaviour = async () => fail(widgetNotFound, 'No widget w1.');
+    const failed = await call('/api/v1/widgets/w1');
+    expect(failed.status).toBe(404);
+    expect(failed.headers.get('content-type')).toBe('application/problem+json');
+    expect(await body(failed)).toMatchObject({ code: 'widget_not_found', detail: 'No widget w1.', type: '/problems/widget_not_found', status: 404 });
     behaviour = async () => {
-      throw new AppError('not_found', 'No widget w1.');
+      throw new AppError('service_unavailable', 'Busy.', { headers: { 'Retry-After': '1' } });
     };
-    const declared = await call('/api/v1/widgets/w1');
-    expect(declared.status).toBe(404);
-    expect(await body(declared)).toMatchObject({ code: 'not_found', detail: 'No widget w1.', type: 'urn:folio:problem:not_found' });
-    behaviour = async () => {
-      throw new AppError('slug_taken');
-    };
-    expect((await call('/api/v1/widgets/w1')).status).toBe(500);
+    const busy = await call('/api/v1/widgets/w1');
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect(await body(busy)).toMatchObject({ code: 'service_unavailable', detail: 'Busy.' });
   });
 
   it('never leaks an internal error message', async () => {

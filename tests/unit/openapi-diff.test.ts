@@ -13,7 +13,12 @@ const released: Doc = JSON.parse(readFileSync(new URL('../../contracts/openapi.r
 
 const schemas = (d: Doc) => d.components.schemas;
 const op = (d: Doc, path: string, method: string) => d.paths[path][method];
-const paramIndex = (d: Doc, path: string, method: string, name: string) => op(d, path, method).parameters.findIndex((p: Doc) => p.name === name);
+const paramIndex = (d: Doc, path: string, method: string, name: string) => op(d, path, method).parameters.findIndex((p: Doc) => (p.$ref ? resolvePointer(d, p.$ref) as Doc : p).name === name);
+/** A parameter of an operation, followed through its `$ref` when the document shares it in components. */
+const param = (d: Doc, path: string, method: string, name: string): Doc => {
+  const p = op(d, path, method).parameters[paramIndex(d, path, method, name)];
+  return p.$ref ? (resolvePointer(d, p.$ref) as Doc) : p;
+};
 
 interface Case {
   name: string;
@@ -162,7 +167,7 @@ const BREAKING: Case[] = [
   },
   {
     name: 'a higher minimum on a query parameter',
-    mutate: (d) => (op(d, '/api/v1/posts', 'get').parameters[paramIndex(d, '/api/v1/posts', 'get', 'limit')].schema.minimum = 5),
+    mutate: (d) => (param(d, '/api/v1/posts', 'get', 'limit').schema.minimum = 5),
     rules: ['request-constraint-tightened'],
   },
   {

@@ -1,5 +1,5 @@
 import { route } from '@/server/http/route';
-import { listTags } from '@/server/posts/handlers';
+import { listTags } from '@/server/tags/handlers';
 
 export const dynamic = 'force-dynamic';
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(listTags);

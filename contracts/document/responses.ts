@@ -1,0 +1,121 @@
+/** Each operation's responses in the document: its successes, and its problems code by code. */
+import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from '../zod.ts';
+import { operationErrors, type OperationSpec } from '../operation.ts';
+import { CACHE_CONTROL, notModifiedResponse, successHeaders } from '../shared/protocol.ts';
+import { problemType, type ErrorDefinition } from '../shared/errors.ts';
+import { problemSchema, problemSchemaName } from '../shared/problem.ts';
+
+/** Sent on every response of every operation, problems included. */
+const COMMON_HEADERS = z.object({
+  'X-Request-Id': z.string().openapi({
+    description: 'Identifies this request in Folio’s logs; also in every problem body as `request_id`.',
+    example: 'req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f',
+  }),
+  'RateLimit-Policy': z.string().openapi({
+    description:
+      'The rate-limit policy that applies (IETF RateLimit header fields): its name, quota `q` and window `w` in seconds. ' +
+      'Limits count per account on operations that read credentials, otherwise per client address.',
+    example: '"read";q=600;w=60',
+  }),
+  RateLimit: z.string().openapi({
+    description: 'What is left of the quota: remaining requests `r` and seconds `t` until the window resets.',
+    example: '"read";r=599;t=42',
+  }),
+  'Cache-Control': CACHE_CONTROL,
+});
+
+const RETRY_AFTER = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .openapi({ description: 'Seconds to wait before retrying.', example: '42' });
+
+/** Headers of particular problem statuses. */
+const PROBLEM_HEADERS: Record<number, z.ZodObject> = {
+  401: z.object({
+    'WWW-Authenticate': z.string().openapi({
+      description: 'How to authenticate: a bearer token (RFC 6750).',
+      example: 'Bearer realm="folio", error="invalid_token"',
+    }),
+  }),
+  415: z.object({
+    'Accept-Encoding': z.enum(['identity']).openapi({
+      description: 'Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed.',
+      example: 'identity',
+    }),
+  }),
+  429: z.object({ 'Retry-After': RETRY_AFTER }),
+  503: z.object({ 'Retry-After': RETRY_AFTER }),
+};
+
+function problemExample(error: ErrorDefinition) {
+  return {
+    type: problemType(error.code),
+    title: error.title,
+    status: error.status,
+    detail: `${error.title}.`,
+    code: error.code,
+    request_id: 'req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f',
+    ...((error.code === 'validation_failed' || error.code === 'malformed_json') && { errors: [{ pointer: '/body/title', message: 'Required' }] }),
+  };
+}
+
+/**
+ * One response per problem status, naming exactly the codes this operation can answer with
+ * there: one code's schema, or a `oneOf` discriminated by `code`, so generated clients narrow
+ * by status and then by code.
+ */
+export function problemResponses(op: OperationSpec): Record<string, ResponseConfig> {
+  const byStatus = new Map<number, ErrorDefinition[]>();
+  for (const error of operationErrors(op)) byStatus.set(error.status, [...(byStatus.get(error.status) ?? []), error]);
+  const responses: Record<string, ResponseConfig> = {};
+  for (const [status, errors] of [...byStatus].sort(([a], [b]) => a - b)) {
+    errors.sort((a, b) => a.code.localeCompare(b.code));
+    const schema =
+      errors.length === 1
+        ? problemSchema(errors[0]!)
+        : {
+            oneOf: errors.map((e) => ({ $ref: `#/components/schemas/${problemSchemaName(e.code)}` })),
+            discriminator: {
+              propertyName: 'code',
+              mapping: Object.fromEntries(errors.map((e) => [e.code, `#/components/schemas/${problemSchemaName(e.code)}`])),
+            },
+          };
+    responses[status] = {
+      description: errors.map((e) => `\`${e.code}\`: ${e.title} ([what to do](${problemType(e.code)})).`).join(' '),
+      headers: PROBLEM_HEADERS[status] ? COMMON_HEADERS.extend(PROBLEM_HEADERS[status].shape) : COMMON_HEADERS,
+      content: {
+        'application/problem+json':
+          errors.length === 1
+            ? { schema, example: problemExample(errors[0]!) }
+            : { schema, examples: Object.fromEntries(errors.map((e) => [e.code, { summary: e.title, value: problemExample(e) }])) },
+      },
+    };
+  }
+  return responses;
+}
+
+export function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
+  const responses: Record<string, ResponseConfig> = {};
+  for (const [status, spec] of Object.entries(op.responses)) {
+    const headers = COMMON_HEADERS.extend(successHeaders(op, Number(status), Boolean(spec.content)).shape).extend(spec.headers?.shape ?? {});
+    responses[status] = {
+      description: spec.description,
+      headers,
+      ...(spec.content && {
+        content: {
+          'application/json': { schema: spec.content.schema, example: spec.content.example },
+          ...(spec.alternative && {
+            [spec.alternative.mediaType]: { schema: { type: 'string', description: spec.alternative.description }, example: spec.alternative.example },
+          }),
+        },
+      }),
+      ...(spec.links && { links: spec.links }),
+    };
+  }
+  if (op.conditional === 'read') {
+    const notModified = notModifiedResponse();
+    responses['304'] = { description: notModified.description, headers: COMMON_HEADERS.extend(notModified.headers.shape) };
+  }
+  return responses;
+}
