@@ -1513,7 +1513,7 @@ export type components = {
     parameters: {
         /** @description The comment’s opaque identifier. */
         CommentId: string;
-        /** @description The `next_cursor` of the previous page. Omit it for the first page. */
+        /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
         Cursor: string;
         /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
         IdempotencyKey: string;
@@ -1558,13 +1558,13 @@ export interface operations {
             query?: {
                 /** @description How many items to return (1–100). */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `next_cursor` of the previous page. Omit it for the first page. */
+                /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Only posts with every one of these tags. Repeat it (`?tag=a&tag=b`) for several. */
+                /** @description Only posts with every one of these tags, e.g. `announcements`. Repeat it (`?tag=a&tag=b`) for several. */
                 tag?: string[];
-                /** @description Only posts by this user (username). */
+                /** @description Only posts by this user (username), e.g. `ada_lovelace`. */
                 author?: string;
-                /** @description Full-text search over title and body (English stemming; web-search syntax: every word must match, "a phrase" matches its words in order, `or` between two terms lets either match, `-word` excludes). Only the first 16 terms count; a search of exclusions alone matches nothing. Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. */
+                /** @description Full-text search over title and body (English stemming; web-search syntax: every word must match, "a phrase" matches its words in order, `or` between two terms lets either match, `-word` excludes). Only the first 16 terms count; a search of exclusions alone matches nothing. Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. For example `release notes`. */
                 q?: string;
                 /** @description Only posts with this status; `draft` needs a token with `posts:read`. */
                 status?: "draft" | "published";
@@ -1931,7 +1931,7 @@ export interface operations {
             query?: {
                 /** @description How many items to return (1–100). */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `next_cursor` of the previous page. Omit it for the first page. */
+                /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;

@@ -86,8 +86,8 @@ export const listPosts = defineOperation({
         .array(Tag)
         .max(10)
         .optional()
-        .openapi({ description: 'Only posts with every one of these tags. Repeat it (`?tag=a&tag=b`) for several.', example: ['announcements'] }),
-      author: Username.optional().openapi({ description: 'Only posts by this user (username).' }),
+        .openapi({ description: 'Only posts with every one of these tags, e.g. `announcements`. Repeat it (`?tag=a&tag=b`) for several.', example: undefined }),
+      author: Username.optional().openapi({ description: 'Only posts by this user (username), e.g. `ada_lovelace`.', example: undefined }),
       q: text({ min: 1, max: 200 })
         .optional()
         .openapi({
@@ -95,8 +95,8 @@ export const listPosts = defineOperation({
             'Full-text search over title and body (English stemming; web-search syntax: every word must match, ' +
             '"a phrase" matches its words in order, `or` between two terms lets either match, `-word` excludes). ' +
             `Only the first ${SEARCH_MAX_TERMS} terms count; a search of exclusions alone matches nothing. Results are ranked: posts ` +
-            'whose title matches first, then posts that match in the body; newest first within each.',
-          example: 'release notes',
+            'whose title matches first, then posts that match in the body; newest first within each. For example `release notes`.',
+          example: undefined,
         }),
       status: PostStatus.default('published').openapi({
         description: 'Only posts with this status; `draft` needs a token with `posts:read`.',

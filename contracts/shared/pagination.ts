@@ -17,10 +17,8 @@ export const paginationQuery = {
     .max(43)
     .regex(CURSOR_PATTERN, 'must be a next_cursor from a previous page')
     .optional()
-    .openapi({
-      description: 'The `next_cursor` of the previous page. Omit it for the first page.',
-      example: 'AAABk0mQ7QABk0mQ7QBz9d1X2c4v6b8n',
-    }),
+    // No example: the reference would pre-fill it, and a made-up cursor finds nothing.
+    .openapi({ description: 'The `next_cursor` of the previous page (an opaque string). Omit it for the first page.' }),
 };
 
 /** The envelope of every list: never a bare array. */

@@ -7,7 +7,7 @@ import { z } from '../zod.ts';
  * every validator the document serves.) Each rule is one pattern, so the document states exactly
  * what the runtime enforces.
  */
-export const NO_NUL = /^[^\u0000]*$/;
+const NO_NUL = /^[^\u0000]*$/;
 /** Unicode White_Space and the BOM, spelled out: `\s` means different things in JavaScript, Python and Rust. */
 const BLANK = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
 /** No NUL, and not only whitespace (the empty string is left to `min`, so it is reported once). */

@@ -8,15 +8,15 @@ import { isPaginated } from '../operation.ts';
 
 const HeaderText = (max: number) => z.string().max(max).regex(/^[\x20-\x7E]*$/, 'visible ASCII only');
 
-export const IfNoneMatch = HeaderText(1024).openapi({
+const IfNoneMatch = HeaderText(1024).openapi({
   description: 'ETags you already have; if one still matches, the answer is 304 with no body.',
   example: '"q1w2e3r4t5y6u7i8o9p0a1s2d3f"',
 });
-export const IfMatch = HeaderText(1024).openapi({
+const IfMatch = HeaderText(1024).openapi({
   description: 'The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes.',
   example: '"q1w2e3r4t5y6u7i8o9p0a1s2d3f"',
 });
-export const IdempotencyKey = z
+const IdempotencyKey = z
   .string()
   .min(1)
   .max(255)

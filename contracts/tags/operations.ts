@@ -6,14 +6,14 @@ import { defineResource } from '../resource.ts';
 
 const TAG = 'Tags';
 
-export const TagCount = z
+const TagCount = z
   .object({
     name: Tag,
     count: z.number().int().min(1).max(2_147_483_647).openapi({ description: 'How many published posts carry the tag.', example: 12 }),
   })
   .openapi('TagCount', { description: 'A tag and how often it is used.' });
 
-export const TagList = z
+const TagList = z
   .object({ data: z.array(TagCount).openapi({ description: 'Every tag in use on a published post, most used first, then by name.' }) })
   .openapi('TagList', { description: 'The tags of published posts.' });
 

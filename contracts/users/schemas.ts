@@ -1,7 +1,7 @@
 import { z } from '../zod.ts';
 import { identifier, text, Timestamp } from '../shared/primitives.ts';
 
-export const UserId = identifier('user', 'The user’s opaque identifier.', 'user_01jdq8m4k2c9v7x3n5r6t8w0yz');
+const UserId = identifier('user', 'The user’s opaque identifier.', 'user_01jdq8m4k2c9v7x3n5r6t8w0yz');
 
 export const Username = z
   .string()
@@ -37,7 +37,7 @@ export const Email = z
 const DisplayName = text({ min: 1, max: 100 }).openapi({ description: 'The name shown to others.', example: 'Ada Lovelace' });
 const NewDisplayName = text({ min: 1, max: 100, nonBlank: true }).openapi({ description: 'The name shown to others: not only whitespace.', example: 'Ada Lovelace' });
 
-export const Password = text({ min: 10, max: 200, nonBlank: true }).openapi({
+const Password = text({ min: 10, max: 200, nonBlank: true }).openapi({
   description: 'At least 10 characters, not all of them whitespace. Stored only as a memory-hard hash; never returned or logged.',
   example: 'correct horse battery staple',
 });

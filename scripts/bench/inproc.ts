@@ -40,7 +40,7 @@ type RouteContext = { params: Promise<Record<string, string | string[] | undefin
 type Route = (request: Request, context: RouteContext) => Promise<Response>;
 type Call = { request: Request; context: RouteContext };
 
-export async function runInproc(options: InprocOptions): Promise<InprocResult> {
+async function runInproc(options: InprocOptions): Promise<InprocResult> {
   // Config is read when server modules are first imported: settle it before importing them.
   process.env.FOLIO_PGLITE_DIR = 'memory://';
   process.env.DATABASE_URL = '';
@@ -49,7 +49,7 @@ export async function runInproc(options: InprocOptions): Promise<InprocResult> {
   const { db } = await import('../../server/db/index.ts');
   const handlers = await import('../../server/posts/handlers.ts');
   const service = await import('../../server/posts/service.ts');
-  const { listPosts } = await import('../../server/posts/list.ts');
+  const { postsPage } = await import('../../server/posts/list.ts');
   const { seedPosts } = await import('../seed.ts');
 
   await seedPosts(db(), { posts: options.posts, authors: 12, seed: 1, batchSize: 500, until: Date.now() });
@@ -69,7 +69,7 @@ export async function runInproc(options: InprocOptions): Promise<InprocResult> {
   };
   const bareList: Route = async (request) => {
     const limit = Number(new URL(request.url).searchParams.get('limit') ?? 20);
-    return Response.json(await listPosts({ limit }, null));
+    return Response.json(await postsPage({ limit }, null));
   };
 
   const comparisons = [

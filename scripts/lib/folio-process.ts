@@ -35,7 +35,7 @@ function exited(child: ChildProcess): boolean {
 }
 
 /** Stops a child with SIGTERM (SIGKILL if it is still there after 5 s); nothing to do if it has exited. */
-export async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess): Promise<void> {
   if (exited(child)) return;
   const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

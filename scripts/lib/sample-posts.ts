@@ -12,7 +12,6 @@ import { body, sentence, title } from './sample-posts/text.ts';
 import { PERSONAS, TAGS } from './sample-posts/vocabulary.ts';
 
 export { Random } from './sample-posts/random.ts';
-export { TAGS } from './sample-posts/vocabulary.ts';
 
 const DAY = 86_400_000;
 const TWO_YEARS = 730 * DAY;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-export const TOKEN_PREFIX = 'folio_';
+const TOKEN_PREFIX = 'folio_';
 /** `folio_` and 32 random bytes in base64url. */
 export const TOKEN_PATTERN = /^folio_[A-Za-z0-9_-]{43}$/;
 

@@ -27,7 +27,7 @@ export function contentSecurityPolicy(directives: Directives): string {
  * Server Components payload) change with every build: hence `'unsafe-inline'`, as Next.js documents
  * for static pages. They show no user content; the policy's point is who may frame them.
  */
-export const PAGE_POLICY = contentSecurityPolicy({
+const PAGE_POLICY = contentSecurityPolicy({
   'default-src': ["'none'"],
   'script-src': ["'self'", "'unsafe-inline'"],
   'style-src': ["'self'", "'unsafe-inline'"],

@@ -16,7 +16,7 @@ function undeclaredFields(sent: unknown, parsed: unknown, pointer = ''): string[
   return [];
 }
 
-export class ResponseContractError extends Error {
+class ResponseContractError extends Error {
   readonly problems: string[];
 
   constructor(operationId: string, status: number, problems: string[]) {

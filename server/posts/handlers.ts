@@ -3,7 +3,7 @@ import * as contract from '../../contracts/posts/operations.ts';
 import { isFailure } from '../failure.ts';
 import { bind } from '../http/bind.ts';
 import { respond } from '../http/respond.ts';
-import { listPosts as listPage, streamPostsCsv } from './list.ts';
+import { postsPage, streamPostsCsv } from './list.ts';
 import * as posts from './service.ts';
 
 export const createPost = bind(contract.createPost, async ({ body, caller }) => {
@@ -15,7 +15,7 @@ export const createPost = bind(contract.createPost, async ({ body, caller }) => 
 export const getPost = bind(contract.getPost, async ({ params, caller }) => respond(200, await posts.getPost(params.postId, caller)));
 
 export const listPosts = bind(contract.listPosts, async ({ query, caller, mediaType }) => {
-  if (mediaType !== 'text/csv') return respond(200, await listPage(query, caller));
+  if (mediaType !== 'text/csv') return respond(200, await postsPage(query, caller));
   const stream = streamPostsCsv(query, caller);
   return isFailure(stream) ? stream : { status: 200, stream };
 });

@@ -81,7 +81,7 @@ function positionOf(row: Ranked): Keyset {
   return { ...(row.rank !== undefined && { rank: row.rank }), createdAt: row.created_at, id: row.id };
 }
 
-export async function listPosts(options: PostFilters & { limit: number; cursor?: string }, caller: Caller | null) {
+export async function postsPage(options: PostFilters & { limit: number; cursor?: string }, caller: Caller | null) {
   const scope = ownerFor(options.status, caller);
   if (isFailure(scope)) return scope;
   const rows = await fetchPage(db(), options, scope.owner, postsKeyset.after(options.cursor), options.limit + 1);
@@ -95,7 +95,7 @@ const BATCH = 500;
  * One RFC 4180 field. A cell a spreadsheet would read as a formula (= + - @, or a leading tab or
  * carriage return) gets a leading apostrophe, so exported content cannot run as code (OWASP).
  */
-export function csvField(value: string): string {
+function csvField(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -4,7 +4,7 @@ import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Database } from '../db/schema.ts';
 import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
-import { postNotFound, slugTaken as slugTakenError } from '../../contracts/posts/errors.ts';
+import { postNotFound, slugTaken } from '../../contracts/posts/errors.ts';
 import { transact } from '../db/transact.ts';
 import { fail, isFailure } from '../failure.ts';
 import { canActFor, type Caller } from '../identity/caller.ts';
@@ -20,7 +20,7 @@ const dedupe = (tags: string[]) => [...new Set(tags)];
 
 const notFound = (id: string) => fail(postNotFound, `No post has the id ${id}.`);
 
-const slugTaken = (slug: string) => fail(slugTakenError, `A published post, or another of your posts, already uses the slug ${slug}.`);
+const slugInUse = (slug: string) => fail(slugTaken, `A published post, or another of your posts, already uses the slug ${slug}.`);
 
 /**
  * Slugs are unique among published posts and among one author's posts (posts_published_slug,
@@ -79,7 +79,7 @@ export async function createPost(input: PostCreateInput, authorId: string) {
     }
   } catch (error) {
     // Only an explicit slug can collide (or a derived one racing an explicit one: rare, and a 409 is honest).
-    if (isSlugConflict(error)) return slugTaken(base);
+    if (isSlugConflict(error)) return slugInUse(base);
     throw error;
   }
   return toPost((await loadPost(db(), id))!);
@@ -132,7 +132,7 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
         return toPost((await loadPost(trx, id))!);
       } catch (error) {
         // The unique violation aborted the transaction: transact() rolls it back for the failure.
-        if (isSlugConflict(error)) return slugTaken(patch.slug ?? current.slug);
+        if (isSlugConflict(error)) return slugInUse(patch.slug ?? current.slug);
         throw error;
       }
     });

@@ -7,18 +7,13 @@ import { operations } from '../../contracts/index.ts';
 import { expandPath, operationErrors, type OperationSpec } from '../../contracts/operation.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
+import { absentPath } from '../support/fixtures.ts';
 import { signUp, type Account } from '../support/identity.ts';
 
 const servers = inject('servers');
 const all = operations as readonly OperationSpec[];
-const SAMPLE_IDS = {
-  postId: 'post_00000000000000000000000000',
-  commentId: 'cmt_00000000000000000000000000',
-  tokenId: 'tok_00000000000000000000000000',
-  username: 'nobody',
-};
 const declares = (op: OperationSpec, code: string) => operationErrors(op).some((error) => error.code === code);
-const request = (op: OperationSpec) => ({ path: expandPath(op.path, SAMPLE_IDS), method: op.method.toUpperCase() });
+const request = (op: OperationSpec) => ({ path: absentPath(op), method: op.method.toUpperCase() });
 
 describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
   let admin: Account;

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { operations } from '../../contracts/index.ts';
-import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
+import type { OperationSpec } from '../../contracts/operation.ts';
 import { SCOPES } from '../../contracts/shared/auth.ts';
 import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
+import { ownedPath } from '../support/fixtures.ts';
 import { issueToken, PASSWORD, signUp, type Account } from '../support/identity.ts';
 
 const servers = inject('servers');
@@ -23,20 +24,10 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
   let expired: string;
   let revoked: string;
 
-  /** A request the operation would accept from `account`: path params name resources `account` owns. */
+  /** A request the operation would accept from `account`: path params name resources `account` owns (tests/support/fixtures.ts). */
   async function validRequest(op: OperationSpec, account: Account): Promise<{ path: string; init: RequestInit & { json?: unknown } }> {
-    const params: Record<string, string> = {};
-    if (op.path.includes('{postId}')) {
-      const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', json: { title: 'Owned', status: 'published' }, headers: account.auth });
-      params.postId = (res.body as { id: string }).id;
-    }
-    if (op.path.includes('{commentId}')) {
-      const res = await send(baseUrl, `/api/v1/posts/${params.postId}/comments`, { method: 'POST', json: { body: 'Owned' }, headers: account.auth });
-      params.commentId = (res.body as { id: string }).id;
-    }
-    if (op.path.includes('{tokenId}')) params.tokenId = (await issueToken(baseUrl, account)).tokenId;
     const body = op.request?.body?.example;
-    return { path: expandPath(op.path, params), init: { method: op.method.toUpperCase(), ...(body !== undefined && { json: body }) } };
+    return { path: await ownedPath(op, baseUrl, account), init: { method: op.method.toUpperCase(), ...(body !== undefined && { json: body }) } };
   }
 
   async function call(op: OperationSpec, headers: Record<string, string>, as: Account = owner): Promise<ApiResponse> {
@@ -109,14 +100,19 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
   // Writes addressed to one resource: the path ends in its id.
   const owned = protectedOps.filter((op) => op.path.endsWith('}') && op.method !== 'get');
   it('covers every protected operation on an owned resource', () => {
-    expect(owned.map((op) => op.operationId).sort()).toEqual(Object.keys(strangerOutcome).sort());
+    const uncovered = owned.map((op) => op.operationId).filter((id) => !(id in strangerOutcome));
+    expect(uncovered, `add ${uncovered.join(', ')} to strangerOutcome in tests/integration/security.test.ts: what does a user get for another user's resource?`).toEqual([]);
+    const stale = Object.keys(strangerOutcome).filter((id) => !owned.some((op) => op.operationId === id));
+    expect(stale, 'strangerOutcome names operations that are not protected writes on an owned resource').toEqual([]);
   });
   it.each(owned.map((op) => [op.operationId, op] as const))("%s: another user's resource → refused", async (_, op) => {
     const { path, init } = await validRequest(op, owner);
     const res = await send(baseUrl, path, { ...init, headers: stranger.auth });
     seen.push({ op: op.operationId, res });
     expectConforms(op, res);
-    const [status, code] = strangerOutcome[op.operationId]!;
+    const outcome = strangerOutcome[op.operationId];
+    if (!outcome) throw new Error(`add ${op.operationId} to strangerOutcome in tests/integration/security.test.ts`);
+    const [status, code] = outcome;
     expect(res.status, res.text).toBe(status);
     expect(problemCode(res)).toBe(code);
   });

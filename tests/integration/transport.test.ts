@@ -13,17 +13,13 @@ import { SCOPES } from '../../contracts/shared/auth.ts';
 import { Problem } from '../../contracts/shared/problem.ts';
 import { SECURITY_HEADERS } from '../../server/http/security-headers.ts';
 import { expectConforms, send } from '../support/contract-assertions.ts';
+import { ABSENT, absentPath } from '../support/fixtures.ts';
 import { ADMIN, databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { issueToken } from '../support/identity.ts';
 
 const servers = inject('servers');
 const all = operations as readonly OperationSpec[];
-const SAMPLE_IDS = {
-  postId: 'post_00000000000000000000000000',
-  commentId: 'cmt_00000000000000000000000000',
-  tokenId: 'tok_00000000000000000000000000',
-  username: 'nobody',
-};
+const SAMPLE_IDS = ABSENT;
 const withParams = all.filter((op) => op.path.includes('{'));
 const paramNames = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
@@ -305,7 +301,7 @@ describe.each(databaseKinds())('transport settings on %s', (kind) => {
     const answers = await Promise.all(
       // Each from its own address: this server's tiny auth budget is per address.
       withBody.map(async (op, n) => {
-        const path = expandPath(op.path, { postId: 'post_00000000000000000000000000', commentId: 'cmt_00000000000000000000000000', tokenId: 'tok_00000000000000000000000000', username: 'nobody' });
+        const path = absentPath(op);
         const head = `${op.method.toUpperCase()} ${path} HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.${100 + n}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`;
         return { op, ...(await stall(server.baseUrl, head, REQUEST_TIMEOUT_MS + SLACK_MS + 5000)) };
       }),

@@ -220,6 +220,19 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('pre-fills no optional query parameter with an example other than its default (the reference’s first try must find data)', () => {
+    for (const item of Object.values(committed.paths as Record<string, Record<string, { operationId: string; parameters?: Schema[] }>>)) {
+      for (const op of Object.values(item)) {
+        for (const raw of op.parameters ?? []) {
+          const param = (raw.$ref ? resolvePointer(committed, raw.$ref as string) : raw) as Schema & { schema: Schema };
+          if (param.in !== 'query' || param.required) continue;
+          const example = param.example ?? param.schema.example;
+          if (example !== undefined) expect(example, `${op.operationId} ?${param.name}`).toEqual(param.schema.default);
+        }
+      }
+    }
+  });
+
   it('documents X-Request-Id on every response', () => {
     for (const item of Object.values(committed.paths as Record<string, Record<string, { responses: Record<string, Schema> }>>)) {
       for (const op of Object.values(item)) {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { listPosts as listPostsContract } from '../../contracts/posts/operations.ts';
 import { SEARCH_MAX_TERMS } from '../../contracts/posts/schemas.ts';
 import { isFailure } from '../../server/failure.ts';
-import { listPosts } from '../../server/posts/list.ts';
+import { postsPage } from '../../server/posts/list.ts';
 import { parseSearch } from '../../server/posts/search-query.ts';
 
 const q = listPostsContract.request.query.shape.q;
@@ -37,7 +37,7 @@ describe('parseSearch', () => {
 
 describe('search against the database', () => {
   const run = async (text: string) => {
-    const page = await listPosts({ q: text, limit: 5 }, null);
+    const page = await postsPage({ q: text, limit: 5 }, null);
     if (isFailure(page)) throw new Error(`an anonymous search failed: ${page.detail}`);
     return page;
   };

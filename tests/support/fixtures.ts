@@ -1,0 +1,68 @@
+/**
+ * What the generic suites (security, pipeline statuses, HTTP semantics, transport) need to know
+ * about resources to call every operation: by path parameter, an id that names nothing, and how to
+ * create a resource an account owns. A new resource with a new path parameter adds one entry to
+ * each table; the suites say so, naming this file, when one is missing.
+ */
+import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
+import { send } from './contract-assertions.ts';
+import { issueToken, type Account } from './identity.ts';
+
+/** Ids (and names) of the right shape that name nothing: statuses decided before any lookup, and 404s. */
+export const ABSENT: Record<string, string> = {
+  postId: 'post_00000000000000000000000000',
+  commentId: 'cmt_00000000000000000000000000',
+  tokenId: 'tok_00000000000000000000000000',
+  username: 'nobody',
+};
+
+type Params = Record<string, string>;
+
+/**
+ * Creates a resource `account` owns and returns its id. `params` holds the parameters filled so
+ * far, in path order (a comment is created under the post filled before it).
+ */
+const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) => Promise<string>> = {
+  async postId(baseUrl, account) {
+    const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', json: { title: 'Owned', status: 'published' }, headers: account.auth });
+    return (res.body as { id: string }).id;
+  },
+  async commentId(baseUrl, account, params) {
+    const res = await send(baseUrl, `/api/v1/posts/${params.postId}/comments`, { method: 'POST', json: { body: 'Owned' }, headers: account.auth });
+    return (res.body as { id: string }).id;
+  },
+  async tokenId(baseUrl, account) {
+    return (await issueToken(baseUrl, account)).tokenId;
+  },
+  async username(_, account) {
+    return account.user.username;
+  },
+};
+
+const names = (op: OperationSpec) => [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+
+function missing(table: 'ABSENT' | 'OWNED', name: string, op: OperationSpec): Error {
+  return new Error(`${op.operationId}: tests/support/fixtures.ts ${table} has no entry for the path parameter {${name}} — add one.`);
+}
+
+/** The operation's path with ids that name nothing. */
+export function absentPath(op: OperationSpec): string {
+  const params: Params = {};
+  for (const name of names(op)) {
+    const id = ABSENT[name];
+    if (id === undefined) throw missing('ABSENT', name, op);
+    params[name] = id;
+  }
+  return expandPath(op.path, params);
+}
+
+/** The operation's path naming resources `account` owns, created for the call. */
+export async function ownedPath(op: OperationSpec, baseUrl: string, account: Account): Promise<string> {
+  const params: Params = {};
+  for (const name of names(op)) {
+    const create = OWNED[name];
+    if (!create) throw missing('OWNED', name, op);
+    params[name] = await create(baseUrl, account, params);
+  }
+  return expandPath(op.path, params);
+}
