@@ -14,14 +14,28 @@ function pathOf(operationId: string): string {
   throw new Error(`openapi.json has no operation ${operationId}`);
 }
 
+/** `body` as JSON on lines of at most `width` characters, its members indented by `indent`: short enough not to scroll. */
+function wrappedJson(body: object, indent: string, width = 56): string {
+  const members = Object.entries(body).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  const lines = [''];
+  for (const [i, member] of members.entries()) {
+    const piece = member + (i < members.length - 1 ? ',' : '');
+    const line = lines[lines.length - 1]!;
+    if (line && indent.length + line.length + 1 + piece.length > width) lines.push(piece);
+    else lines[lines.length - 1] = line ? `${line} ${piece}` : piece;
+  }
+  return `{${lines.join(`\n${indent} `)}}`;
+}
+
 /** A curl command that POSTs `body` as JSON, one option per line. */
 function curl(path: string, body: object, headers: string[] = []): string {
-  return [`curl ${ORIGIN}${path}`, ...headers.map((h) => `-H "${h}"`), `-H 'Content-Type: application/json'`, `-d '${JSON.stringify(body)}'`].join(
-    ' \\\n     ',
+  const indent = '     ';
+  return [`curl ${ORIGIN}${path}`, ...headers.map((h) => `-H "${h}"`), `-H 'Content-Type: application/json'`, `-d '${wrappedJson(body, indent + '    ')}'`].join(
+    ` \\\n${indent}`,
   );
 }
 
-const account = { email: 'you@example.com', username: 'you_write', display_name: 'You', password: 'a long passphrase' };
+const account = { email: 'you@example.com', username: 'your_name', display_name: 'Your Name', password: 'a long passphrase' };
 
 const QUICKSTART = [
   {
@@ -80,40 +94,42 @@ export default function Home() {
       </header>
 
       <main>
-        <section className="hero" aria-labelledby="what">
-          <p className="eyebrow">
-            OpenAPI {document.openapi} · {document.info.title} {document.info.version}
-          </p>
-          <h1 id="what">A content API that keeps its word.</h1>
-          <p className="lede">
-            Folio is a contract-first content API: posts, comments, tags, users and tokens over HTTP. Its contracts validate every request
-            and response, and generate the OpenAPI document, the typed client and the reference — so the document <em>is</em> the API.
-          </p>
-          <p className="soon">Coming next: events, webhooks and media.</p>
-          <p className="actions">
-            <a className="button primary" href="/api/docs">
-              Interactive API reference
-            </a>
-            <a className="button" href="/api/openapi.json">
-              OpenAPI document
-            </a>
-          </p>
-        </section>
+        <div className="top">
+          <section className="hero" aria-labelledby="what">
+            <p className="eyebrow">
+              OpenAPI {document.openapi} · {document.info.title} {document.info.version}
+            </p>
+            <h1 id="what">A content API that keeps its word.</h1>
+            <p className="lede">
+              Folio is a contract-first content API: posts, comments, tags, users and tokens over HTTP. Its contracts validate every request
+              and response, and generate the OpenAPI document, the typed client and the reference — so the document <em>is</em> the API.
+            </p>
+            <p className="soon">Coming next: events, webhooks and media.</p>
+            <p className="actions">
+              <a className="button primary" href="/api/docs">
+                Interactive API reference
+              </a>
+              <a className="button" href="/api/openapi.json">
+                OpenAPI document
+              </a>
+            </p>
+          </section>
 
-        <section aria-labelledby="quickstart" className="quickstart">
-          <h2 id="quickstart">Quickstart: three requests</h2>
-          <ol className="steps">
-            {QUICKSTART.map((step) => (
-              <li key={step.id} id={step.id}>
-                <h3>{step.title}</h3>
-                <p>{step.text.split('`').map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</p>
-                <pre tabIndex={0}>
-                  <code data-step={step.id}>{step.command}</code>
-                </pre>
-              </li>
-            ))}
-          </ol>
-        </section>
+          <section aria-labelledby="quickstart" className="quickstart">
+            <h2 id="quickstart">Quickstart: three requests</h2>
+            <ol className="steps">
+              {QUICKSTART.map((step) => (
+                <li key={step.id} id={step.id}>
+                  <h3>{step.title}</h3>
+                  <p>{step.text.split('`').map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</p>
+                  <pre tabIndex={0}>
+                    <code data-step={step.id}>{step.command}</code>
+                  </pre>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
 
         <section aria-labelledby="resources">
           <h2 id="resources">What it serves</h2>
