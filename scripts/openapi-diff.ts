@@ -5,7 +5,8 @@
  *
  * Why a checker of our own: Optic is not a dependency, and the `redocly diff` of the pinned CLI is
  * experimental and rates changes by its own table (a new enum value in a response is "major" there, while
- * DESIGN.md says clients tolerate unknown enum values). Here the rules are DESIGN.md's, in one table.
+ * Folio's clients are told to tolerate unknown enum values and error codes: client/README.md). Here the
+ * rules are Folio's own, in one table: scripts/openapi-diff/rules.ts.
  *
  * The checker lives in scripts/openapi-diff/: rules.ts (what counts as breaking), resolve.ts (walking a
  * document and its $refs), compare.ts and schema.ts (the diff), verdict.ts (the version check), report.ts

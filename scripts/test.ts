@@ -32,7 +32,7 @@ const vitestJson = (layer: string) => ['--', '--reporter=default', '--reporter=j
 
 const LAYERS: Layer[] = [
   { name: 'client-build', script: 'client:build' },
-  { name: 'typecheck', script: 'typecheck', needs: ['client-build'] },
+  { name: 'typecheck', script: 'typecheck' },
   { name: 'lint', script: 'lint' },
   { name: 'openapi-check', script: 'openapi:check' },
   { name: 'openapi-lint', script: 'openapi:lint' },

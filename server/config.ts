@@ -1,4 +1,6 @@
-// Settings read once from the environment at start-up; nothing else reads process.env.
+// Folio's settings, read from the environment once, as a process starts: no other module of the
+// server reads process.env (instrumentation.ts reads NEXT_RUNTIME, which Next.js sets; the scripts
+// read options of their own). README.md lists them under "Configuration".
 function integer(name: string, fallback: number, options: { allowZero?: boolean } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -47,6 +49,9 @@ function frameAncestors(raw: string | undefined): string {
 }
 
 export const config = {
+  /** Where the production server (server/start.ts) listens. */
+  port: integer('PORT', 3000, { allowZero: true }),
+  host: process.env.FOLIO_HOST || '127.0.0.1',
   /** PostgreSQL connection string; without it Folio uses the embedded PGlite database. */
   databaseUrl: process.env.DATABASE_URL || undefined,
   /** Where the embedded database lives (`memory://` keeps it in memory). */

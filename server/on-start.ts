@@ -1,19 +1,21 @@
-import { openEmbeddedNow } from './db/index.ts';
+import { DatabaseNotReadyError, openDatabaseNow } from './db/index.ts';
 import { FolderInUseError } from './db/folder-lock.ts';
 import { scheduleIdempotencySweep } from './http/idempotency.ts';
 
 /**
  * What a server does as it starts, before its first request (called from instrumentation.ts).
- * It opens the embedded database — locking its folder to this process and migrating it — so that
- * a folder another process holds stops the start, with exit code 1 and a message naming the
- * holder, instead of failing every request; and it starts the sweep of expired Idempotency-Keys.
+ * It opens the database — the embedded one locked to this process — and applies pending
+ * migrations, saying in the log which database it uses and what it created or migrated; a folder
+ * another process holds, or a migration that fails, stops the start with exit code 1 and a message
+ * saying what to do, instead of failing every request. Then it starts the sweep of expired
+ * Idempotency-Keys.
  */
 export async function onServerStart(): Promise<void> {
   try {
-    await openEmbeddedNow();
+    await openDatabaseNow();
   } catch (error) {
     // Thrown on, Next.js would only log it and answer 500s (production) or bury it in a stack (development).
-    console.error(error instanceof FolderInUseError ? error.message : error);
+    console.error(error instanceof FolderInUseError || error instanceof DatabaseNotReadyError ? error.message : error);
     process.exit(1);
   }
   scheduleIdempotencySweep();

@@ -97,8 +97,7 @@ export async function startServer(options: { port: number; hostname: string; dir
 }
 
 if (import.meta.main) {
-  const port = Number(process.env.PORT ?? 3000);
-  const hostname = process.env.FOLIO_HOST ?? '127.0.0.1';
-  await startServer({ port, hostname });
-  console.log(`Folio listening on http://${hostname}:${port} (docs: /api/docs)`);
+  const { port, host } = config;
+  await startServer({ port, hostname: host });
+  console.log(`Folio listening on http://${host}:${port} (docs: /api/docs)`);
 }

@@ -36,14 +36,18 @@ export type FieldIssue = Schemas['FieldIssue'];
 /** JSON bodies (`application/json`, `application/problem+json`); other representations, such as CSV, are read with `parseAs: 'text'`. */
 type JsonMedia = `${string}/${string}json`;
 
+/** What `FolioClientOptions.headers` may return: headers to set, or `undefined` for none. */
+export type HeadersHook = () => HeadersInit | undefined | Promise<HeadersInit | undefined>;
+
 export interface FolioClientOptions {
   /** Where Folio answers, e.g. `https://folio.example.com` (no trailing `/api/v1`). */
   baseUrl: string;
   /**
    * Called before every request; the headers it returns are set on the request (replacing any
-   * of the same name). The place for auth: `() => ({ Authorization: 'Bearer …' })`.
+   * of the same name), and nothing is set when it returns `undefined` — signed out, say. The place
+   * for auth: `async () => (token ? { Authorization: 'Bearer ' + token } : undefined)`.
    */
-  headers?: () => HeadersInit | Promise<HeadersInit>;
+  headers?: HeadersHook;
   /** Retries of 429, 503 and network failures; `{ retries: 0 }` turns them off. */
   retry?: RetryOptions;
   /** The fetch to use; defaults to `globalThis.fetch`. */
@@ -58,7 +62,7 @@ export type FolioClient = Client<paths, JsonMedia> & {
   comments: { list(postId: string, query?: PageParams<'/api/v1/posts/{postId}/comments'>['query']): AsyncGenerator<Comment, void, undefined> };
 };
 
-function headersMiddleware(hook: () => HeadersInit | Promise<HeadersInit>): Middleware {
+function headersMiddleware(hook: HeadersHook): Middleware {
   return {
     async onRequest({ request }) {
       new Headers(await hook()).forEach((value, name) => request.headers.set(name, value));

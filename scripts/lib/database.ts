@@ -6,38 +6,13 @@
  * FolderInUseError, which names the holder; destroy() gives the directory up.
  */
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
-import { resolve } from 'node:path';
 import pg from 'pg';
 import { openPGlite } from '../../server/db/embedded.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import type { Database } from '../../server/db/schema.ts';
+import type { DatabaseTarget } from '../../server/db/target.ts';
 
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
-
-/** The server's own rule (server/config.ts): DATABASE_URL when set, else the PGlite directory. */
-export function targetFrom(settings: { databaseUrl?: string; pgliteDir: string }): DatabaseTarget {
-  return settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl } : { kind: 'pglite', dir: settings.pgliteDir };
-}
-
-const SECRET_PARAM = /pass|secret|token|key/i;
-
-/** A connection string fit to print: the password and secret-looking query parameters are masked. */
-export function redactUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return '(a connection string that is not a URL; not shown)';
-  }
-  if (url.password) url.password = '***';
-  for (const name of [...url.searchParams.keys()]) if (SECRET_PARAM.test(name)) url.searchParams.set(name, '***');
-  return url.toString();
-}
-
-export function describeTarget(target: DatabaseTarget): string {
-  if (target.kind === 'postgres') return `PostgreSQL ${redactUrl(target.url)}`;
-  return target.dir.startsWith('memory://') ? 'PGlite in memory' : `PGlite at ${resolve(target.dir)}`;
-}
+export { describeTarget, redactUrl, targetFrom, type DatabaseTarget } from '../../server/db/target.ts';
 
 export async function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<Kysely<Database>> {
   if (target.kind === 'postgres') {

@@ -1,7 +1,9 @@
 /**
  * The rule table of scripts/openapi-diff.ts: every kind of contract change it reports, with one
- * severity each. DESIGN.md decides what breaks clients; this table is where that decision lives, so
- * `--rules`, the report and the changelog all name changes by these ids.
+ * severity each. This table is where Folio decides what breaks clients — removing or renaming an
+ * operation, parameter or field, requiring more, a changed type, a removed request enum value, tighter
+ * request validation, changed auth; adding is not breaking, as clients tolerate unknown fields and enum
+ * values — so `--rules`, the report and the changelog all name changes by these ids.
  */
 export type Severity = 'breaking' | 'non-breaking';
 /** Which way data flows: a request schema breaks clients when it accepts less, a response schema when it may send more. */
@@ -66,7 +68,7 @@ export const RULES = {
   'response-constraint-tightened': ['non-breaking', 'Response values are more constrained than before.'],
   'response-constraint-relaxed': [
     'non-breaking',
-    'Response values are less constrained (e.g. a higher maxLength): not breaking by DESIGN.md, listed for clients that size storage.',
+    'Response values are less constrained (e.g. a higher maxLength): not breaking for clients that read them, listed for clients that size storage.',
   ],
   'response-header-added': ['non-breaking', 'A new response header.'],
   'field-deprecated': ['non-breaking', 'A field was deprecated.'],

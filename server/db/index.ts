@@ -1,16 +1,39 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { config } from '../config.ts';
 import { log } from '../log.ts';
 import { openPGlite } from './embedded.ts';
+import { isTransientDatabaseError } from './errors.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
+import { describeTarget, targetFrom } from './target.ts';
 
 // One database per process. Kept on globalThis because Next.js evaluates this module more than
 // once (per route bundle, for instrumentation.ts, on reload in development); each evaluation must
 // reach the same database, and a second opening of the embedded folder would be refused.
-const holder = globalThis as typeof globalThis & { __folioDb?: Kysely<Database>; __folioEmbedded?: Promise<PGlite> };
+const holder = globalThis as typeof globalThis & {
+  __folioDb?: Kysely<Database>;
+  __folioEmbedded?: Promise<PGlite>;
+  __folioMigrated?: Promise<void>;
+};
+
+/** The database this process uses, in words fit for a log: PostgreSQL's password is never shown. */
+const where = () => describeTarget(targetFrom(config));
+
+/** Applies pending migrations, saying in the log what it applies (before and after) or that there was nothing to. */
+async function migrate(db: Kysely<unknown>): Promise<void> {
+  const database = where();
+  const started = performance.now();
+  const applied = await migrateToLatest(db, {
+    onPending: (pending) => log.info({ database, pending }, `migrating ${database}: ${pending.length} migration(s) to apply`),
+  });
+  const ms = Math.round(performance.now() - started);
+  if (applied.length > 0) log.info({ database, migrations: applied, ms }, `migrated ${database}: applied ${applied.length} migration(s)`);
+  else log.info({ database }, `using ${database}: up to date`);
+}
 
 /**
  * The embedded database: PGlite in this process, persisted on disk, locked to this process
@@ -19,9 +42,10 @@ const holder = globalThis as typeof globalThis & { __folioDb?: Kysely<Database>;
  */
 function embedded(dir: string): Promise<PGlite> {
   holder.__folioEmbedded ??= (async () => {
+    // PGlite writes PG_VERSION when it initialises a folder: without it, this start creates the database.
+    if (!dir.startsWith('memory://') && !existsSync(join(dir, 'PG_VERSION'))) log.info({ database: where() }, `creating a new database: ${where()}`);
     const pglite = await openPGlite(dir);
-    const names = await migrateToLatest(new Kysely<unknown>({ dialect: new PGliteDialect({ pglite }) }));
-    if (names.length > 0) log.info({ migrations: names }, 'embedded database migrated');
+    await migrate(new Kysely<unknown>({ dialect: new PGliteDialect({ pglite }) }));
     return pglite;
   })();
   return holder.__folioEmbedded;
@@ -30,19 +54,48 @@ function embedded(dir: string): Promise<PGlite> {
 /** How long a request waits for a database connection before it is answered 503. */
 const CONNECT_TIMEOUT_MS = 2000;
 
+/**
+ * PostgreSQL, migrated once per process: as the server starts (openDatabaseNow), or — if the
+ * database could not be reached then — before the first query that reaches it. Migrations run on
+ * a connection of their own, without the pool's statement_timeout: building an index on a large
+ * table may take longer than any request should. A failure is forgotten, so the next use retries.
+ */
+function migratedPostgres(url: string): Promise<void> {
+  holder.__folioMigrated ??= (async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    pool.on('error', (error) => log.warn({ err: error }, 'migration connection lost'));
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await migrate(db);
+    } finally {
+      await db.destroy();
+    }
+  })().catch((error: unknown) => {
+    holder.__folioMigrated = undefined;
+    throw error;
+  });
+  return holder.__folioMigrated;
+}
+
 function createDatabase(options: { url?: string; pgliteDir: string; poolSize: number; statementTimeoutMs?: number }): Kysely<Database> {
-  if (options.url) {
+  const { url } = options;
+  if (url) {
     // statement_timeout: a runaway query is cancelled by the server (a 503 for the client), never left holding a connection.
     // connectionTimeoutMillis: with the database away, a request waits at most this long for a connection (then 503), not forever.
     const pool = new pg.Pool({
-      connectionString: options.url,
+      connectionString: url,
       max: options.poolSize,
       statement_timeout: options.statementTimeoutMs,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     // An idle client whose server goes away emits 'error' on the pool: without a listener that kills the process.
     pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Kysely takes the pool once, on first use, and asks again if that failed: no query runs on an unmigrated database.
+    const migratedPool = async () => {
+      await migratedPostgres(url);
+      return pool;
+    };
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: migratedPool }) });
   }
   return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: () => embedded(options.pgliteDir) }) });
 }
@@ -52,11 +105,36 @@ export function db(): Kysely<Database> {
   return holder.__folioDb;
 }
 
+/** The database could not be prepared at start (a migration failed): the server must not serve. */
+export class DatabaseNotReadyError extends Error {
+  constructor(database: string, cause: unknown) {
+    super(
+      `Could not migrate ${database}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'Folio applies pending migrations as it starts; fix the cause, or apply them with `npm run db:migrate` ' +
+        '(same DATABASE_URL, as a role that may change the schema), then start again.',
+      { cause },
+    );
+    this.name = 'DatabaseNotReadyError';
+  }
+}
+
 /**
- * Opens the embedded database now rather than on the first request, so that a server whose
- * folder another process holds fails at start with FolderInUseError instead of answering 500s.
- * (PostgreSQL is connected to on first use, as before: it may well come up after the server.)
+ * Opens and migrates the database now rather than on the first request, so that a start names the
+ * database it uses in the log, creates and migrates it before serving, and fails at once — with
+ * FolderInUseError for an embedded folder another process holds, DatabaseNotReadyError for a
+ * migration that fails — instead of answering 500s. A PostgreSQL that cannot be reached yet does
+ * not stop the start (it may well come up after the server): requests are answered 503 until it
+ * can be, and the first that reaches it migrates it.
  */
-export async function openEmbeddedNow(): Promise<void> {
-  if (!config.databaseUrl) await embedded(config.pgliteDir);
+export async function openDatabaseNow(): Promise<void> {
+  if (!config.databaseUrl) {
+    await embedded(config.pgliteDir);
+    return;
+  }
+  try {
+    await migratedPostgres(config.databaseUrl);
+  } catch (error) {
+    if (!isTransientDatabaseError(error)) throw new DatabaseNotReadyError(where(), error);
+    log.warn({ database: where(), err: error }, `cannot reach ${where()} yet: answering 503 until it can, then migrating it before the first query`);
+  }
 }

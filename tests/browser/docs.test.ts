@@ -9,18 +9,15 @@
  *   npm run test:browser        (needs a production build and /usr/bin/chromium, or CHROMIUM_PATH)
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { send } from '../support/contract-assertions.ts';
 import { signUp } from '../support/identity.ts';
+import { openChromium, ROOT, SHOTS, type WatchedBrowser } from './chromium.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const SHOTS = join(ROOT, 'test-results', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 interface Operation {
@@ -44,45 +41,17 @@ const operations: Operation[] = Object.entries(document.paths).flatMap(([path, i
 const server = inject('servers').find((s) => s.kind === 'pglite')!;
 const origin = new URL(server.baseUrl).origin;
 
+let browser: WatchedBrowser;
 let context: BrowserContext;
 let page: Page;
-let profile: string;
-/** Every URL the page asked for, in order: nothing may leave the server's origin. */
-const requested: string[] = [];
-/** Console errors other than the missing favicon (Folio has none; Chromium asks anyway). */
-const consoleErrors: string[] = [];
-/** Content-Security-Policy violations the pages reported (`securitypolicyviolation` events). */
-const violations: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: \`apt-get install chromium\`, or set CHROMIUM_PATH.`);
-  mkdirSync(SHOTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'folio-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    viewport: { width: 1440, height: 1000 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('request', (request) => requested.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.exposeFunction('reportViolation', (violation: string) => violations.push(violation));
-  await page.addInitScript(() =>
-    window.document.addEventListener('securitypolicyviolation', (event) =>
-      (globalThis as unknown as { reportViolation(v: string): void }).reportViolation(
-        `${location.pathname}: ${event.effectiveDirective} refused ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
-      ),
-    ),
-  );
+  browser = await openChromium();
+  ({ context, page } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 describe('the API reference at /api/docs', () => {
@@ -195,9 +164,9 @@ describe('the API reference at /api/docs', () => {
   });
 
   it('loaded everything from Folio itself, without errors or policy violations', () => {
-    expect(requested.length).toBeGreaterThan(0);
-    expect(requested.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    expect(violations).toEqual([]);
+    expect(browser.requested.length).toBeGreaterThan(0);
+    expect(browser.requested.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
+    expect(browser.violations).toEqual([]);
   });
 });

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run test:browser`: the reference in a real browser, kept out of the default projects because
- * it needs Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH). The servers are the integration
+ * `npm run test:browser`: the reference and the home page in a real browser, kept out of the default
+ * projects because it needs Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH). The servers are the integration
  * project's: production builds started by tests/support/global-setup.ts.
  */
 export default defineConfig({

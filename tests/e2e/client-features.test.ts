@@ -97,6 +97,18 @@ describe.each(servers)('@folio/client features on $kind', ({ baseUrl }) => {
     expect(listed).toHaveLength(1);
   });
 
+  it('sends no credentials while its auth hook returns undefined (signed out), and the token once it returns one', async () => {
+    const session: { token?: string } = {};
+    const { sent, fetcher } = recordingFetch();
+    const client = createClient({ baseUrl, fetch: fetcher, headers: async () => (session.token ? { Authorization: `Bearer ${session.token}` } : undefined) });
+    expect((await client.GET('/api/v1/me')).response.status).toBe(401);
+    session.token = account.token;
+    const me = await client.GET('/api/v1/me');
+    expect(me.response.status).toBe(200);
+    expect(me.data?.email).toBe(account.email);
+    expect(sent.map((r) => r.headers.get('Authorization'))).toEqual([null, `Bearer ${account.token}`]);
+  });
+
   it('never retries a call that is not safe to repeat', async () => {
     const { sent, fetcher } = recordingFetch(() => new Response('{}', { status: 503, headers: { 'Retry-After': '0' } }));
     const client = createClient({ baseUrl, fetch: fetcher, retry: { baseDelayMs: 1 } });

@@ -333,6 +333,77 @@ describe('openapi-diff', () => {
     expect([...change!.operations].sort()).toEqual(users.sort());
   });
 
+  describe('a change several $ref hops from the operations it breaks', () => {
+    /** `#/components/schemas/X` → the components it refers to, directly. */
+    const refsIn = (node: unknown): string[] => [...JSON.stringify(node).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    /** The operations whose `part` (responses or requestBody) reaches `target` through any chain of $refs, and in how many hops at least. */
+    function reaching(d: Doc, target: string, part: 'responses' | 'requestBody'): Map<string, number> {
+      const out = new Map<string, number>();
+      for (const item of Object.values(d.paths as Doc)) {
+        for (const o of Object.values(item as Doc) as Doc[]) {
+          if (!o?.operationId) continue;
+          let frontier = refsIn(o[part] ?? {});
+          const seen = new Set<string>();
+          for (let hops = 1; frontier.length > 0 && !out.has(o.operationId); hops++) {
+            if (frontier.includes(target)) out.set(o.operationId, hops);
+            frontier.forEach((ref) => seen.add(ref));
+            frontier = [...new Set(frontier.flatMap((ref) => refsIn(resolvePointer(d, ref))))].filter((ref) => !seen.has(ref));
+          }
+        }
+      }
+      return out;
+    }
+
+    it('reports a breaking change in a component reached through two others (PostPage → Post → User) once, naming every operation', () => {
+      const head = structuredClone(committed);
+      schemas(head).User.properties.display_name.type = 'integer';
+      const changes = diffDocuments(committed, head);
+      const expected = reaching(committed, '#/components/schemas/User', 'responses');
+      // The test means something only if some operations reach User through two hops or more.
+      const far = [...expected].filter(([, hops]) => hops >= 3).map(([id]) => id);
+      expect(far).toEqual(expect.arrayContaining(['listPosts', 'listComments']));
+      expect(changes.map((c) => [c.rule, c.pointer])).toEqual([['response-type-widened', '#/components/schemas/User/properties/display_name']]);
+      expect([...changes[0]!.operations].sort()).toEqual([...expected.keys()].sort());
+      expect(verdict(committed, head, changes).ok).toBe(false);
+    });
+
+    it('follows a shared response and request body through components/responses and components/requestBodies, and schema-to-schema $refs', () => {
+      // The same contract, written with more indirection: every hop is a $ref.
+      const restructure = (d: Doc) => {
+        const tag = schemas(d).PostCreate.properties.tags.items;
+        schemas(d).TagName = { ...tag };
+        schemas(d).Tag = { $ref: '#/components/schemas/TagName' };
+        for (const name of ['Post', 'PostCreate', 'PostUpdate']) schemas(d)[name].properties.tags.items = { $ref: '#/components/schemas/Tag' };
+        d.components.responses = { PostPage: op(d, '/api/v1/posts', 'get').responses['200'] };
+        op(d, '/api/v1/posts', 'get').responses['200'] = { $ref: '#/components/responses/PostPage' };
+        d.components.requestBodies = { PostCreate: op(d, '/api/v1/posts', 'post').requestBody };
+        op(d, '/api/v1/posts', 'post').requestBody = { $ref: '#/components/requestBodies/PostCreate' };
+      };
+      const base = structuredClone(committed);
+      restructure(base);
+      expect(diffDocuments(committed, base).filter((c) => c.severity === 'breaking'), 'the restructuring alone breaks nothing').toEqual([]);
+
+      const head = structuredClone(base);
+      schemas(head).TagName.maxLength = 20;
+      const changes = diffDocuments(base, head);
+      const at = (rule: Rule) => changes.filter((c) => c.rule === rule);
+
+      // Requests: createPost's body is $ref → PostCreate → tags.items $ref Tag → $ref TagName; updatePost's one hop less.
+      const request = at('request-constraint-tightened');
+      expect(request.map((c) => c.pointer)).toEqual(['#/components/schemas/TagName']);
+      const writers = reaching(base, '#/components/schemas/TagName', 'requestBody');
+      expect(writers.get('createPost')).toBe(4);
+      expect([...request[0]!.operations].sort()).toEqual([...writers.keys()].sort());
+      // Responses: listPosts's 200 is $ref → PostPage → Post → Tag → TagName; a tighter response is not breaking.
+      const response = at('response-constraint-tightened');
+      expect(response.map((c) => c.pointer)).toEqual(['#/components/schemas/TagName']);
+      const readers = reaching(base, '#/components/schemas/TagName', 'responses');
+      expect(readers.get('listPosts')).toBe(5);
+      expect([...response[0]!.operations].sort()).toEqual([...readers.keys()].sort());
+      expect(verdict(base, head, changes).breaking.map((c) => c.rule)).toEqual(['request-constraint-tightened']);
+    });
+  });
+
   it('writes changelog sections: initial release, then non-breaking and breaking changes', () => {
     expect(changelogSection('1.0.0', '2026-11-21', undefined)).toBe('## 1.0.0 — 2026-11-21\n\nInitial release.\n');
     const head = structuredClone(committed);

@@ -55,9 +55,14 @@ export const LINK_HOSTS = ['https://example.com', 'https://docs.example.org', 'h
 export const IDENTIFIERS = ['listPosts', 'retryWithBackoff', 'parseCursor', 'connectionPool', 'maxConnections', 'statement_timeout', 'useQuery', 'createdAt'];
 export const LANGUAGES = ['ts', 'sql', 'bash', 'json', 'go', 'python', ''];
 
-/** Sample authors: username and display name. More authors than personas reuse them with a number. */
+/**
+ * Sample authors: username and display name. More authors than personas reuse them with a number.
+ * None may be a user of the reference's examples (`ada_lovelace`): someone trying a request from
+ * the reference on a seeded database would meet a sample account instead of creating their own
+ * (tests/unit/sample-data.test.ts checks).
+ */
 export const PERSONAS = [
-  ['ada_lovelace', 'Ada Lovelace'], ['grace_hopper', 'Grace Hopper'], ['alan_turing', 'Alan Turing'],
+  ['joan_clarke', 'Joan Clarke'], ['grace_hopper', 'Grace Hopper'], ['alan_turing', 'Alan Turing'],
   ['katherine_johnson', 'Katherine Johnson'], ['edsger_dijkstra', 'Edsger W. Dijkstra'], ['barbara_liskov', 'Barbara Liskov'],
   ['donald_knuth', 'Donald Knuth'], ['margaret_hamilton', 'Margaret Hamilton'], ['ken_thompson', 'Ken Thompson'],
   ['radia_perlman', 'Radia Perlman'], ['tony_hoare', 'Tony Hoare'], ['frances_allen', 'Frances E. Allen'],
