@@ -356,7 +356,7 @@ describe.each(servers)('${plural} on $kind', ({ baseUrl }) => {
 
   /** In-place edits: [file, where (a regex whose match the text goes before or after), text, 'before' | 'after']. */
   const edits: [string, RegExp, string, 'before' | 'after'][] = [
-    ['contracts/index.ts', /^import \{ errorCatalogue.*$/m, `import { ${camel(plural)} } from './${plural}/operations.ts';`, 'before'],
+    ['contracts/index.ts', /^import \{ errorCatalogue.*$/m, `import { ${camel(plural)} } from './${plural}/operations.ts';\n`, 'before'],
     ['contracts/index.ts', /(export const resources: readonly ResourceSpec\[\] = \[[^\]]*)\]/, `, ${camel(plural)}`, 'after'],
     ['contracts/shared/auth.ts', /'admin'\] as const;/, `'${plural}:read', '${plural}:write', `, 'before'],
     ['contracts/shared/auth.ts', /^ {2}admin: '/m, `  '${plural}:read': 'read your ${plural}',\n  '${plural}:write': 'create, change and delete your ${plural}',\n`, 'before'],
@@ -366,7 +366,7 @@ describe.each(servers)('${plural} on $kind', ({ baseUrl }) => {
     ['server/db/schema.ts', /(export interface Database \{[^}]*)\}/, `  ${table}: ${Ps}Table;\n`, 'after'],
     ['tests/support/fixtures.ts', /(export const ABSENT: Record<string, string> = \{[^}]*)\};/, `  ${idParam}: '${prefix}_00000000000000000000000000',\n`, 'after'],
     ['tests/support/fixtures.ts', /^\};\n\nconst names/m, `  async ${idParam}(baseUrl, account) {\n    const res = await send(baseUrl, '/api/v1/${plural}', { method: 'POST', json: { name: 'Owned' }, headers: account.auth });\n    return (res.body as { id: string }).id;\n  },\n`, 'before'],
-    ['tests/integration/security.test.ts', /(const strangerOutcome: Record<string, \[number, string\]> = \{[^}]*)\};/, `    update${P}: [404, '${singular}_not_found'],\n    delete${P}: [404, '${singular}_not_found'],\n`, 'after'],
+    ['tests/integration/security.test.ts', /(const strangerOutcome: Record<string, \[number, string\]> = \{[^}]*?\n)\s*\};/, `    update${P}: [404, '${singular}_not_found'],\n    delete${P}: [404, '${singular}_not_found'],\n`, 'after'],
   ];
   return { files, edits };
 }

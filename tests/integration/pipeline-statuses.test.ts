@@ -7,7 +7,7 @@ import { operations } from '../../contracts/index.ts';
 import { expandPath, operationErrors, type OperationSpec } from '../../contracts/operation.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
-import { absentPath } from '../support/fixtures.ts';
+import { absentPath, ownedPath } from '../support/fixtures.ts';
 import { signUp, type Account } from '../support/identity.ts';
 
 const servers = inject('servers');
@@ -47,6 +47,42 @@ describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
       expect(res.status, res.text).toBe(412);
       expect(problemCode(res)).toBe('precondition_failed');
       expect((await send(baseUrl, path, { headers: admin.auth })).text).toBe(before.text);
+    },
+  );
+
+  it.each(all.filter((op) => op.conditional === 'read').map((op) => [op.operationId, op] as const))(
+    '%s: If-None-Match with the current ETag → 304, no body',
+    async (_, op) => {
+      const path = await ownedPath(op, baseUrl, admin);
+      const first = await send(baseUrl, path, { headers: admin.auth });
+      expect(first.status, first.text).toBe(200);
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^"/);
+      const again = await send(baseUrl, path, { headers: { ...admin.auth, 'If-None-Match': etag! } });
+      expectConforms(op, again);
+      expect(again.status, again.text).toBe(304);
+    },
+  );
+
+  it.each(all.filter((op) => op.idempotent).map((op) => [op.operationId, op] as const))(
+    '%s: one Idempotency-Key for two different requests → 422, and the first is replayed to its own',
+    async (_, op) => {
+      const path = await ownedPath(op, baseUrl, admin);
+      const body = op.request!.body!.example as Record<string, unknown>;
+      // The same request with its first text field changed.
+      const [field] = Object.entries(body).find(([, v]) => typeof v === 'string')!;
+      const other = { ...body, [field]: `${body[field] as string} again` };
+      const key = `pipeline-${op.operationId}-${Date.now()}`;
+      const headers = { ...admin.auth, 'Idempotency-Key': key };
+      const first = await send(baseUrl, path, { method: 'POST', headers, json: body });
+      expect(first.status, first.text).toBeLessThan(300);
+      const reused = await send(baseUrl, path, { method: 'POST', headers, json: other });
+      expectConforms(op, reused);
+      expect(reused.status, reused.text).toBe(422);
+      expect(problemCode(reused)).toBe('idempotency_key_reused');
+      const replay = await send(baseUrl, path, { method: 'POST', headers, json: body });
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.text).toBe(first.text);
     },
   );
 
