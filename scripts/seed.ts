@@ -23,6 +23,7 @@ import type { Database, PostsTable } from '../server/db/schema.ts';
 import { newId } from '../server/ids.ts';
 import { firstFreeSlug, slugFromTitle } from '../server/posts/slug.ts';
 import { copyRows, withoutSecondaryIndexes, type CopyValue } from './lib/bulk-load.ts';
+import { ensureShowcase } from './lib/showcase.ts';
 import { describeTarget, openDatabase, targetFrom, type DatabaseTarget } from './lib/database.ts';
 import { AUTHOR_EMAIL_DOMAIN, authorPicker, creationTimes, Random, sampleAuthors, samplePost, type SampleAuthor } from './lib/sample-posts.ts';
 
@@ -162,6 +163,8 @@ export async function seedPosts(db: Kysely<Database>, options: SeedOptions, pool
   const rows = sampleRows(random, options, authorIds, taken);
   if (pool) await copyPosts(db, pool, rows, options);
   else await insertBatches(db, rows, options);
+  // The reference's examples name a post and a comment: make them real, so its first tries find data.
+  await ensureShowcase(db, authorIds[0]!, new Date(options.until));
   return { inserted: options.posts, authors: authorIds.length, ms: performance.now() - started };
 }
 

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { runAdmin } from '../../scripts/admin.ts';
+import { seedPosts } from '../../scripts/seed.ts';
 import { createScratchDatabase, openDatabase, type DatabaseTarget } from '../../scripts/lib/database.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import type { Kysely } from 'kysely';
@@ -77,7 +78,12 @@ export const TEST_SERVER_ENV: Record<string, string> = {
   FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
 };
 
-export async function startFolio(kind: ServerKind, env: Record<string, string> = {}): Promise<RunningFolio> {
+export interface StartOptions {
+  /** Sample posts to seed (scripts/seed.ts) before the server starts, with the reference's example post. */
+  seedPosts?: number;
+}
+
+export async function startFolio(kind: ServerKind, env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningFolio> {
   if (!hasBuild()) throw new Error('No production build: run `npm run build` first.');
   const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
   const logFile = join(scratch, 'server.log');
@@ -90,7 +96,7 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
     dbEnv.DATABASE_URL = database.url;
   }
   if (kind === 'unreachable') dbEnv.DATABASE_URL = `postgres://postgres@127.0.0.1:${await freePort()}/nothing_listens_here`;
-  else await createAdmin(kind === 'postgres' ? { kind, url: dbEnv.DATABASE_URL! } : { kind, dir: dbEnv.FOLIO_PGLITE_DIR! });
+  else await prepare(kind === 'postgres' ? { kind, url: dbEnv.DATABASE_URL! } : { kind, dir: dbEnv.FOLIO_PGLITE_DIR! }, options);
   const startedAt = new Date().toISOString();
   const server = await spawnFolio({
     logFile,
@@ -117,13 +123,14 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
   };
 }
 
-/** Creates ADMIN in the (migrated) database, as an operator would with `npm run admin -- create`. */
-async function createAdmin(target: DatabaseTarget): Promise<void> {
+/** Creates ADMIN in the (migrated) database, as an operator would with `npm run admin -- create`, and seeds it when asked. */
+async function prepare(target: DatabaseTarget, options: StartOptions): Promise<void> {
   const conn = await openDatabase(target, { poolSize: 1 });
   try {
     await migrateToLatest(conn as unknown as Kysely<unknown>);
     process.env.FOLIO_ADMIN_PASSWORD = ADMIN.password;
     await runAdmin(conn, ['create', ADMIN.username, '--email', ADMIN.email]);
+    if (options.seedPosts) await seedPosts(conn, { posts: options.seedPosts, authors: 4, seed: 1, batchSize: 500, until: Date.now() });
   } finally {
     delete process.env.FOLIO_ADMIN_PASSWORD;
     await conn.destroy();
