@@ -29,10 +29,27 @@ export interface AlternativeContent {
   example: string;
 }
 
+/**
+ * A Server-Sent Events response (`text/event-stream`): a stream of events, each one of these
+ * envelopes (`{ id, type, … }`), sent as `id:` its id, `event:` its type, `data:` the envelope as
+ * JSON. The binding frames it, sends a `retry:` hint and heartbeats, and stops when the client goes.
+ */
+export interface EventStreamContent {
+  /** Each event type's envelope schema, by type. */
+  events: Record<string, z.ZodObject>;
+  /** The component name each envelope schema is registered under, for the document to refer to. */
+  schemaName: (type: string) => string;
+  description: string;
+  /** One event as an SSE parser reads it (its fields), for the reference. */
+  example: { id: string; event: string; data: string };
+}
+
 export interface ResponseSpec {
   description: string;
   content?: JsonContent;
   alternative?: AlternativeContent;
+  /** Instead of `content`: a stream of events. */
+  stream?: EventStreamContent;
   /** Headers the handler must send (beyond those every response carries, e.g. X-Request-Id). */
   headers?: z.ZodObject;
   links?: Record<string, LinkSpec>;
@@ -92,7 +109,7 @@ export function operationErrors(op: OperationSpec): ErrorDefinition[] {
   const add = (e: ErrorDefinition) => errors.set(e.code, e);
   const P = PIPELINE_ERRORS;
   if (op.auth.type !== 'public') add(P.unauthorized);
-  if (Object.values(op.responses).some((r) => r?.content)) add(P.not_acceptable);
+  if (Object.values(op.responses).some((r) => r?.content || r?.stream)) add(P.not_acceptable);
   if (op.conditional === 'write') add(P.precondition_failed);
   if (op.idempotent) {
     add(P.idempotency_in_flight);

@@ -77,6 +77,15 @@ export const config = {
   hashConcurrency: integer('FOLIO_HASH_CONCURRENCY', 2),
   /** Hashes that may wait for a turn; beyond that, sign-in and registration answer 503. */
   hashQueue: integer('FOLIO_HASH_QUEUE', 32, { allowZero: true }),
+  /** Server-Sent Events: the reconnection delay suggested to clients, and how often a quiet stream sends a heartbeat. */
+  sseRetryMs: integer('FOLIO_SSE_RETRY_MS', 3000),
+  sseHeartbeatMs: integer('FOLIO_SSE_HEARTBEAT_MS', 15_000),
+  /** An event stream ends after this long; the client resumes with its last id (recycles connections behind load balancers). */
+  sseMaxAgeMs: integer('FOLIO_SSE_MAX_AGE_MS', 3_600_000),
+  /** Open event streams per caller (account, or address without a token); one more is 429. */
+  sseMaxStreams: integer('FOLIO_SSE_MAX_STREAMS', 5),
+  /** Events older than this many days are swept from the log. */
+  eventRetentionDays: integer('FOLIO_EVENT_RETENTION_DAYS', 30),
   /** How long a retry waits for the first request with its Idempotency-Key before answering 409. */
   idempotencyWaitMs: integer('FOLIO_IDEMPOTENCY_WAIT_MS', 5000, { allowZero: true }),
   /** Trusted proxies in front (see proxyHops): the client address is the entry the outermost of them appended. */

@@ -1,5 +1,6 @@
 import { DatabaseNotReadyError, openDatabaseNow } from './db/index.ts';
 import { FolderInUseError } from './db/folder-lock.ts';
+import { scheduleEventSweep } from './events/sweep.ts';
 import { scheduleIdempotencySweep } from './http/idempotency.ts';
 
 /**
@@ -8,7 +9,7 @@ import { scheduleIdempotencySweep } from './http/idempotency.ts';
  * migrations, saying in the log which database it uses and what it created or migrated; a folder
  * another process holds, or a migration that fails, stops the start with exit code 1 and a message
  * saying what to do, instead of failing every request. Then it starts the sweep of expired
- * Idempotency-Keys.
+ * Idempotency-Keys and of events past their retention.
  */
 export async function onServerStart(): Promise<void> {
   try {
@@ -19,4 +20,5 @@ export async function onServerStart(): Promise<void> {
     process.exit(1);
   }
   scheduleIdempotencySweep();
+  scheduleEventSweep();
 }

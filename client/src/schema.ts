@@ -233,6 +233,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description The log of what changed, oldest first, a page at a time; events are kept for 30 days. Start after an event you have with `after`, and follow `next_cursor`. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream events
+         * @description Server-Sent Events: each change as it happens, as `id:` (the event id), `event:` (its type) and `data:` (the event as JSON). To resume, send the last id you have as `Last-Event-ID` (or `after`, for clients that cannot set headers): the events you missed come first, in order, then the live ones — none twice, none skipped. Without either, the stream starts now. `follow=false` ends it once the missed events are sent. A comment (`: ping`) keeps a quiet stream open. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators. Use fetch to read it with a token: a browser’s EventSource cannot send `Authorization` (`@folio/client` does this for you).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -275,6 +315,64 @@ export type components = {
              * @example Great post — thanks!
              */
             body: string;
+        };
+        /** @description `comment.created`: A comment was added to a post. */
+        CommentCreatedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `comment.created`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "comment.created";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["CommentEventData"];
+        };
+        /** @description `comment.deleted`: A comment was deleted. */
+        CommentDeletedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `comment.deleted`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "comment.deleted";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["CommentEventData"];
+        };
+        /** @description The comment an event is about, and its post. */
+        CommentEventData: {
+            /**
+             * @description The comment’s opaque identifier.
+             * @example cmt_01jdq9a7b3c5d7e9f1g3h5j7k9
+             */
+            comment_id: string;
+            /**
+             * @description The post’s opaque identifier.
+             * @example post_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            post_id: string;
+            /**
+             * @description The comment’s author.
+             * @example user_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            author_id: string;
         };
         /** @description `comment_not_found` (404): Comment not found. The post has no comment with this id. [What to do](/problems/comment_not_found). */
         CommentNotFoundProblem: components["schemas"]["Problem"] & {
@@ -323,6 +421,26 @@ export type components = {
              */
             body: string;
         };
+        /** @description `comment.updated`: A comment’s text changed. */
+        CommentUpdatedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `comment.updated`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "comment.updated";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["CommentEventData"];
+        };
         /** @description `email_taken` (409): Email already registered. Another account already uses this email address (compared regardless of case). [What to do](/problems/email_taken). */
         EmailTakenProblem: components["schemas"]["Problem"] & {
             /**
@@ -346,6 +464,41 @@ export type components = {
              * @enum {string}
              */
             code: "email_taken";
+        };
+        /** @description Something that changed: `type` says what, `data` which resource (fetch it for the rest). Tolerate types you do not know. */
+        Event: components["schemas"]["PostCreatedEvent"] | components["schemas"]["PostUpdatedEvent"] | components["schemas"]["PostPublishedEvent"] | components["schemas"]["PostUnpublishedEvent"] | components["schemas"]["PostDeletedEvent"] | components["schemas"]["CommentCreatedEvent"] | components["schemas"]["CommentUpdatedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["UserCreatedEvent"];
+        /** @description `event_not_found` (404): Event not found. No event you may see has this id. Events are kept for a limited time (30 days by default), then swept. [What to do](/problems/event_not_found). */
+        EventNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/event_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/event_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `event_not_found`.
+             * @enum {string}
+             */
+            code?: "event_not_found";
+        };
+        /** @description A page of events, oldest first. */
+        EventPage: {
+            /** @description The items of this page, in order. */
+            data: components["schemas"]["Event"][];
+            /**
+             * @description Whether another page follows.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             * @example null
+             */
+            next_cursor: string | null;
         };
         /** @description One thing wrong with one part of the request. */
         FieldIssue: {
@@ -657,6 +810,70 @@ export type components = {
              */
             tags?: string[];
         };
+        /** @description `post.created`: A post was created (as a draft, or published at once). */
+        PostCreatedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `post.created`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "post.created";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["PostEventData"];
+        };
+        /** @description `post.deleted`: A post was deleted, with its comments. */
+        PostDeletedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `post.deleted`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "post.deleted";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["PostEventData"];
+        };
+        /** @description The post an event is about: fetch it by `post_id` for the rest. */
+        PostEventData: {
+            /**
+             * @description The post’s opaque identifier.
+             * @example post_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            post_id: string;
+            /**
+             * @description URL-safe name: lowercase words joined by hyphens. Unique among published posts and among one author’s posts (another user’s draft never conflicts; it must pick a free slug when it is published).
+             * @example hello-world
+             */
+            slug: string;
+            /**
+             * @description `draft` posts are not public; `published` posts are. New values may be added: tolerate unknown ones.
+             * @example published
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /**
+             * @description The post’s author.
+             * @example user_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            author_id: string;
+        };
         /** @description `post_not_found` (404): Post not found. No post has this id — or it is a draft, which exists only for its author (reading with `posts:read`) and administrators. [What to do](/problems/post_not_found). */
         PostNotFoundProblem: components["schemas"]["Problem"] & {
             /**
@@ -696,6 +913,46 @@ export type components = {
              */
             next_cursor: string | null;
         };
+        /** @description `post.published`: A post became published. */
+        PostPublishedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `post.published`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "post.published";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["PostEventData"];
+        };
+        /** @description `post.unpublished`: A published post went back to draft: it is no longer public. */
+        PostUnpublishedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `post.unpublished`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "post.unpublished";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["PostEventData"];
+        };
         /** @description A partial update: only the fields present change. */
         PostUpdate: {
             /**
@@ -734,6 +991,26 @@ export type components = {
              *     ]
              */
             tags?: string[];
+        };
+        /** @description `post.updated`: A post’s title, body, slug, excerpt or tags changed. */
+        PostUpdatedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `post.updated`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "post.updated";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["PostEventData"];
         };
         /** @description `precondition_failed` (412): The resource has changed. The `If-Match` sent no longer matches the resource: someone changed it since you read it. Nothing was changed. [What to do](/problems/precondition_failed). */
         PreconditionFailedProblem: components["schemas"]["Problem"] & {
@@ -803,6 +1080,12 @@ export type components = {
              * @enum {string}
              */
             code?: "rate_limited";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "rate_limited";
         };
         /** @description `request_timeout` (408): The request did not arrive in time. The request (its headers, or a body shorter than its `Content-Length`) did not finish arriving within the server’s time limit, so the connection was closed. [What to do](/problems/request_timeout). */
         RequestTimeoutProblem: components["schemas"]["Problem"] & {
@@ -1030,6 +1313,30 @@ export type components = {
              */
             code?: "token_not_found";
         };
+        /** @description `too_many_streams` (429): Too many open event streams. The caller (an account, or an address without a token) already has as many event streams open as it may. [What to do](/problems/too_many_streams). */
+        TooManyStreamsProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/too_many_streams.
+             * @enum {string}
+             */
+            type?: "/problems/too_many_streams";
+            /**
+             * @description Always 429.
+             * @enum {integer}
+             */
+            status?: 429;
+            /**
+             * @description Always `too_many_streams`.
+             * @enum {string}
+             */
+            code?: "too_many_streams";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "too_many_streams";
+        };
         /** @description `unauthorized` (401): Authentication required. The operation needs a bearer token, and the request had none, or one that is malformed, unknown, expired or revoked. `WWW-Authenticate` says which. [What to do](/problems/unauthorized). */
         UnauthorizedProblem: components["schemas"]["Problem"] & {
             /**
@@ -1113,6 +1420,39 @@ export type components = {
              * @example correct horse battery staple
              */
             password: string;
+        };
+        /** @description `user.created`: An account was registered. */
+        UserCreatedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `user.created`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "user.created";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["UserEventData"];
+        };
+        /** @description The account an event is about. */
+        UserEventData: {
+            /**
+             * @description The user’s opaque identifier.
+             * @example user_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            user_id: string;
+            /**
+             * @description 3–30 lowercase letters, digits and underscores, starting and ending with a letter or digit. Unique.
+             * @example ada_lovelace
+             */
+            username: string;
         };
         /** @description `username_taken` (409): Username already taken. Another account already uses this username. [What to do](/problems/username_taken). */
         UsernameTakenProblem: components["schemas"]["Problem"] & {
@@ -1284,6 +1624,29 @@ export type components = {
             };
             content: {
                 "application/problem+json": components["schemas"]["CommentNotFoundProblem"] | components["schemas"]["PostNotFoundProblem"];
+            };
+        };
+        /** @description `event_not_found`: Event not found ([what to do](/problems/event_not_found)). */
+        Problem404EventNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/event_not_found",
+                 *       "title": "Event not found",
+                 *       "status": 404,
+                 *       "detail": "Event not found.",
+                 *       "code": "event_not_found",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["EventNotFoundProblem"];
             };
         };
         /** @description `post_not_found`: Post not found ([what to do](/problems/post_not_found)). */
@@ -1525,6 +1888,8 @@ export type components = {
         Limit: number;
         /** @description The post’s opaque identifier. */
         PostId: string;
+        /** @description Only events of these types. Repeat it (`?types=post.published&types=post.deleted`) for several. */
+        Types: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created")[];
     };
     requestBodies: never;
     headers: {
@@ -2680,6 +3045,197 @@ export interface operations {
                 };
             };
             429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1–100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only events of these types. Repeat it (`?types=post.published&types=post.deleted`) for several. */
+                types?: components["parameters"]["Types"];
+                /** @description Only events after this one (an event id you have). */
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, oldest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "evt_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "type": "post.published",
+                     *           "created_at": "2026-11-21T09:30:00.000Z",
+                     *           "data": {
+                     *             "post_id": "post_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *             "slug": "hello-world",
+                     *             "status": "published",
+                     *             "author_id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            404: components["responses"]["Problem404EventNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events of these types. Repeat it (`?types=post.published&types=post.deleted`) for several. */
+                types?: components["parameters"]["Types"];
+                /** @description Resume after this event (as `Last-Event-ID` does). */
+                after?: string;
+                /** @description Keep the stream open for new events (the default), or end it after the missed ones. */
+                follow?: boolean;
+            };
+            header?: {
+                /** @description The id of the last event you received: the stream resumes after it. */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "evt_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "event": "post.published",
+                     *       "data": "{\"id\":\"evt_01jdq8m4k2c9v7x3n5r6t8w0yz\",\"type\":\"post.published\",\"created_at\":\"2026-11-21T09:30:00.000Z\",\"data\":{\"post_id\":\"post_01jdq8m4k2c9v7x3n5r6t8w0yz\",\"slug\":\"hello-world\",\"status\":\"published\",\"author_id\":\"user_01jdq8m4k2c9v7x3n5r6t8w0yz\"}}"
+                     *     }
+                     */
+                    "text/event-stream": {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "post.created";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "post.updated";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "post.published";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "post.unpublished";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "post.deleted";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "comment.created";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "comment.updated";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "comment.deleted";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "user.created";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            404: components["responses"]["Problem404EventNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            /** @description `rate_limited`: Too many requests ([what to do](/problems/rate_limited)). `too_many_streams`: Too many open event streams ([what to do](/problems/too_many_streams)). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RateLimitedProblem"] | components["schemas"]["TooManyStreamsProblem"];
+                };
+            };
             503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };

@@ -1,7 +1,7 @@
 /** Each operation's responses in the document: its successes, and its problems code by code. */
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../zod.ts';
-import { operationErrors, type OperationSpec } from '../operation.ts';
+import { operationErrors, type OperationSpec, type ResponseSpec } from '../operation.ts';
 import { CACHE_CONTROL, notModifiedResponse, successHeaders } from '../shared/protocol.ts';
 import { problemType, type ErrorDefinition } from '../shared/errors.ts';
 import { problemSchema, problemSchemaName } from '../shared/problem.ts';
@@ -95,6 +95,26 @@ export function problemResponses(op: OperationSpec): Record<string, ResponseConf
   return responses;
 }
 
+/**
+ * `text/event-stream` as OpenAPI 3.1 can say it: the schema is one event (as SSE parsers see it:
+ * `id`, `event`, `data`, maybe `retry`), a `oneOf` by the `event` name, whose `data` is the JSON of
+ * that type's envelope (`contentMediaType` + `contentSchema`). Schemathesis validates each event so.
+ */
+function eventStreamSchema(stream: NonNullable<ResponseSpec['stream']>) {
+  return {
+    oneOf: Object.entries(stream.events).map(([type]) => ({
+      type: 'object',
+      required: ['id', 'event', 'data'],
+      properties: {
+        id: { type: 'string', description: 'The event id: send it back as `Last-Event-ID` to resume after it.' },
+        event: { type: 'string', const: type },
+        data: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: `#/components/schemas/${stream.schemaName(type)}` } },
+        retry: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'Milliseconds to wait before reconnecting.' },
+      },
+    })),
+  };
+}
+
 export function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(op.responses)) {
@@ -109,6 +129,9 @@ export function successResponses(op: OperationSpec): Record<string, ResponseConf
             [spec.alternative.mediaType]: { schema: { type: 'string', description: spec.alternative.description }, example: spec.alternative.example },
           }),
         },
+      }),
+      ...(spec.stream && {
+        content: { 'text/event-stream': { schema: eventStreamSchema(spec.stream) as never, example: spec.stream.example } },
       }),
       ...(spec.links && { links: spec.links }),
     };

@@ -11,7 +11,7 @@ export const PostStatus = z.enum(['draft', 'published']).openapi({
   example: 'published',
 });
 
-const Slug = z
+export const Slug = z
   .string()
   .min(1)
   .max(100)

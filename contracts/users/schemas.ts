@@ -1,7 +1,7 @@
 import { z } from '../zod.ts';
 import { identifier, text, Timestamp } from '../shared/primitives.ts';
 
-const UserId = identifier('user', 'The user’s opaque identifier.', 'user_01jdq8m4k2c9v7x3n5r6t8w0yz');
+export const UserId = identifier('user', 'The user’s opaque identifier.', 'user_01jdq8m4k2c9v7x3n5r6t8w0yz');
 
 export const Username = z
   .string()

@@ -127,7 +127,15 @@ export class SchemaDiffer {
         this.report('schema-restructured', { b, h }, `\`${h.name}\`: \`${key}\` was ${!Array.isArray(bl) ? 'added' : !Array.isArray(hl) ? 'removed' : 'changed'}.`);
         continue;
       }
-      const signature = (s: unknown, i: number) => (isObj(s) ? (typeof s.$ref === 'string' ? s.$ref : s.type !== undefined ? json(s.type) : `#${i}`) : `#${i}`);
+      // A branch is known by its $ref, else by the constants that tell it apart (`event: post.created`), else by its type.
+      const constants = (s: Obj) =>
+        Object.entries((s.properties as Obj | undefined) ?? {})
+          .filter(([, p]) => isObj(p) && 'const' in p)
+          .map(([name, p]) => `${name}=${json((p as Obj).const)}`)
+          .sort()
+          .join(',');
+      const signature = (s: unknown, i: number) =>
+        isObj(s) ? (typeof s.$ref === 'string' ? s.$ref : constants(s) ? `${json(s.type)}{${constants(s)}}` : s.type !== undefined ? json(s.type) : `#${i}`) : `#${i}`;
       const hBySig = new Map(hl.map((s, i) => [key === 'allOf' ? `#${i}` : signature(s, i), i]));
       const matched = new Set<number>();
       for (const [i, s] of bl.entries()) {

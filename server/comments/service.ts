@@ -10,11 +10,23 @@ import { postNotFound } from '../../contracts/posts/errors.ts';
 import { fail, isFailure } from '../failure.ts';
 import { canActFor, type Caller } from '../identity/caller.ts';
 import { etagOf, matches } from '../etag.ts';
+import { PUBLIC, recordEvent, type Audience } from '../events/log.ts';
 import { newId } from '../ids.ts';
 import { loadPost, visibleTo } from '../posts/read-model.ts';
 import { AUTHOR_COLUMNS, authorOf, type AuthorColumns } from '../users/profile.ts';
 
 const ID_PREFIX = 'cmt';
+
+/** Logs a comment event with the change: public on a published post, else only for the post's author. */
+async function commentEvent(
+  trx: Kysely<Database>,
+  type: 'comment.created' | 'comment.updated' | 'comment.deleted',
+  comment: { id: string; post_id: string; author_id: string },
+  post: { status: string; author_id: string },
+) {
+  const audience: Audience = post.status === 'published' ? PUBLIC : { visibility: 'owner', ownerId: post.author_id };
+  await recordEvent(trx, type, { comment_id: comment.id, post_id: comment.post_id, author_id: comment.author_id }, audience);
+}
 
 type CommentWithAuthor = CommentRow & AuthorColumns;
 
@@ -77,6 +89,7 @@ export async function createComment(postId: string, body: string, caller: Caller
     const now = new Date();
     const id = newId(ID_PREFIX, now.getTime());
     await trx.insertInto('comments').values({ id, post_id: postId, author_id: caller.userId, body, created_at: now, updated_at: now }).execute();
+    await commentEvent(trx, 'comment.created', { id, post_id: postId, author_id: caller.userId }, post);
     return toComment((await selectComments(trx).where('comments.id', '=', id).executeTakeFirstOrThrow()));
   });
 }
@@ -105,7 +118,7 @@ async function lockForWrite(trx: Kysely<Database>, postId: string, commentId: st
   if (ifMatch !== undefined && !matches(ifMatch, etagOf(JSON.stringify(Comment.parse(toComment(comment)))))) {
     return fail(PIPELINE_ERRORS.precondition_failed, 'The comment changed since you read it.');
   }
-  return comment;
+  return { comment, post };
 }
 
 export async function updateComment(postId: string, commentId: string, body: string, caller: Caller, ifMatch?: string) {
@@ -113,6 +126,7 @@ export async function updateComment(postId: string, commentId: string, body: str
     const locked = await lockForWrite(trx, postId, commentId, caller, 'edit', ifMatch);
     if (isFailure(locked)) return locked;
     await trx.updateTable('comments').set({ body, updated_at: new Date() }).where('id', '=', commentId).execute();
+    await commentEvent(trx, 'comment.updated', locked.comment, locked.post);
     return toComment(await selectComments(trx).where('comments.id', '=', commentId).executeTakeFirstOrThrow());
   });
 }
@@ -122,6 +136,7 @@ export async function deleteComment(postId: string, commentId: string, caller: C
     const locked = await lockForWrite(trx, postId, commentId, caller, 'delete', ifMatch);
     if (isFailure(locked)) return locked;
     await trx.deleteFrom('comments').where('id', '=', commentId).execute();
+    await commentEvent(trx, 'comment.deleted', locked.comment, locked.post);
     return undefined;
   });
 }

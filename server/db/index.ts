@@ -138,3 +138,8 @@ export async function openDatabaseNow(): Promise<void> {
     log.warn({ database: where(), err: error }, `cannot reach ${where()} yet: answering 503 until it can, then migrating it before the first query`);
   }
 }
+
+/** The embedded database's PGlite, for what Kysely does not cover (LISTEN); undefined with PostgreSQL. */
+export function embeddedDatabase(): Promise<PGlite> | undefined {
+  return config.databaseUrl ? undefined : embedded(config.pgliteDir);
+}

@@ -83,6 +83,19 @@ export interface TagCountsTable {
   count: number;
 }
 
+/** The event log (migration 0010): see server/events/log.ts. */
+export interface EventsTable {
+  id: string;
+  /** The writing transaction's id (xid8), as text; with seq, the log's order. */
+  txid: ColumnType<string, never, never>;
+  seq: ColumnType<string, never, never>;
+  type: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  visibility: 'public' | 'owner';
+  owner_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   posts: PostsTable;
   users: UsersTable;
@@ -91,6 +104,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   comments: CommentsTable;
   tag_counts: TagCountsTable;
+  events: EventsTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

@@ -12,9 +12,11 @@ class RolledBack {
 
 /**
  * Runs `work` in a transaction. What it returns is committed — unless it is a failure
- * (../failure.ts), which rolls the transaction back and is returned as it is.
+ * (../failure.ts), which rolls the transaction back and is returned as it is. Inside a
+ * transaction already, `work` joins it (the outer one decides).
  */
 export async function transact<T>(conn: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (conn.isTransaction) return work(conn as Transaction<Database>);
   try {
     return await conn.transaction().execute(async (trx) => {
       const result = await work(trx);

@@ -39,7 +39,8 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       const authentication = await authenticate(contract.auth, request);
       caller = authentication.caller;
       // Per account, not per token: minting more tokens must not multiply an account's budget.
-      limit = await consume(limitClass, caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`);
+      const clientKey = caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`;
+      limit = await consume(limitClass, clientKey);
       if (limit.limited) {
         throw new AppError('rate_limited', `Too many requests; retry in ${limit.retryAfterSeconds} s.`, {
           headers: { 'Retry-After': String(limit.retryAfterSeconds) },
@@ -52,14 +53,14 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       const input = await parseRequest(contract, request, url, await context.params);
       const headers = input.headers as Record<string, string | undefined>;
       const execute = async () => {
-        const result = await handler({ ...input, caller, requestId, mediaType, ifMatch: headers['if-match'] } as HandlerInput<Op>);
+        const result = await handler({ ...input, caller, requestId, mediaType, ifMatch: headers['if-match'], signal: request.signal, clientKey } as HandlerInput<Op>);
         if (isFailure(result)) return problem(result.failure, requestId, { detail: result.detail, headers: result.headers });
         return render(contract, result as RawResult, request, url, mediaType);
       };
       const key = contract.idempotent ? headers['idempotency-key'] : undefined;
       response = key
         ? await idempotent(
-            caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`,
+            clientKey,
             key,
             fingerprint(request.method, url.pathname, input.body),
             execute,

@@ -2,12 +2,13 @@ import Negotiator from 'negotiator';
 import type { OperationSpec } from '../../contracts/operation.ts';
 import { AppError } from '../errors.ts';
 
-/** The media types an operation's success responses offer, JSON first (the default). */
+/** The media types an operation's success responses offer, JSON first (the default), else the event stream. */
 export function offeredMediaTypes(op: OperationSpec): string[] {
   const types = new Set<string>();
   for (const response of Object.values(op.responses)) {
     if (response?.content) types.add('application/json');
     if (response?.alternative) types.add(response.alternative.mediaType);
+    if (response?.stream) types.add('text/event-stream');
   }
   return [...types];
 }

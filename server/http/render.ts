@@ -1,6 +1,7 @@
 import { isPaginated, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
 import { config } from '../config.ts';
 import { etagOf, noneMatch } from '../etag.ts';
+import { eventStreamResponse } from './event-stream.ts';
 import { validateResponseBody } from './validate-response.ts';
 
 export interface RawResult {
@@ -8,6 +9,7 @@ export interface RawResult {
   body?: unknown;
   headers?: Record<string, string>;
   stream?: ReadableStream<Uint8Array>;
+  events?: AsyncIterable<{ id: string; type: string }>;
 }
 
 const PUBLIC_CACHE = 'public, s-maxage=60, stale-while-revalidate=300';
@@ -37,6 +39,7 @@ export function render(op: OperationSpec, result: RawResult, request: Request, u
   const spec = (op.responses as Record<number, ResponseSpec | undefined>)[result.status];
   if (!spec) throw new Error(`${op.operationId} returned undeclared status ${result.status}`);
   const headers = new Headers(result.headers);
+  if (result.events && spec.stream) return eventStreamResponse(result.status, result.events, spec.stream, headers, op.operationId);
   if (result.stream) {
     headers.set('Content-Type', `${mediaType}; charset=utf-8`);
     return new Response(result.stream, { status: result.status, headers });

@@ -19,6 +19,10 @@ export interface HandlerInput<Op extends OperationSpec> {
   /** The media type negotiated from Accept for the success response. */
   mediaType: string;
   requestId: string;
+  /** Aborted when the client goes away: long-running work (an event stream) stops with it. */
+  signal: AbortSignal;
+  /** Who is calling, for per-caller limits: `user:<id>` with a token, else `ip:<address>` (as rate limits count). */
+  clientKey: string;
 }
 
 /** Flattens an intersection into one object type, so literals get excess-property checks. */
@@ -30,6 +34,11 @@ type ResponseFor<Status, R> = Simplify<{ status: Status } & (R extends {
   ? { body: z.input<S> }
   : { body?: undefined }) &
   (R extends { headers: infer H extends z.ZodObject } ? { headers: z.input<H> } : { headers?: undefined })>;
+
+/** A stream of events, where the contract declares one: the envelopes, as the contract types them. */
+type EventStreamFor<Status, R> = R extends { stream: { events: infer E extends Record<string, z.ZodType> } }
+  ? { status: Status; events: AsyncIterable<z.input<E[keyof E]>> }
+  : never;
 
 /** A streamed alternative representation (e.g. CSV), where the contract offers one. */
 type AlternativeFor<Status, R> = R extends { alternative: { mediaType: string } }
@@ -43,7 +52,10 @@ type AlternativeFor<Status, R> = R extends { alternative: { mediaType: string } 
  */
 export type HandlerResult<Op extends OperationSpec> =
   | {
-      [S in keyof Op['responses'] & number]: ResponseFor<S, NonNullable<Op['responses'][S]>> | AlternativeFor<S, NonNullable<Op['responses'][S]>>;
+      [S in keyof Op['responses'] & number]:
+        | (NonNullable<Op['responses'][S]> extends { stream: object } ? never : ResponseFor<S, NonNullable<Op['responses'][S]>>)
+        | AlternativeFor<S, NonNullable<Op['responses'][S]>>
+        | EventStreamFor<S, NonNullable<Op['responses'][S]>>;
     }[keyof Op['responses'] & number]
   | Failure<Op['errors'][number]>;
 

@@ -11,6 +11,7 @@ import { canActFor, type Caller } from '../identity/caller.ts';
 import { matches } from '../etag.ts';
 import { newId } from '../ids.ts';
 import { ID_PREFIX, loadPost, postEtag, toPost, visibleTo } from './read-model.ts';
+import { postEvent } from './events.ts';
 import { firstFreeSlug, slugFromTitle } from './slug.ts';
 
 const forbidden = () => fail(PIPELINE_ERRORS.forbidden, 'Only the author, or an admin, may change this post.');
@@ -65,18 +66,21 @@ export async function createPost(input: PostCreateInput, authorId: string) {
       .execute();
 
   try {
-    if (input.slug) {
-      await insert(db(), input.slug);
-    } else {
-      // Creators deriving the same base slug take turns (a transaction-scoped advisory lock), so
-      // each sees the suffixes taken before it; `-2`, `-3`, … are handed out without collisions.
-      await db()
-        .transaction()
-        .execute(async (trx) => {
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        let slug = input.slug;
+        if (!slug) {
+          // Creators deriving the same base slug take turns (a transaction-scoped advisory lock), so
+          // each sees the suffixes taken before it; `-2`, `-3`, … are handed out without collisions.
           await sql`select pg_advisory_xact_lock(hashtext(${`posts.slug:${base}`}))`.execute(trx);
-          await insert(trx, firstFreeSlug(base, await takenSlugs(trx, base, authorId)));
-        });
-    }
+          slug = firstFreeSlug(base, await takenSlugs(trx, base, authorId));
+        }
+        await insert(trx, slug);
+        const post = { id, slug, status, author_id: authorId };
+        await postEvent(trx, 'post.created', post);
+        if (status === 'published') await postEvent(trx, 'post.published', post);
+      });
   } catch (error) {
     // Only an explicit slug can collide (or a derived one racing an explicit one: rare, and a 409 is honest).
     if (isSlugConflict(error)) return slugInUse(base);
@@ -129,7 +133,12 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
           })
           .where('id', '=', id)
           .execute();
-        return toPost((await loadPost(trx, id))!);
+        const updated = (await loadPost(trx, id))!;
+        // A change of content, of status, or both: each says so.
+        const contentChanged = Object.keys(patch).some((field) => field !== 'status');
+        if (contentChanged) await postEvent(trx, 'post.updated', updated);
+        if (status !== current.status) await postEvent(trx, status === 'published' ? 'post.published' : 'post.unpublished', updated);
+        return toPost(updated);
       } catch (error) {
         // The unique violation aborted the transaction: transact() rolls it back for the failure.
         if (isSlugConflict(error)) return slugInUse(patch.slug ?? current.slug);
@@ -143,6 +152,7 @@ export async function deletePost(id: string, caller: Caller, ifMatch?: string) {
     const current = await lockForWrite(trx, id, caller, ifMatch);
     if (isFailure(current)) return current;
     await trx.deleteFrom('posts').where('id', '=', id).execute();
+    await postEvent(trx, 'post.deleted', current);
     return undefined;
   });
 }

@@ -5,6 +5,8 @@ import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema.ts';
+import { transact } from '../db/transact.ts';
+import { PUBLIC, recordEvent } from '../events/log.ts';
 import { fail } from '../failure.ts';
 import { toUser } from './profile.ts';
 import { newId } from '../ids.ts';
@@ -28,20 +30,24 @@ export async function createUser(input: UserCreateInput, conn: Kysely<Database> 
   const now = new Date();
   const passwordHash = await hashPassword(input.password);
   try {
-    const row = await conn
-      .insertInto('users')
-      .values({
-        id: newId('user'),
-        email: input.email,
-        username: input.username,
-        display_name: input.display_name,
-        password_hash: passwordHash,
-        is_admin: false,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await transact(conn, async (trx) => {
+      const created = await trx
+        .insertInto('users')
+        .values({
+          id: newId('user'),
+          email: input.email,
+          username: input.username,
+          display_name: input.display_name,
+          password_hash: passwordHash,
+          is_admin: false,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordEvent(trx, 'user.created', { user_id: created.id, username: created.username }, PUBLIC);
+      return created;
+    });
     return toMe(row);
   } catch (error) {
     return conflict(error);

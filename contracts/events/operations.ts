@@ -1,0 +1,87 @@
+import { z } from '../zod.ts';
+import { defineOperation, json } from '../operation.ts';
+import { defineResource } from '../resource.ts';
+import { optionalBearer } from '../shared/auth.ts';
+import { paginationQuery } from '../shared/pagination.ts';
+import { eventNotFound, tooManyStreams } from './errors.ts';
+import { EVENT_SCHEMAS, EVENT_TYPE_NAMES, EventId, EventPage, EventTypeFilter, eventExample, eventSchemaName } from './schemas.ts';
+
+const TAG = 'Events';
+const tags = [TAG] as const;
+
+const VISIBILITY =
+  'Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, ' +
+  'reading with `posts:read`, and administrators.';
+
+const types = z
+  .array(EventTypeFilter)
+  .max(EVENT_TYPE_NAMES.length)
+  .optional()
+  .openapi({ description: 'Only events of these types. Repeat it (`?types=post.published&types=post.deleted`) for several.', example: undefined });
+
+export const listEvents = defineOperation({
+  operationId: 'listEvents',
+  method: 'get',
+  path: '/api/v1/events',
+  summary: 'List events',
+  description:
+    'The log of what changed, oldest first, a page at a time; events are kept for 30 days. Start after an event you have ' +
+    `with \`after\`, and follow \`next_cursor\`. ${VISIBILITY}`,
+  tags,
+  auth: optionalBearer,
+  request: {
+    query: z.object({
+      ...paginationQuery,
+      types,
+      after: EventId.optional().openapi({ description: 'Only events after this one (an event id you have).', example: undefined }),
+    }),
+  },
+  responses: { 200: { description: 'A page of events, oldest first.', content: json(EventPage, { data: [eventExample], has_more: false, next_cursor: null }) } },
+  errors: [eventNotFound],
+});
+
+export const streamEvents = defineOperation({
+  operationId: 'streamEvents',
+  method: 'get',
+  path: '/api/v1/events/stream',
+  summary: 'Stream events',
+  description:
+    'Server-Sent Events: each change as it happens, as `id:` (the event id), `event:` (its type) and `data:` (the event as ' +
+    'JSON). To resume, send the last id you have as `Last-Event-ID` (or `after`, for clients that cannot set headers): the ' +
+    'events you missed come first, in order, then the live ones — none twice, none skipped. Without either, the stream starts ' +
+    `now. \`follow=false\` ends it once the missed events are sent. A comment (\`: ping\`) keeps a quiet stream open. ${VISIBILITY} ` +
+    'Use fetch to read it with a token: a browser’s EventSource cannot send `Authorization` (`@folio/client` does this for you).',
+  tags,
+  auth: optionalBearer,
+  request: {
+    query: z.object({
+      types,
+      after: EventId.optional().openapi({ description: 'Resume after this event (as `Last-Event-ID` does).', example: undefined }),
+      follow: z
+        .enum(['true', 'false'])
+        .default('true')
+        .transform((value) => value === 'true')
+        .openapi({ type: 'boolean', default: true, description: 'Keep the stream open for new events (the default), or end it after the missed ones.', example: true }),
+    }),
+    headers: z.object({
+      'last-event-id': EventId.optional().openapi({ description: 'The id of the last event you received: the stream resumes after it.', example: undefined }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The stream of events.',
+      stream: {
+        events: EVENT_SCHEMAS,
+        schemaName: eventSchemaName,
+        description: 'One SSE event per change.',
+        example: { id: eventExample.id, event: eventExample.type, data: JSON.stringify(eventExample) },
+      },
+    },
+  },
+  errors: [eventNotFound, tooManyStreams],
+});
+
+export const events = defineResource({
+  tag: { name: TAG, description: 'What changed: a log to page through, and a live stream.' },
+  operations: [listEvents, streamEvents],
+});

@@ -1,0 +1,26 @@
+/**
+ * A place in the event log: (txid, seq) — the writing transaction's id, then the order within it
+ * (migration 0010 says why). As a page cursor it is 24 bytes in base64url, the shape of every
+ * other cursor (contracts/shared/pagination.ts): a version byte, then the two numbers.
+ */
+export interface Position {
+  txid: string;
+  seq: string;
+}
+
+const VERSION = 0x65; // 'e'
+
+export function encodePosition(position: Position): string {
+  const bytes = Buffer.alloc(24);
+  bytes[0] = VERSION;
+  bytes.writeBigUInt64BE(BigInt(position.txid), 8);
+  bytes.writeBigUInt64BE(BigInt(position.seq), 16);
+  return bytes.toString('base64url');
+}
+
+/** Any cursor of the pattern decodes to some place; one that is not an event cursor means "from the start". */
+export function decodePosition(cursor: string): Position {
+  const bytes = Buffer.from(cursor, 'base64url');
+  if (bytes.length !== 24 || bytes[0] !== VERSION) return { txid: '0', seq: '0' };
+  return { txid: bytes.readBigUInt64BE(8).toString(), seq: bytes.readBigUInt64BE(16).toString() };
+}

@@ -1,0 +1,87 @@
+/**
+ * One client's event stream: the events it missed (from the log, after its `Last-Event-ID`), then
+ * the live ones (from the hub), with neither a gap nor a duplicate between them, only those the
+ * caller may see and asked for. It ends when the client goes (its request's signal), after the
+ * catch-up with `follow=false`, or after FOLIO_SSE_MAX_AGE_MS (a client reconnects with its last
+ * id, so long-lived connections are recycled through load balancers).
+ */
+import type { EventResource } from '../../contracts/events/schemas.ts';
+import { config } from '../config.ts';
+import { db } from '../db/index.ts';
+import type { Caller } from '../identity/caller.ts';
+import { eventHub } from './hub.ts';
+import { head, positionOf, readEvents, toEvent, visibleTo, type EventRow } from './log.ts';
+import type { Position } from './position.ts';
+
+const CATCH_UP_BATCH = 200;
+/** A client this far behind is let go: it reconnects with its last id and catches up from the log instead of from memory. */
+const MAX_PENDING = 10_000;
+
+export interface StreamOptions {
+  caller: Caller | null;
+  types?: readonly string[];
+  /** Resume after this place; without it the stream starts now. */
+  after?: Position;
+  follow: boolean;
+  signal: AbortSignal;
+}
+
+/** Open streams per caller (an account, or an address), for FOLIO_SSE_MAX_STREAMS. */
+const open = new Map<string, number>();
+
+export function streamsOpen(key: string): number {
+  return open.get(key) ?? 0;
+}
+
+export async function* eventStream(key: string, options: StreamOptions): AsyncGenerator<EventResource> {
+  const { caller, types, signal } = options;
+  const wanted = (row: EventRow) => (!types?.length || types.includes(row.type)) && visibleTo(row, caller);
+  open.set(key, streamsOpen(key) + 1);
+  // Live events wait here until the catch-up is done; `wake` resolves the reader's wait.
+  const pending: EventRow[] = [];
+  let wake: (() => void) | undefined;
+  let ended = false;
+  const end = () => {
+    ended = true;
+    wake?.();
+  };
+  signal.addEventListener('abort', end, { once: true });
+  const maxAge = setTimeout(end, config.sseMaxAgeMs);
+  let unsubscribe: (() => void) | undefined;
+  try {
+    let upTo: Position;
+    if (options.follow) {
+      const subscription = await eventHub().subscribe((row) => {
+        if (!wanted(row)) return;
+        pending.push(row);
+        if (pending.length > MAX_PENDING) end();
+        wake?.();
+      });
+      unsubscribe = subscription.unsubscribe;
+      upTo = subscription.from;
+    } else {
+      upTo = await head(db());
+    }
+    // Catch up from the log: after the client's last event, up to where the live part starts.
+    for (let after = options.after; after && !ended; ) {
+      const rows = await readEvents(db(), { after, upTo, types, caller, limit: CATCH_UP_BATCH });
+      for (const row of rows) yield toEvent(row);
+      if (rows.length < CATCH_UP_BATCH) break;
+      after = positionOf(rows.at(-1)!);
+    }
+    if (!options.follow) return;
+    for (;;) {
+      while (pending.length > 0 && !ended) yield toEvent(pending.shift()!);
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    clearTimeout(maxAge);
+    signal.removeEventListener('abort', end);
+    unsubscribe?.();
+    const left = streamsOpen(key) - 1;
+    if (left > 0) open.set(key, left);
+    else open.delete(key);
+  }
+}
