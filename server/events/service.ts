@@ -6,7 +6,7 @@ import { fail } from '../failure.ts';
 import type { Caller } from '../identity/caller.ts';
 import { findPosition, positionOf, readEvents, toEvent } from './log.ts';
 import { decodePosition, encodePosition } from './position.ts';
-import { eventStream, streamsOpen } from './stream.ts';
+import { openEventStream, streamsOpen } from './stream.ts';
 
 const eventsKeyset = keysetPages({ encode: encodePosition, decode: decodePosition });
 
@@ -28,5 +28,5 @@ export async function openStream(key: string, options: { caller: Caller | null; 
   if (streamsOpen(key) >= config.sseMaxStreams) return fail(tooManyStreams, `At most ${config.sseMaxStreams} event streams may be open at once.`);
   const after = options.after ? await findPosition(db(), options.after, options.caller) : undefined;
   if (options.after && !after) return notFound(options.after);
-  return eventStream(key, { ...options, after });
+  return openEventStream(key, { ...options, after });
 }

@@ -33,23 +33,41 @@ export function streamsOpen(key: string): number {
   return open.get(key) ?? 0;
 }
 
-export async function* eventStream(key: string, options: StreamOptions): AsyncGenerator<EventResource> {
+/**
+ * Opens a stream: counts it, and — before a byte is sent, so that a database that is away is a
+ * 503 and not a broken stream — subscribes to the hub (or reads the log's head, without
+ * `follow`). The returned events then come as the client reads them.
+ */
+export async function openEventStream(key: string, options: StreamOptions): Promise<AsyncGenerator<EventResource>> {
   const { caller, types, signal } = options;
   const wanted = (row: EventRow) => (!types?.length || types.includes(row.type)) && visibleTo(row, caller);
-  open.set(key, streamsOpen(key) + 1);
   // Live events wait here until the catch-up is done; `wake` resolves the reader's wait.
   const pending: EventRow[] = [];
   let wake: (() => void) | undefined;
   let ended = false;
+  let unsubscribe: (() => void) | undefined;
   const end = () => {
     ended = true;
     wake?.();
   };
-  signal.addEventListener('abort', end, { once: true });
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    end();
+    clearTimeout(maxAge);
+    signal.removeEventListener('abort', close);
+    unsubscribe?.();
+    const left = streamsOpen(key) - 1;
+    if (left > 0) open.set(key, left);
+    else open.delete(key);
+  };
+  open.set(key, streamsOpen(key) + 1);
   const maxAge = setTimeout(end, config.sseMaxAgeMs);
-  let unsubscribe: (() => void) | undefined;
+  // The client may go before reading a single event: nothing stays behind either way.
+  signal.addEventListener('abort', close, { once: true });
+  let upTo: Position;
   try {
-    let upTo: Position;
     if (options.follow) {
       const subscription = await eventHub().subscribe((row) => {
         if (!wanted(row)) return;
@@ -62,26 +80,30 @@ export async function* eventStream(key: string, options: StreamOptions): AsyncGe
     } else {
       upTo = await head(db());
     }
-    // Catch up from the log: after the client's last event, up to where the live part starts.
-    for (let after = options.after; after && !ended; ) {
-      const rows = await readEvents(db(), { after, upTo, types, caller, limit: CATCH_UP_BATCH });
-      for (const row of rows) yield toEvent(row);
-      if (rows.length < CATCH_UP_BATCH) break;
-      after = positionOf(rows.at(-1)!);
-    }
-    if (!options.follow) return;
-    for (;;) {
-      while (pending.length > 0 && !ended) yield toEvent(pending.shift()!);
-      if (ended) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  } finally {
-    clearTimeout(maxAge);
-    signal.removeEventListener('abort', end);
-    unsubscribe?.();
-    const left = streamsOpen(key) - 1;
-    if (left > 0) open.set(key, left);
-    else open.delete(key);
+  } catch (error) {
+    close();
+    throw error;
   }
+  if (signal.aborted) close();
+
+  return (async function* () {
+    try {
+      // Catch up from the log: after the client's last event, up to where the live part starts.
+      for (let after = options.after; after && !ended; ) {
+        const rows = await readEvents(db(), { after, upTo, types, caller, limit: CATCH_UP_BATCH });
+        for (const row of rows) yield toEvent(row);
+        if (rows.length < CATCH_UP_BATCH) break;
+        after = positionOf(rows.at(-1)!);
+      }
+      if (!options.follow) return;
+      for (;;) {
+        while (pending.length > 0 && !ended) yield toEvent(pending.shift()!);
+        if (ended) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      close();
+    }
+  })();
 }

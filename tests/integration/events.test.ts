@@ -1,0 +1,233 @@
+/**
+ * The event log over HTTP: written with each change (and only with a change that commits), listed
+ * oldest first, streamed live with resumption — and never showing a caller an event about a draft
+ * it may not read. Other test files write to the same servers at the same time, so each test
+ * looks only at events about what it made itself.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import * as contract from '../../contracts/events/operations.ts';
+import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
+import { openStream, type StreamedEvent } from '../support/event-stream.ts';
+import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
+import { issueToken, signUp, type Account } from '../support/identity.ts';
+
+const servers = inject('servers');
+
+type Page = { data: StreamedEvent['envelope'][]; has_more: boolean; next_cursor: string | null };
+const about = (id: string) => (e: { data: Record<string, unknown> }) => e.data.post_id === id || e.data.comment_id === id || e.data.user_id === id;
+
+describe.each(servers)('events on $kind', ({ baseUrl }) => {
+  let author: Account;
+  let other: Account;
+  beforeAll(async () => {
+    [author, other] = await Promise.all([signUp(baseUrl), signUp(baseUrl)]);
+  });
+
+  const post = async (as: Account, json: Record<string, unknown>) => {
+    const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: as.auth, json });
+    expect(res.status, res.text).toBe(201);
+    return res.body as { id: string; slug: string };
+  };
+  /** Every event the caller may list, after `after` (an event id), all pages. */
+  const listAll = async (auth: Record<string, string>, query = '') => {
+    const all: Page['data'] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await send(baseUrl, `/api/v1/events?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth });
+      expectConforms(contract.listEvents, res);
+      expect(res.status, res.text).toBe(200);
+      const page = res.body as Page;
+      all.push(...page.data);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return all;
+  };
+
+  it('logs every change with the change, in order, and nothing for a change that failed', async () => {
+    const created = await post(author, { title: 'Logged', status: 'published' });
+    const path = `/api/v1/posts/${created.id}`;
+    await send(baseUrl, path, { method: 'PATCH', headers: author.auth, json: { title: 'Logged again' } });
+    await send(baseUrl, path, { method: 'PATCH', headers: author.auth, json: { status: 'draft' } });
+    const comment = await send(baseUrl, `${path}/comments`, { method: 'POST', headers: author.auth, json: { body: 'On a draft' } });
+    expect(comment.status, comment.text).toBe(201);
+    await send(baseUrl, path, { method: 'DELETE', headers: author.auth });
+    // The slug is free again: a new post takes it. A second create with it fails (409), rolls
+    // back, and must log nothing.
+    const reuse = await post(author, { title: 'Reuse', slug: created.slug });
+    const clash = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: author.auth, json: { title: 'Clash', slug: created.slug } });
+    expect(clash.status, clash.text).toBe(409);
+
+    const all = await listAll(author.auth);
+    expect(all.filter((e) => e.data.post_id === created.id).map((e) => e.type)).toEqual([
+      'post.created',
+      'post.published',
+      'post.updated',
+      'post.unpublished',
+      'comment.created',
+      'post.deleted',
+    ]);
+    expect(all.filter((e) => e.data.slug === created.slug).map((e) => [e.type, e.data.post_id])).toEqual([
+      ...['post.created', 'post.published', 'post.updated', 'post.unpublished', 'post.deleted'].map((type) => [type, created.id]),
+      ['post.created', reuse.id],
+    ]);
+  });
+
+  it('shows events about a draft only to its author (with posts:read) and administrators', async () => {
+    const draft = await post(author, { title: 'Secret draft' });
+    await send(baseUrl, `/api/v1/posts/${draft.id}/comments`, { method: 'POST', headers: author.auth, json: { body: 'Note to self' } });
+    const open = await post(author, { title: 'Open post', status: 'published' });
+    const admin = await signUp(baseUrl, { admin: true });
+    const writeOnly = await issueToken(baseUrl, author, { scopes: ['posts:write'] });
+    const seen = async (auth: Record<string, string>) => (await listAll(auth)).filter((e) => e.data.post_id === draft.id || e.data.post_id === open.id);
+    expect((await seen(author.auth)).map((e) => e.type)).toEqual(['post.created', 'comment.created', 'post.created', 'post.published']);
+    expect((await seen(admin.auth)).length).toBe(4);
+    for (const auth of [{}, other.auth, { Authorization: `Bearer ${writeOnly.token}` }]) {
+      expect((await seen(auth)).map((e) => e.data.post_id)).toEqual([open.id, open.id]);
+    }
+  });
+
+  it('pages oldest first, filters by type, starts after an event id, and says so when that id is unknown', async () => {
+    const first = await post(author, { title: 'Paging 1', status: 'published' });
+    await post(author, { title: 'Paging 2', status: 'published' });
+    const all = await listAll(author.auth);
+    const index = all.findIndex((e) => e.data.post_id === first.id);
+    expect(all.map((e) => e.created_at)).toEqual([...all.map((e) => e.created_at)].sort());
+    const after = await listAll(author.auth, `&after=${all[index]!.id}`);
+    expect(after[0]).toEqual(all[index + 1]);
+    const published = await listAll(author.auth, '&types=post.published&types=user.created');
+    expect(new Set(published.map((e) => e.type))).toEqual(new Set(['post.published', 'user.created']));
+    const unknown = await send(baseUrl, '/api/v1/events?after=evt_00000000000000000000000000');
+    expectConforms(contract.listEvents, unknown);
+    expect(unknown.status).toBe(404);
+    expect(problemCode(unknown)).toBe('event_not_found');
+  });
+
+  it('streams live events with SSE framing and headers, only those the caller may see', async () => {
+    const stream = await openStream(`${baseUrl}/api/v1/events/stream`, other.auth);
+    try {
+      expect(stream.response.status).toBe(200);
+      expect(stream.response.headers.get('content-type')).toBe('text/event-stream');
+      expect(stream.response.headers.get('cache-control')).toBe('no-cache, no-transform');
+      expect(stream.response.headers.get('x-accel-buffering')).toBe('no');
+      const draft = await post(author, { title: 'Streamed draft' });
+      const open = await post(author, { title: 'Streamed post', status: 'published' });
+      await stream.until((events) => events.some((e) => e.type === 'post.published' && e.envelope.data.post_id === open.id));
+      expect(stream.retries).toEqual([3000]);
+      const received = stream.events.filter((e) => about(open.id)(e.envelope) || about(draft.id)(e.envelope));
+      expect(received.map((e) => [e.type, e.envelope.data.post_id])).toEqual([
+        ['post.created', open.id],
+        ['post.published', open.id],
+      ]);
+      for (const e of stream.events) expect(e.id).toBe(e.envelope.id);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('resumes after Last-Event-ID (or `after`) with the missed events, then live ones: no gap, no duplicate', async () => {
+    const mark = await post(author, { title: 'Before the gap', status: 'published' });
+    const [markEvent] = (await listAll(author.auth, '&types=post.published')).filter((e) => e.data.post_id === mark.id);
+    const missed = [await post(author, { title: 'Missed 1', status: 'published' }), await post(author, { title: 'Missed 2', status: 'published' })];
+    for (const resume of [{ headers: { 'Last-Event-ID': markEvent!.id } as Record<string, string>, query: '' }, { headers: {}, query: `&after=${markEvent!.id}` }]) {
+      const stream = await openStream(`${baseUrl}/api/v1/events/stream?types=post.published${resume.query}`, { ...author.auth, ...resume.headers });
+      try {
+        const live = await post(author, { title: 'After resuming', status: 'published' });
+        await stream.until((events) => events.some((e) => e.envelope.data.post_id === live.id));
+        const ours = stream.events.map((e) => e.envelope.data.post_id).filter((id) => [...missed, live].some((p) => p.id === id));
+        expect(ours).toEqual([missed[0]!.id, missed[1]!.id, live.id]);
+        expect(new Set(stream.events.map((e) => e.id)).size).toBe(stream.events.length);
+      } finally {
+        stream.close();
+      }
+    }
+  });
+
+  it('with follow=false, sends the missed events and ends', async () => {
+    const mark = await post(author, { title: 'Follow false mark', status: 'published' });
+    const [markEvent] = (await listAll(author.auth, '&types=post.published')).filter((e) => e.data.post_id === mark.id);
+    const next = await post(author, { title: 'Follow false next', status: 'published' });
+    const stream = await openStream(`${baseUrl}/api/v1/events/stream?follow=false&types=post.published&after=${markEvent!.id}`, author.auth);
+    await stream.ended;
+    expect(stream.events.map((e) => e.envelope.data.post_id)).toContain(next.id);
+    expect(stream.events.map((e) => e.envelope.data.post_id)).not.toContain(mark.id);
+  });
+
+  it('answers an unknown Last-Event-ID with a 404 problem before streaming', async () => {
+    const res = await send(baseUrl, '/api/v1/events/stream', { headers: { 'Last-Event-ID': 'evt_00000000000000000000000000' } });
+    expectConforms(contract.streamEvents, res);
+    expect(res.status).toBe(404);
+    expect(problemCode(res)).toBe('event_not_found');
+  });
+
+});
+
+// Commit order, on PostgreSQL (where transactions really run side by side): two transactions
+// log events and the later one commits first. A streaming client must get neither ahead of the
+// other — the first's event, then the second's — and nothing before both are done.
+describe.each(servers.filter((server) => server.databaseUrl))('event order on $kind', ({ baseUrl, databaseUrl }) => {
+  it('never lets a late-committing transaction’s event be skipped', async () => {
+    const stream = await openStream(`${baseUrl}/api/v1/events/stream?types=user.created`);
+    const [first, second] = [new pg.Client({ connectionString: databaseUrl }), new pg.Client({ connectionString: databaseUrl })];
+    await Promise.all([first.connect(), second.connect()]);
+    // What recordEvent (server/events/log.ts) writes, in the test's own transactions.
+    const log = async (client: pg.Client, id: string, username: string) => {
+      await client.query(`insert into events (id, type, data, visibility, created_at) values ($1, 'user.created', $2, 'public', now())`, [
+        id,
+        JSON.stringify({ user_id: `user_${id.slice(4)}`, username }),
+      ]);
+      await client.query(`select pg_notify('folio_events', '')`);
+    };
+    const ours = () => stream.events.map((e) => String(e.envelope.data.username)).filter((u) => u.startsWith('order_'));
+    try {
+      await first.query('begin');
+      await log(first, 'evt_01aaaaaaaaaaaaaaaaaaaaaaa1', 'order_first');
+      await second.query('begin');
+      await log(second, 'evt_01aaaaaaaaaaaaaaaaaaaaaaa2', 'order_second');
+      await second.query('commit');
+      await new Promise((r) => setTimeout(r, 700));
+      expect(ours(), 'the second transaction’s event came before the first had committed').toEqual([]);
+      await first.query('commit');
+      await stream.until(() => ours().length === 2);
+      expect(ours()).toEqual(['order_first', 'order_second']);
+    } finally {
+      stream.close();
+      await Promise.all([first.end(), second.end()]);
+    }
+  });
+});
+
+// Settings a shared server does not have: a short heartbeat, a low cap on open streams.
+describe.each(databaseKinds())('event stream settings on %s', (kind) => {
+  let server: RunningFolio;
+  let account: Account;
+  beforeAll(async () => {
+    server = await startFolio(kind, { FOLIO_SSE_HEARTBEAT_MS: '300', FOLIO_SSE_MAX_STREAMS: '2', FOLIO_SSE_MAX_AGE_MS: '4000' });
+    account = await signUp(server.baseUrl);
+  });
+  afterAll(async () => server?.stop());
+
+  it('keeps a quiet stream open with heartbeats, and ends it after its maximum age', async () => {
+    const stream = await openStream(`${server.baseUrl}/api/v1/events/stream?types=comment.deleted`, account.auth);
+    await stream.until(() => stream.comments.filter((c) => c === 'ping').length >= 3, 5000);
+    await stream.ended;
+    expect(stream.comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('caps the streams a caller may have open, with a 429 problem', async () => {
+    const open = [await openStream(`${server.baseUrl}/api/v1/events/stream`, account.auth), await openStream(`${server.baseUrl}/api/v1/events/stream`, account.auth)];
+    try {
+      const third = await send(server.baseUrl, '/api/v1/events/stream', { headers: account.auth });
+      expectConforms(contract.streamEvents, third);
+      expect(third.status).toBe(429);
+      expect(problemCode(third)).toBe('too_many_streams');
+    } finally {
+      for (const stream of open) stream.close();
+    }
+    // Closed streams are counted out: a new one opens.
+    await new Promise((r) => setTimeout(r, 1000));
+    const again = await openStream(`${server.baseUrl}/api/v1/events/stream`, account.auth);
+    expect(again.response.status).toBe(200);
+    again.close();
+  });
+});
