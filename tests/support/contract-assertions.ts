@@ -19,7 +19,7 @@ export async function send(baseUrl: string, path: string, init: RequestInit & { 
       headers: { 'Content-Type': 'application/json', ...(rest.headers as Record<string, string>) },
     }),
   });
-  const text = await response.text();
+  const text = response.headers.get('content-type')?.startsWith('text/event-stream') ? await firstFrame(response) : await response.text();
   let body: unknown = undefined;
   if (text) {
     try {
@@ -29,6 +29,20 @@ export async function send(baseUrl: string, path: string, init: RequestInit & { 
     }
   }
   return { status: response.status, headers: response.headers, text, body };
+}
+
+/** An event stream does not end by itself: read its opening frame (the `retry:` advice), then stop. */
+async function firstFrame(response: Response): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
 }
 
 function describe(res: ApiResponse): string {
@@ -55,7 +69,10 @@ export function expectConforms(op: OperationSpec, res: ApiResponse): void {
   const success = (op.responses as Record<number, ResponseSpec | undefined>)[res.status];
   if (success?.alternative && res.headers.get('content-type')?.startsWith(success.alternative.mediaType)) return;
   if (success) {
-    if (success.content) {
+    if (success.stream) {
+      expect(res.headers.get('content-type'), describe(res)).toMatch(/^text\/event-stream/);
+      expect(res.text, `${op.operationId} ${res.status} opens its stream with retry advice`).toMatch(/^retry: \d+\n/m);
+    } else if (success.content) {
       expect(res.headers.get('content-type'), describe(res)).toBe('application/json');
       const parsed = success.content.schema.safeParse(res.body);
       expect(parsed.success, `${op.operationId} ${res.status} body breaks its schema: ${parsed.error?.message} — ${describe(res)}`).toBe(true);

@@ -27,6 +27,7 @@ export interface OpenStream {
 export async function openStream(url: string, headers: Record<string, string> = {}): Promise<OpenStream> {
   const controller = new AbortController();
   const response = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  if (response.status !== 200) throw new Error(`the stream was refused: ${response.status} ${await response.text()}`);
   const events: StreamedEvent[] = [];
   const retries: number[] = [];
   const comments: string[] = [];
@@ -45,7 +46,7 @@ export async function openStream(url: string, headers: Record<string, string> = 
     },
   });
   const ended = (async () => {
-    if (!response.body || !response.ok) return;
+    if (!response.body) return;
     const decoder = new TextDecoder();
     try {
       const reader = response.body.getReader();

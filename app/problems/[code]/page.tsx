@@ -28,7 +28,7 @@ export default async function ProblemPage({ params }: { params: Promise<{ code: 
   return (
     <main>
       <p>
-        <Link href="/problems">Problems</Link> · HTTP {error.status}
+        <Link href="/problems">Problems</Link> · {`HTTP ${error.status}`}
       </p>
       <h1>
         <code>{error.code}</code>: {error.title}
