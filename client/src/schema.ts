@@ -3118,7 +3118,7 @@ export interface operations {
                 follow?: boolean;
             };
             header?: {
-                /** @description The id of the last event you received: the stream resumes after it. */
+                /** @description The id of the last event you received: the stream resumes after it. One that names no event you may see is answered with 404 `event_not_found`. */
                 "last-event-id"?: string;
             };
             path?: never;

@@ -64,7 +64,13 @@ export const streamEvents = defineOperation({
         .openapi({ type: 'boolean', default: true, description: 'Keep the stream open for new events (the default), or end it after the missed ones.', example: true }),
     }),
     headers: z.object({
-      'last-event-id': EventId.optional().openapi({ description: 'The id of the last event you received: the stream resumes after it.', example: undefined }),
+      // Any string, as the SSE standard lets a client send back whatever `id:` it last saw: one
+      // that names no event the caller may see is a 404, the same answer as an unknown event id.
+      'last-event-id': z
+        .string()
+        .max(100)
+        .optional()
+        .openapi({ description: 'The id of the last event you received: the stream resumes after it. One that names no event you may see is answered with 404 `event_not_found`.', example: undefined }),
     }),
   },
   responses: {

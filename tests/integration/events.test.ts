@@ -152,11 +152,13 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     expect(stream.events.map((e) => e.envelope.data.post_id)).not.toContain(mark.id);
   });
 
-  it('answers an unknown Last-Event-ID with a 404 problem before streaming', async () => {
-    const res = await send(baseUrl, '/api/v1/events/stream', { headers: { 'Last-Event-ID': 'evt_00000000000000000000000000' } });
-    expectConforms(contract.streamEvents, res);
-    expect(res.status).toBe(404);
-    expect(problemCode(res)).toBe('event_not_found');
+  it('answers a Last-Event-ID that names no event (of any shape) with a 404 problem before streaming', async () => {
+    for (const id of ['evt_00000000000000000000000000', '0', "x' OR '1'='1"]) {
+      const res = await send(baseUrl, '/api/v1/events/stream', { headers: { 'Last-Event-ID': id } });
+      expectConforms(contract.streamEvents, res);
+      expect(res.status, id).toBe(404);
+      expect(problemCode(res)).toBe('event_not_found');
+    }
   });
 
 });
