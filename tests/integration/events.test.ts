@@ -230,4 +230,23 @@ describe.each(databaseKinds())('event stream settings on %s', (kind) => {
     const again = await openStream(`${server.baseUrl}/api/v1/events/stream`, account.auth);
     again.close();
   });
+
+  // PostgreSQL only: the embedded database listens in process, without a connection.
+  if (kind === 'postgres') it('holds one listening connection however many streams, and none once they are gone', async () => {
+    const listeners = async () => {
+      const client = new pg.Client({ connectionString: server.databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`);
+        return rows[0]!.n;
+      } finally {
+        await client.end();
+      }
+    };
+    const others = await Promise.all([signUp(server.baseUrl), signUp(server.baseUrl)]);
+    const open = await Promise.all([account, ...others].map((a) => openStream(`${server.baseUrl}/api/v1/events/stream`, a.auth)));
+    expect(await listeners()).toBe(1);
+    for (const stream of open) stream.close();
+    await expect.poll(listeners, { timeout: 5000 }).toBe(0);
+  });
 });
