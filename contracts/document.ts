@@ -2,12 +2,13 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { hoistRepeated } from './document/hoist.ts';
 import { introduction } from './document/introduction.ts';
 import { problemResponses, successResponses } from './document/responses.ts';
-import { errors, operations, resources } from './index.ts';
+import { errors, operations, resources, webhooks } from './index.ts';
 import { operationErrors, type OperationSpec } from './operation.ts';
 import { BEARER_SCHEME, SCOPES } from './shared/auth.ts';
 import { problemSchema, problemSchemaName } from './shared/problem.ts';
 import { requestHeaders } from './shared/protocol.ts';
 import { createToken } from './tokens/operations.ts';
+import { SIGNATURE_HEADERS, WEBHOOK_RESPONSES, type WebhookSpec } from './webhook.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -49,6 +50,27 @@ function register(registry: OpenAPIRegistry, op: OperationSpec) {
   });
 }
 
+/** An outgoing call, under `webhooks`: what the receiver gets (headers, payload) and what its answers mean. */
+function registerWebhook(registry: OpenAPIRegistry, webhook: WebhookSpec) {
+  registry.registerWebhook({
+    method: 'post',
+    path: webhook.name,
+    operationId: `${webhook.name.replace(/[._]([a-z])/g, (_, c: string) => c.toUpperCase())}Webhook`,
+    summary: webhook.summary,
+    description: webhook.description,
+    tags: ['Webhooks'],
+    request: {
+      headers: SIGNATURE_HEADERS,
+      body: {
+        description: 'The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them.',
+        required: true,
+        content: { 'application/json': { schema: webhook.payload, ...(webhook.example && { example: webhook.example }) } },
+      },
+    },
+    responses: Object.fromEntries(Object.entries(WEBHOOK_RESPONSES).map(([status, description]) => [status, { description }])),
+  });
+}
+
 function assertLinksResolve(ops: readonly OperationSpec[]) {
   const ids = new Set(ops.map((op) => op.operationId));
   for (const op of ops) {
@@ -78,6 +100,7 @@ export function buildDocument() {
   const answered = new Set(operations.flatMap((op) => operationErrors(op).map((e) => e.code)));
   for (const error of errors) if (answered.has(error.code)) registry.register(problemSchemaName(error.code), problemSchema(error));
   for (const op of operations) register(registry, op);
+  for (const webhook of webhooks) registerWebhook(registry, webhook);
   const generator = new OpenApiGeneratorV31(registry.definitions, { sortComponents: 'alphabetically' });
   const document = generator.generateDocument({
     openapi: '3.1.0',

@@ -8,10 +8,14 @@ import { errorCatalogue, type ResourceSpec } from './resource.ts';
 import { tags } from './tags/operations.ts';
 import { tokens } from './tokens/operations.ts';
 import { users } from './users/operations.ts';
+import { webhookEndpoints } from './webhooks/operations.ts';
 
-export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, events];
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, events, webhookEndpoints];
 
 export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
+
+/** The outgoing calls: the webhooks Folio sends (the document's `webhooks`). */
+export { WEBHOOKS as webhooks } from './webhooks/deliveries.ts';
 
 /** Every problem code the API can answer with, ordered by status. */
 export const errors = errorCatalogue(resources);

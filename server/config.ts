@@ -1,3 +1,5 @@
+import ms from 'ms';
+
 // Folio's settings, read from the environment once, as a process starts: no other module of the
 // server reads process.env (instrumentation.ts reads NEXT_RUNTIME, which Next.js sets; the scripts
 // read options of their own). README.md lists them under "Configuration".
@@ -7,6 +9,29 @@ function integer(name: string, fallback: number, options: { allowZero?: boolean 
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < (options.allowZero ? 0 : 1)) throw new Error(`${name} must be a whole number, got ${raw}`);
   return value;
+}
+
+/** `5s`, `200ms`, `2h`, `5d` (or a bare number of milliseconds), read with the `ms` package. */
+function duration(name: string, raw: string | undefined, fallback: string): number {
+  const value = raw === undefined || raw === '' ? fallback : raw.trim();
+  const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as ms.StringValue);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a duration such as 5s, 30m or 2h, got ${value}`);
+  return parsed;
+}
+
+/** FOLIO_WEBHOOK_RETRY_SCHEDULE: the delay before each attempt, comma-separated (the first is the first attempt's). */
+function schedule(raw: string | undefined): number[] {
+  const delays = (raw?.trim() || '0,5s,5m,30m,2h,5h,10h,10h').split(',').map((part) => duration('FOLIO_WEBHOOK_RETRY_SCHEDULE', part, '0'));
+  if (delays.length === 0) throw new Error('FOLIO_WEBHOOK_RETRY_SCHEDULE needs at least one delay');
+  return delays;
+}
+
+/** FOLIO_WEBHOOK_ALLOW_HOSTS: host names, addresses or CIDR ranges webhook deliveries may reach although private. */
+function hostList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 export type ResponseValidation = 'strict' | 'strip';
@@ -100,6 +125,23 @@ export const config = {
    */
   headersTimeoutMs: integer('FOLIO_HEADERS_TIMEOUT_MS', 10_000),
   requestTimeoutMs: integer('FOLIO_REQUEST_TIMEOUT_MS', 30_000),
+  /** Webhooks: whether this process runs the delivery worker (`npm run worker` runs one on its own). */
+  webhookWorker: process.env.FOLIO_WEBHOOK_WORKER !== 'off',
+  /** Deliveries sent at once by one worker. */
+  webhookConcurrency: integer('FOLIO_WEBHOOK_CONCURRENCY', 8),
+  /** How long an attempt waits for the endpoint's answer. */
+  webhookTimeoutMs: duration('FOLIO_WEBHOOK_TIMEOUT', process.env.FOLIO_WEBHOOK_TIMEOUT, '15s'),
+  /** The delay before each attempt: the first, then each retry (jitter of up to 10% is added). */
+  webhookRetrySchedule: schedule(process.env.FOLIO_WEBHOOK_RETRY_SCHEDULE),
+  /** An endpoint whose every attempt failed for this long is disabled. */
+  webhookDisableAfterMs: duration('FOLIO_WEBHOOK_DISABLE_AFTER', process.env.FOLIO_WEBHOOK_DISABLE_AFTER, '5d'),
+  /** After a rotation, how long deliveries are also signed with the previous secret. */
+  webhookSecretOverlapMs: duration('FOLIO_WEBHOOK_SECRET_OVERLAP', process.env.FOLIO_WEBHOOK_SECRET_OVERLAP, '24h'),
+  /** Hosts, addresses or CIDR ranges deliveries may reach although loopback or private (development, tests). */
+  webhookAllowHosts: hostList(process.env.FOLIO_WEBHOOK_ALLOW_HOSTS),
+  /** The key that encrypts signing secrets at rest (base64, 32 bytes); without it, one kept in FOLIO_WEBHOOK_KEY_FILE. */
+  webhookSecretKey: process.env.FOLIO_WEBHOOK_SECRET_KEY || undefined,
+  webhookKeyFile: process.env.FOLIO_WEBHOOK_KEY_FILE || '.data/webhook-secrets.key',
 };
 
 if (config.headersTimeoutMs > config.requestTimeoutMs) {

@@ -2,6 +2,8 @@ import { DatabaseNotReadyError, openDatabaseNow } from './db/index.ts';
 import { FolderInUseError } from './db/folder-lock.ts';
 import { scheduleEventSweep } from './events/sweep.ts';
 import { scheduleIdempotencySweep } from './http/idempotency.ts';
+import { config } from './config.ts';
+import { keepWebhookWorkerRunning } from './webhooks/worker.ts';
 
 /**
  * What a server does as it starts, before its first request (called from instrumentation.ts).
@@ -9,7 +11,8 @@ import { scheduleIdempotencySweep } from './http/idempotency.ts';
  * migrations, saying in the log which database it uses and what it created or migrated; a folder
  * another process holds, or a migration that fails, stops the start with exit code 1 and a message
  * saying what to do, instead of failing every request. Then it starts the sweep of expired
- * Idempotency-Keys and of events past their retention.
+ * Idempotency-Keys and of events past their retention, and the webhook worker (unless
+ * FOLIO_WEBHOOK_WORKER=off: then `npm run worker` processes deliver them).
  */
 export async function onServerStart(): Promise<void> {
   try {
@@ -21,4 +24,5 @@ export async function onServerStart(): Promise<void> {
   }
   scheduleIdempotencySweep();
   scheduleEventSweep();
+  if (config.webhookWorker) keepWebhookWorkerRunning();
 }

@@ -9,5 +9,9 @@ export const IDEMPOTENT_OPERATIONS: readonly { method: string; path: string }[] 
   {
     "method": "POST",
     "path": "/api/v1/posts/{postId}/comments"
+  },
+  {
+    "method": "POST",
+    "path": "/api/v1/webhook-endpoints"
   }
 ];

@@ -273,8 +273,361 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Lists your webhook endpoints (administrators: everyone’s), newest first, a page at a time. Needs `webhooks:read`.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description Registers a URL to receive events. Answers 201 with the endpoint and its signing secret, shown only now. Each event an endpoint subscribes to — and that its owner may see — is POSTed to it as JSON, signed per Standard Webhooks (see `webhooks` in this document): at least once, in no guaranteed order, so deduplicate on `webhook-id`. A failed attempt is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter; `Retry-After` honoured on 429 and 503). An endpoint answering 410, or failing for 5 days, is disabled, and a `webhook_endpoint.disabled` event says so. Needs `webhooks:write`.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description Returns one of your endpoints, with how its deliveries are going (`health`). The secret is never shown again. Needs `webhooks:read`.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Deletes one of your endpoints and its delivery log; nothing more is sent to it. Needs `webhooks:write`.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Changes the fields present and leaves the others as they are. `enabled: true` re-enables a disabled endpoint (its pending deliveries are not revived: redeliver them one by one). Needs `webhooks:write`.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint’s secret
+         * @description Issues a new signing secret, shown only now. For FOLIO_WEBHOOK_SECRET_OVERLAP (24 h) deliveries carry two signatures, one per secret, so receivers can switch without losing any; then only the new one. Needs `webhooks:write`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Sends the endpoint a signed `ping` event now (even when it is disabled) and answers with how it went: the status code, the time taken and the start of its answer. Not retried, not logged as a delivery. Needs `webhooks:write`.
+         */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint’s deliveries
+         * @description The delivery log: each event sent (or to be sent) to the endpoint, newest first, with its attempts. Needs `webhooks:read`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver
+         * @description Queues an attempt of this delivery now, whatever its state (a succeeded one is delivered again, with the same `webhook-id`). Answers 202 with the delivery, pending. Needs `webhooks:write`.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
-export type webhooks = Record<string, never>;
+export type webhooks = {
+    "post.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `post.created`
+         * @description A post was created (as a draft, or published at once). Sent to each enabled endpoint subscribed to `post.created` whose owner may see the event.
+         */
+        post: operations["postCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `post.updated`
+         * @description A post’s title, body, slug, excerpt or tags changed. Sent to each enabled endpoint subscribed to `post.updated` whose owner may see the event.
+         */
+        post: operations["postUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `post.published`
+         * @description A post became published. Sent to each enabled endpoint subscribed to `post.published` whose owner may see the event.
+         */
+        post: operations["postPublishedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.unpublished": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `post.unpublished`
+         * @description A published post went back to draft: it is no longer public. Sent to each enabled endpoint subscribed to `post.unpublished` whose owner may see the event.
+         */
+        post: operations["postUnpublishedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `post.deleted`
+         * @description A post was deleted, with its comments. Sent to each enabled endpoint subscribed to `post.deleted` whose owner may see the event.
+         */
+        post: operations["postDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `comment.created`
+         * @description A comment was added to a post. Sent to each enabled endpoint subscribed to `comment.created` whose owner may see the event.
+         */
+        post: operations["commentCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `comment.updated`
+         * @description A comment’s text changed. Sent to each enabled endpoint subscribed to `comment.updated` whose owner may see the event.
+         */
+        post: operations["commentUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "comment.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `comment.deleted`
+         * @description A comment was deleted. Sent to each enabled endpoint subscribed to `comment.deleted` whose owner may see the event.
+         */
+        post: operations["commentDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `user.created`
+         * @description An account was registered. Sent to each enabled endpoint subscribed to `user.created` whose owner may see the event.
+         */
+        post: operations["userCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook_endpoint.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `webhook_endpoint.disabled`
+         * @description Folio disabled one of your webhook endpoints; it receives nothing until re-enabled. Sent to each enabled endpoint subscribed to `webhook_endpoint.disabled` whose owner may see the event.
+         */
+        post: operations["webhookEndpointDisabledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test event `ping`
+         * @description Sent on demand to test an endpoint; never retried.
+         */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
 export type components = {
     schemas: {
         /** @description A comment on a post. */
@@ -466,7 +819,7 @@ export type components = {
             code: "email_taken";
         };
         /** @description Something that changed: `type` says what, `data` which resource (fetch it for the rest). Tolerate types you do not know. */
-        Event: components["schemas"]["PostCreatedEvent"] | components["schemas"]["PostUpdatedEvent"] | components["schemas"]["PostPublishedEvent"] | components["schemas"]["PostUnpublishedEvent"] | components["schemas"]["PostDeletedEvent"] | components["schemas"]["CommentCreatedEvent"] | components["schemas"]["CommentUpdatedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["UserCreatedEvent"];
+        Event: components["schemas"]["PostCreatedEvent"] | components["schemas"]["PostUpdatedEvent"] | components["schemas"]["PostPublishedEvent"] | components["schemas"]["PostUnpublishedEvent"] | components["schemas"]["PostDeletedEvent"] | components["schemas"]["CommentCreatedEvent"] | components["schemas"]["CommentUpdatedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["UserCreatedEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"];
         /** @description `event_not_found` (404): Event not found. No event you may see has this id. Events are kept for a limited time (30 days by default), then swept. [What to do](/problems/event_not_found). */
         EventNotFoundProblem: components["schemas"]["Problem"] & {
             /**
@@ -572,6 +925,12 @@ export type components = {
              * @enum {string}
              */
             code?: "idempotency_key_reused";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "idempotency_key_reused";
         };
         /** @description `invalid_credentials` (401): Wrong email or password. The email and password do not match an account. For safety, the answer does not say which one is wrong. [What to do](/problems/invalid_credentials). */
         InvalidCredentialsProblem: components["schemas"]["Problem"] & {
@@ -707,6 +1066,33 @@ export type components = {
              * @enum {string}
              */
             code?: "payload_too_large";
+        };
+        /** @description `ping`: sent by `POST /api/v1/webhook-endpoints/{endpointId}/test`, to check that an endpoint verifies and acknowledges deliveries. */
+        PingEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `ping`.
+             * @enum {string}
+             */
+            type: "ping";
+            /**
+             * Format: date-time
+             * @description When the test was asked for.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /** @description The endpoint tested. */
+            data: {
+                /**
+                 * @description The webhook endpoint’s opaque identifier.
+                 * @example whe_01jdq8m4k2c9v7x3n5r6t8w0yz
+                 */
+                endpoint_id: string;
+            };
         };
         /** @description A post: a titled Markdown document, draft or published. */
         Post: {
@@ -1189,7 +1575,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "admin")[];
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "webhooks:read" | "webhooks:write" | "admin")[];
             /**
              * Format: date-time
              * @description When the token was issued (RFC 3339, UTC).
@@ -1234,7 +1620,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes?: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "admin")[];
+            scopes?: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "webhooks:read" | "webhooks:write" | "admin")[];
             /**
              * @description Lifetime in seconds (up to a year). Omit for a token that does not expire.
              * @example 86400
@@ -1265,7 +1651,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "admin")[];
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "webhooks:read" | "webhooks:write" | "admin")[];
             /**
              * Format: date-time
              * @description When the token was issued (RFC 3339, UTC).
@@ -1522,6 +1908,395 @@ export type components = {
              */
             code: "validation_failed";
         };
+        /** @description One request to the endpoint and how it went. */
+        WebhookAttempt: {
+            /**
+             * Format: date-time
+             * @description When the request was sent.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            attempted_at: string;
+            /**
+             * @description Whether the endpoint acknowledged it (a 2xx).
+             * @example true
+             */
+            success: boolean;
+            /**
+             * @description The endpoint’s status code; null if none came back.
+             * @example 200
+             */
+            status_code: number | null;
+            /**
+             * @description From sending to the answer (or to giving up).
+             * @example 84
+             */
+            latency_ms: number;
+            /**
+             * @description The first 1024 characters of the answer’s body; null if none.
+             * @example ok
+             */
+            response_body: string | null;
+            /**
+             * @description Why no acceptable answer came, when that is not the status code: `timeout` (none within 15 s), `connection_failed`, `address_refused` (the name resolved to an address Folio may not call), `dns_failed`, `redirect` (3xx: not followed). Tolerate values you do not know.
+             * @example null
+             * @enum {string|null}
+             */
+            error: "timeout" | "connection_failed" | "address_refused" | "dns_failed" | "redirect" | null;
+        };
+        /** @description One event’s delivery to one endpoint, with its attempts. */
+        WebhookDelivery: {
+            /**
+             * @description The delivery’s opaque identifier.
+             * @example whd_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description The webhook endpoint’s opaque identifier.
+             * @example whe_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            endpoint_id: string;
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            event_id: string;
+            /**
+             * @description The event’s type.
+             * @example post.published
+             */
+            event_type: string;
+            /**
+             * @description `pending`: an attempt is due (see `next_attempt_at`). `succeeded`: acknowledged. `failed`: every attempt failed, or the endpoint was disabled. Tolerate states you do not know.
+             * @enum {string}
+             */
+            state: "pending" | "succeeded" | "failed";
+            /**
+             * @description Attempts made so far.
+             * @example 1
+             */
+            attempt_count: number;
+            /** @description The last 20 attempts, oldest first. */
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /**
+             * Format: date-time
+             * @description When the next attempt is due; null unless pending.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the event was queued for this endpoint.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When its state last changed.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            updated_at: string;
+        };
+        /** @description `webhook_delivery_not_found` (404): Webhook delivery not found. None of your endpoints has a delivery with this id. Deliveries are kept as long as their event (30 days by default). [What to do](/problems/webhook_delivery_not_found). */
+        WebhookDeliveryNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/webhook_delivery_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/webhook_delivery_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `webhook_delivery_not_found`.
+             * @enum {string}
+             */
+            code?: "webhook_delivery_not_found";
+        };
+        /** @description A page of deliveries, newest first. */
+        WebhookDeliveryPage: {
+            /** @description The items of this page, in order. */
+            data: components["schemas"]["WebhookDelivery"][];
+            /**
+             * @description Whether another page follows.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        /** @description Where Folio delivers events, signed: one of your own (administrators see all). */
+        WebhookEndpoint: {
+            /**
+             * @description The webhook endpoint’s opaque identifier.
+             * @example whe_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Where deliveries are POSTed: an `http` or `https` URL (at most 2048 characters).
+             * @example https://partner.example.com/folio/webhooks
+             */
+            url: string;
+            /**
+             * @description What the endpoint is for (free text, for you).
+             * @example Search index refresh
+             */
+            description: string;
+            /**
+             * @description The event types delivered; `null` for every type, including those added later.
+             * @example [
+             *       "post.published",
+             *       "post.deleted"
+             *     ]
+             */
+            event_types: components["schemas"]["WebhookEventType"][] | null;
+            /**
+             * @description Whether it receives deliveries.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description `manual`: you disabled it. `gone`: it answered 410. `failing`: every delivery failed for FOLIO_WEBHOOK_DISABLE_AFTER (5 days). Null while enabled. Tolerate reasons you do not know.
+             * @enum {string|null}
+             */
+            disabled_reason: "manual" | "gone" | "failing" | null;
+            health: components["schemas"]["WebhookEndpointHealth"];
+            /**
+             * Format: date-time
+             * @description After a secret rotation, until when deliveries are also signed with the previous secret; null otherwise.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was created (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it last changed (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            updated_at: string;
+        };
+        /** @description A new endpoint. Without `event_types`, every type is delivered. */
+        WebhookEndpointCreate: {
+            /**
+             * @description Where deliveries are POSTed: an `http` or `https` URL (at most 2048 characters).
+             * @example https://partner.example.com/folio/webhooks
+             */
+            url: string;
+            /**
+             * @description What the endpoint is for (free text, for you).
+             * @example Search index refresh
+             */
+            description?: string;
+            /**
+             * @description The event types delivered; `null` for every type, including those added later.
+             * @example [
+             *       "post.published",
+             *       "post.deleted"
+             *     ]
+             */
+            event_types?: components["schemas"]["WebhookEventType"][] | null;
+        };
+        /** @description The new endpoint, with its signing secret (shown once). */
+        WebhookEndpointCreated: components["schemas"]["WebhookEndpoint"] & {
+            /**
+             * @description The signing secret, `whsec_` then 32 random bytes in base64: shown only now. Keep it secret; verify deliveries with it.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8Nz4ZiM0Q7E=
+             */
+            secret: string;
+        };
+        /** @description `webhook_endpoint.disabled`: Folio disabled one of your webhook endpoints; it receives nothing until re-enabled. */
+        WebhookEndpointDisabledEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `webhook_endpoint.disabled`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "webhook_endpoint.disabled";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["WebhookEndpointEventData"];
+        };
+        /** @description `webhook_endpoint_disabled` (409): Webhook endpoint disabled. The delivery’s endpoint is disabled, so nothing is sent to it. [What to do](/problems/webhook_endpoint_disabled). */
+        WebhookEndpointDisabledProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/webhook_endpoint_disabled.
+             * @enum {string}
+             */
+            type?: "/problems/webhook_endpoint_disabled";
+            /**
+             * @description Always 409.
+             * @enum {integer}
+             */
+            status?: 409;
+            /**
+             * @description Always `webhook_endpoint_disabled`.
+             * @enum {string}
+             */
+            code?: "webhook_endpoint_disabled";
+        };
+        /** @description The webhook endpoint an event is about. */
+        WebhookEndpointEventData: {
+            /**
+             * @description The webhook endpoint’s opaque identifier.
+             * @example whe_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            endpoint_id: string;
+            /**
+             * @description `gone`: it answered 410. `failing`: every delivery failed for FOLIO_WEBHOOK_DISABLE_AFTER (5 days). Tolerate reasons you do not know.
+             * @enum {string}
+             */
+            reason: "gone" | "failing";
+        };
+        /** @description How deliveries to it have been going. */
+        WebhookEndpointHealth: {
+            /**
+             * Format: date-time
+             * @description The last delivery it acknowledged; null if none yet.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            last_success_at: string | null;
+            /**
+             * Format: date-time
+             * @description The last attempt that failed; null if none.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            last_failure_at: string | null;
+            /**
+             * @description Attempts failed in a row since the last success.
+             * @example 0
+             */
+            consecutive_failures: number;
+            /**
+             * Format: date-time
+             * @description When the current run of failures began; null when the last attempt succeeded.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            failing_since: string | null;
+        };
+        /** @description `webhook_endpoint_not_found` (404): Webhook endpoint not found. You have no webhook endpoint with this id (another user’s endpoints are not yours to see). [What to do](/problems/webhook_endpoint_not_found). */
+        WebhookEndpointNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/webhook_endpoint_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/webhook_endpoint_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `webhook_endpoint_not_found`.
+             * @enum {string}
+             */
+            code?: "webhook_endpoint_not_found";
+        };
+        /** @description A page of webhook endpoints, newest first. */
+        WebhookEndpointPage: {
+            /** @description The items of this page, in order. */
+            data: components["schemas"]["WebhookEndpoint"][];
+            /**
+             * @description Whether another page follows.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        /** @description The fields to change. */
+        WebhookEndpointUpdate: {
+            /**
+             * @description Where deliveries are POSTed: an `http` or `https` URL (at most 2048 characters).
+             * @example https://partner.example.com/folio/webhooks
+             */
+            url?: string;
+            /**
+             * @description What the endpoint is for (free text, for you).
+             * @example Search index refresh
+             */
+            description?: string;
+            /**
+             * @description The event types delivered; `null` for every type, including those added later.
+             * @example [
+             *       "post.published",
+             *       "post.deleted"
+             *     ]
+             */
+            event_types?: components["schemas"]["WebhookEventType"][] | null;
+            /** @description `false` disables it; `true` re-enables it and starts its health afresh. */
+            enabled?: boolean;
+        };
+        /**
+         * @description An event type (see `webhooks` in this document).
+         * @enum {string}
+         */
+        WebhookEventType: "post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created" | "webhook_endpoint.disabled";
+        /** @description The new signing secret (shown once), and until when the previous one still signs. */
+        WebhookSecretRotation: {
+            /**
+             * @description The signing secret, `whsec_` then 32 random bytes in base64: shown only now. Keep it secret; verify deliveries with it.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8Nz4ZiM0Q7E=
+             */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until then deliveries carry a signature with the previous secret too.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            previous_secret_expires_at: string;
+        };
+        /** @description How the `ping` delivery went. */
+        WebhookTestResult: components["schemas"]["WebhookAttempt"] & {
+            /**
+             * @description The `ping` event’s id, sent as `webhook-id`.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            event_id: string;
+        };
+        /** @description `webhook_url_refused` (422): Folio may not call this URL. The URL is not one Folio delivers to: it is not a valid http(s) URL, or its host is — or resolves to — a loopback, private, link-local, shared, multicast or cloud-metadata address. Folio checks again before every delivery, after resolving the name. [What to do](/problems/webhook_url_refused). */
+        WebhookUrlRefusedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/webhook_url_refused.
+             * @enum {string}
+             */
+            type?: "/problems/webhook_url_refused";
+            /**
+             * @description Always 422.
+             * @enum {integer}
+             */
+            status?: 422;
+            /**
+             * @description Always `webhook_url_refused`.
+             * @enum {string}
+             */
+            code?: "webhook_url_refused";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "webhook_url_refused";
+        };
     };
     responses: {
         /** @description `malformed_json`: The request body is not valid JSON ([what to do](/problems/malformed_json)). `validation_failed`: The request is not valid ([what to do](/problems/validation_failed)). */
@@ -1672,6 +2447,29 @@ export type components = {
                 "application/problem+json": components["schemas"]["PostNotFoundProblem"];
             };
         };
+        /** @description `webhook_endpoint_not_found`: Webhook endpoint not found ([what to do](/problems/webhook_endpoint_not_found)). */
+        Problem404WebhookEndpointNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/webhook_endpoint_not_found",
+                 *       "title": "Webhook endpoint not found",
+                 *       "status": 404,
+                 *       "detail": "Webhook endpoint not found.",
+                 *       "code": "webhook_endpoint_not_found",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["WebhookEndpointNotFoundProblem"];
+            };
+        };
         /** @description `not_acceptable`: No acceptable representation ([what to do](/problems/not_acceptable)). */
         Problem406NotAcceptable: {
             headers: {
@@ -1729,6 +2527,29 @@ export type components = {
             };
             content: {
                 "application/problem+json": components["schemas"]["EmailTakenProblem"] | components["schemas"]["UsernameTakenProblem"];
+            };
+        };
+        /** @description `idempotency_in_flight`: A request with this Idempotency-Key is still in progress ([what to do](/problems/idempotency_in_flight)). */
+        Problem409IdempotencyInFlight: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/idempotency_in_flight",
+                 *       "title": "A request with this Idempotency-Key is still in progress",
+                 *       "status": 409,
+                 *       "detail": "A request with this Idempotency-Key is still in progress.",
+                 *       "code": "idempotency_in_flight",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["IdempotencyInFlightProblem"];
             };
         };
         /** @description `precondition_failed`: The resource has changed ([what to do](/problems/precondition_failed)). */
@@ -1878,6 +2699,8 @@ export type components = {
         CommentId: string;
         /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
         Cursor: string;
+        /** @description The webhook endpoint’s opaque identifier. */
+        EndpointId: string;
         /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
         IdempotencyKey: string;
         /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
@@ -1889,7 +2712,7 @@ export type components = {
         /** @description The post’s opaque identifier. */
         PostId: string;
         /** @description Only events of these types. Repeat it (`?types=post.published&types=post.deleted`) for several. */
-        Types: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created")[];
+        Types: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created" | "webhook_endpoint.disabled")[];
     };
     requestBodies: never;
     headers: {
@@ -2413,29 +3236,7 @@ export interface operations {
             404: components["responses"]["Problem404PostNotFound"];
             406: components["responses"]["Problem406NotAcceptable"];
             408: components["responses"]["Problem408RequestTimeout"];
-            /** @description `idempotency_in_flight`: A request with this Idempotency-Key is still in progress ([what to do](/problems/idempotency_in_flight)). */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["XRequestId"];
-                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "Cache-Control": components["headers"]["CacheControl"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/idempotency_in_flight",
-                     *       "title": "A request with this Idempotency-Key is still in progress",
-                     *       "status": 409,
-                     *       "detail": "A request with this Idempotency-Key is still in progress.",
-                     *       "code": "idempotency_in_flight",
-                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["IdempotencyInFlightProblem"];
-                };
-            };
+            409: components["responses"]["Problem409IdempotencyInFlight"];
             413: components["responses"]["Problem413PayloadTooLarge"];
             415: components["responses"]["Problem415UnsupportedMediaType"];
             422: components["responses"]["Problem422IdempotencyKeyReused"];
@@ -3215,6 +4016,14 @@ export interface operations {
                         data: string;
                         /** @description Milliseconds to wait before reconnecting. */
                         retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "webhook_endpoint.disabled";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
                     };
                 };
             };
@@ -3237,6 +4046,1127 @@ export interface operations {
                 };
             };
             503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1–100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "whe_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "url": "https://partner.example.com/folio/webhooks",
+                     *           "description": "Search index refresh",
+                     *           "event_types": [
+                     *             "post.published",
+                     *             "post.deleted"
+                     *           ],
+                     *           "enabled": true,
+                     *           "disabled_reason": null,
+                     *           "health": {
+                     *             "last_success_at": null,
+                     *             "last_failure_at": null,
+                     *             "consecutive_failures": 0,
+                     *             "failing_since": null
+                     *           },
+                     *           "previous_secret_expires_at": null,
+                     *           "created_at": "2026-11-21T09:30:00.000Z",
+                     *           "updated_at": "2026-11-21T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID, say) per logical request. Retrying with the same key and body replays the first response for 24 hours instead of acting twice; the same key with a different body is 422; while the first request is still running, 409. Keys are scoped to the caller. */
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The new endpoint. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://partner.example.com/folio/webhooks",
+                 *       "description": "Search index refresh",
+                 *       "event_types": [
+                 *         "post.published",
+                 *         "post.deleted"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint was created; its secret is shown only now. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    /** @description The URL of the new endpoint. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whe_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "url": "https://partner.example.com/folio/webhooks",
+                     *       "description": "Search index refresh",
+                     *       "event_types": [
+                     *         "post.published",
+                     *         "post.deleted"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "health": {
+                     *         "last_success_at": null,
+                     *         "last_failure_at": null,
+                     *         "consecutive_failures": 0,
+                     *         "failing_since": null
+                     *       },
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8Nz4ZiM0Q7E="
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            409: components["responses"]["Problem409IdempotencyInFlight"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request ([what to do](/problems/idempotency_key_reused)). `webhook_url_refused`: Folio may not call this URL ([what to do](/problems/webhook_url_refused)). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["WebhookUrlRefusedProblem"];
+                };
+            };
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The webhook endpoint’s opaque identifier. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whe_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "url": "https://partner.example.com/folio/webhooks",
+                     *       "description": "Search index refresh",
+                     *       "event_types": [
+                     *         "post.published",
+                     *         "post.deleted"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "health": {
+                     *         "last_success_at": null,
+                     *         "last_failure_at": null,
+                     *         "consecutive_failures": 0,
+                     *         "failing_since": null
+                     *       },
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Not modified: the representation still matches If-None-Match. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404WebhookEndpointNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The webhook endpoint’s opaque identifier. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint was deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404WebhookEndpointNotFound"];
+            412: components["responses"]["Problem412PreconditionFailed"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The webhook endpoint’s opaque identifier. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event_types": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated endpoint. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whe_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "url": "https://partner.example.com/folio/webhooks",
+                     *       "description": "Search index refresh",
+                     *       "event_types": null,
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "health": {
+                     *         "last_success_at": null,
+                     *         "last_failure_at": null,
+                     *         "consecutive_failures": 0,
+                     *         "failing_since": null
+                     *       },
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404WebhookEndpointNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            412: components["responses"]["Problem412PreconditionFailed"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            /** @description `webhook_url_refused`: Folio may not call this URL ([what to do](/problems/webhook_url_refused)). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/webhook_url_refused",
+                     *       "title": "Folio may not call this URL",
+                     *       "status": 422,
+                     *       "detail": "Folio may not call this URL.",
+                     *       "code": "webhook_url_refused",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["WebhookUrlRefusedProblem"];
+                };
+            };
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint’s opaque identifier. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8Nz4ZiM0Q7E=",
+                     *       "previous_secret_expires_at": "2026-11-22T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookSecretRotation"];
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404WebhookEndpointNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint’s opaque identifier. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempt’s outcome (whether or not the endpoint acknowledged it). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attempted_at": "2026-11-21T09:30:00.000Z",
+                     *       "success": true,
+                     *       "status_code": 200,
+                     *       "latency_ms": 84,
+                     *       "response_body": "ok",
+                     *       "error": null,
+                     *       "event_id": "evt_01jdq8m4k2c9v7x3n5r6t8w0yz"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404WebhookEndpointNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1–100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only deliveries in this state. */
+                state?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description The webhook endpoint’s opaque identifier. */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "whd_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "endpoint_id": "whe_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "event_id": "evt_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "event_type": "post.published",
+                     *           "state": "succeeded",
+                     *           "attempt_count": 1,
+                     *           "attempts": [
+                     *             {
+                     *               "attempted_at": "2026-11-21T09:30:00.000Z",
+                     *               "success": true,
+                     *               "status_code": 200,
+                     *               "latency_ms": 84,
+                     *               "response_body": "ok",
+                     *               "error": null
+                     *             }
+                     *           ],
+                     *           "next_attempt_at": null,
+                     *           "created_at": "2026-11-21T09:30:00.000Z",
+                     *           "updated_at": "2026-11-21T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404WebhookEndpointNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery’s opaque identifier. */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An attempt is queued. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "whd_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "endpoint_id": "whe_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "event_id": "evt_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "event_type": "post.published",
+                     *       "state": "pending",
+                     *       "attempt_count": 1,
+                     *       "attempts": [
+                     *         {
+                     *           "attempted_at": "2026-11-21T09:30:00.000Z",
+                     *           "success": true,
+                     *           "status_code": 200,
+                     *           "latency_ms": 84,
+                     *           "response_body": "ok",
+                     *           "error": null
+                     *         }
+                     *       ],
+                     *       "next_attempt_at": "2026-11-21T09:31:00.000Z",
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            /** @description `webhook_delivery_not_found`: Webhook delivery not found ([what to do](/problems/webhook_delivery_not_found)). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/webhook_delivery_not_found",
+                     *       "title": "Webhook delivery not found",
+                     *       "status": 404,
+                     *       "detail": "Webhook delivery not found.",
+                     *       "code": "webhook_delivery_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["WebhookDeliveryNotFoundProblem"];
+                };
+            };
+            406: components["responses"]["Problem406NotAcceptable"];
+            /** @description `webhook_endpoint_disabled`: Webhook endpoint disabled ([what to do](/problems/webhook_endpoint_disabled)). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/webhook_endpoint_disabled",
+                     *       "title": "Webhook endpoint disabled",
+                     *       "status": 409,
+                     *       "detail": "Webhook endpoint disabled.",
+                     *       "code": "webhook_endpoint_disabled",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["WebhookEndpointDisabledProblem"];
+                };
+            };
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    postCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postPublishedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                 *       "type": "post.published",
+                 *       "created_at": "2026-11-21T09:30:00.000Z",
+                 *       "data": {
+                 *         "post_id": "post_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                 *         "slug": "hello-world",
+                 *         "status": "published",
+                 *         "author_id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PostPublishedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postUnpublishedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostUnpublishedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    commentCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    commentUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    commentDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    userCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookEndpointDisabledWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointDisabledEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                 *       "type": "ping",
+                 *       "created_at": "2026-11-21T09:30:00.000Z",
+                 *       "data": {
+                 *         "endpoint_id": "whe_01jdq8m4k2c9v7x3n5r6t8w0yz"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PingEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

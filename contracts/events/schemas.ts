@@ -11,6 +11,7 @@ import { page } from '../shared/pagination.ts';
 import { identifier, Timestamp } from '../shared/primitives.ts';
 import { PostId, PostStatus, Slug } from '../posts/schemas.ts';
 import { UserId, Username } from '../users/schemas.ts';
+import { WebhookEndpointId } from '../webhooks/ids.ts';
 
 export const EventId = identifier('evt', 'The event’s identifier: unique, and in log order.', 'evt_01jdq8m4k2c9v7x3n5r6t8w0yz');
 
@@ -33,6 +34,15 @@ const CommentData = z
 
 const UserData = z.object({ user_id: UserId, username: Username }).openapi('UserEventData', { description: 'The account an event is about.' });
 
+const EndpointData = z
+  .object({
+    endpoint_id: WebhookEndpointId,
+    reason: z.enum(['gone', 'failing']).openapi({
+      description: '`gone`: it answered 410. `failing`: every delivery failed for FOLIO_WEBHOOK_DISABLE_AFTER (5 days). Tolerate reasons you do not know.',
+    }),
+  })
+  .openapi('WebhookEndpointEventData', { description: 'The webhook endpoint an event is about.' });
+
 /** Every event type: its payload, and what it means. */
 export const EVENT_TYPES = {
   'post.created': { data: PostData, description: 'A post was created (as a draft, or published at once).' },
@@ -44,6 +54,7 @@ export const EVENT_TYPES = {
   'comment.updated': { data: CommentData, description: 'A comment’s text changed.' },
   'comment.deleted': { data: CommentData, description: 'A comment was deleted.' },
   'user.created': { data: UserData, description: 'An account was registered.' },
+  'webhook_endpoint.disabled': { data: EndpointData, description: 'Folio disabled one of your webhook endpoints; it receives nothing until re-enabled.' },
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { PostStatusValue } from '../../contracts/posts/schemas.ts';
 import type { Scope } from '../../contracts/shared/auth.ts';
 
@@ -96,6 +96,56 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  owner_id: string;
+  url: string;
+  description: Generated<string>;
+  event_types: string[] | null;
+  enabled: Generated<boolean>;
+  disabled_reason: 'manual' | 'gone' | 'failing' | null;
+  /** Sealed (server/webhooks/secrets.ts), never the secret itself. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  last_failure_at: Timestamp | null;
+  consecutive_failures: Generated<number>;
+  failing_since: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  state: 'pending' | 'succeeded' | 'failed';
+  attempt_count: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  job_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  attempted_at: Timestamp;
+  success: boolean;
+  status_code: number | null;
+  latency_ms: number;
+  response_body: string | null;
+  error: string | null;
+}
+
+export interface WebhookDispatchTable {
+  id: Generated<boolean>;
+  txid: string;
+  seq: string;
+}
+
 export interface Database {
   posts: PostsTable;
   users: UsersTable;
@@ -105,6 +155,10 @@ export interface Database {
   comments: CommentsTable;
   tag_counts: TagCountsTable;
   events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_dispatch: WebhookDispatchTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

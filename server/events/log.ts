@@ -38,7 +38,7 @@ export async function recordEvent<T extends EventType>(trx: Kysely<Database>, ty
 
 export type EventRow = Selectable<EventsTable>;
 
-export function toEvent(row: EventRow): EventResource {
+export function toEvent(row: Pick<EventRow, 'id' | 'type' | 'created_at' | 'data'>): EventResource {
   return { id: row.id, type: row.type, created_at: row.created_at.toISOString(), data: row.data } as EventResource;
 }
 

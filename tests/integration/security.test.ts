@@ -96,6 +96,8 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
     updateComment: [403, 'forbidden'],
     deleteComment: [403, 'forbidden'],
     deleteToken: [404, 'token_not_found'],
+    updateWebhookEndpoint: [404, 'webhook_endpoint_not_found'],
+    deleteWebhookEndpoint: [404, 'webhook_endpoint_not_found'],
   };
   // Writes addressed to one resource: the path ends in its id.
   const owned = protectedOps.filter((op) => op.path.endsWith('}') && op.method !== 'get');
@@ -136,12 +138,16 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
     expect(seen.length).toBeGreaterThan(50);
     await new Promise((r) => setTimeout(r, 200));
     const log = readFileSync(logFile, 'utf8');
-    const bodies = seen.filter(({ op, res }) => !(op === 'createToken' && res.status === 201)).map(({ res }) => res.text);
+    // The responses whose job is to hand a secret over: a new token, a new webhook endpoint's or rotated signing secret.
+    const handsOver = (op: string, status: number) => (op === 'createToken' && status === 201) || (op === 'createWebhookEndpoint' && status === 201) || (op === 'rotateWebhookSecret' && status === 200);
+    const bodies = seen.filter(({ op, res }) => !handsOver(op, res.status)).map(({ res }) => res.text);
+    expect(seen.some(({ op, res }) => handsOver(op, res.status) && /whsec_/.test(res.text))).toBe(true);
     for (const text of [log, ...bodies]) {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toMatch(/scrypt\$/);
       for (const secret of secrets) expect(text).not.toContain(secret);
       expect(text).not.toMatch(/folio_[A-Za-z0-9_-]{43}/);
+      expect(text).not.toMatch(/whsec_[A-Za-z0-9+/]{20}/);
     }
   });
 });

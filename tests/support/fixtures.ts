@@ -14,6 +14,8 @@ export const ABSENT: Record<string, string> = {
   commentId: 'cmt_00000000000000000000000000',
   tokenId: 'tok_00000000000000000000000000',
   username: 'nobody',
+  endpointId: 'whe_00000000000000000000000000',
+  deliveryId: 'whd_00000000000000000000000000',
 };
 
 type Params = Record<string, string>;
@@ -36,6 +38,23 @@ const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) 
   },
   async username(_, account) {
     return account.user.username;
+  },
+  async endpointId(baseUrl, account) {
+    // A name that does not resolve: saved (it may resolve later), and no delivery reaches anyone.
+    const res = await send(baseUrl, '/api/v1/webhook-endpoints', { method: 'POST', json: { url: 'https://receiver.invalid/hook' }, headers: account.auth });
+    return (res.body as { id: string }).id;
+  },
+  async deliveryId(baseUrl, account) {
+    const endpointId = await OWNED.endpointId!(baseUrl, account, {});
+    await OWNED.postId!(baseUrl, account, {});
+    // The dispatcher makes the delivery within a moment of the event.
+    for (let tries = 0; tries < 100; tries++) {
+      const res = await send(baseUrl, `/api/v1/webhook-endpoints/${endpointId}/deliveries`, { headers: account.auth });
+      const first = (res.body as { data?: { id: string }[] }).data?.[0];
+      if (first) return first.id;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('no webhook delivery was made within 10 s of a post being published');
   },
 };
 

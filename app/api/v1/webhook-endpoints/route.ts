@@ -1,0 +1,5 @@
+import { route } from '@/server/http/route';
+import { listWebhookEndpoints, createWebhookEndpoint } from '@/server/webhooks/handlers';
+
+export const dynamic = 'force-dynamic';
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(listWebhookEndpoints, createWebhookEndpoint);

@@ -1,0 +1,86 @@
+/**
+ * The webhook worker: the dispatcher (events → deliveries), woken by the event hub's notifications
+ * and by a slow poll, and pg-boss workers running attempts, FOLIO_WEBHOOK_CONCURRENCY at a time.
+ * It runs inside `npm start` and `npm run dev` (unless FOLIO_WEBHOOK_WORKER=off) and on its own
+ * with `npm run worker`; any number may run against one PostgreSQL database.
+ */
+import { config } from '../config.ts';
+import { eventHub } from '../events/hub.ts';
+import { log } from '../log.ts';
+import { runAttempt } from './attempt.ts';
+import { dispatchAll } from './dispatch.ts';
+import { QUEUE, queue, stopQueue, type AttemptJob } from './queue.ts';
+
+const POLL_MS = 2000;
+
+interface Worker {
+  stop(): Promise<void>;
+}
+
+const holder = globalThis as typeof globalThis & { __folioWebhookWorker?: Promise<Worker> };
+
+async function start(): Promise<Worker> {
+  const boss = await queue();
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  // One dispatch at a time in this process; a wake during one runs another after it.
+  const dispatch = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = dispatchAll()
+      .catch((error: unknown) => log.warn({ err: error }, 'webhook dispatch failed; the next notification or poll retries'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          dispatch();
+        }
+      });
+  };
+  const { unsubscribe } = await eventHub().subscribe(() => dispatch());
+  const poll = setInterval(dispatch, POLL_MS);
+  dispatch();
+  await boss.work<AttemptJob>(QUEUE, { localConcurrency: config.webhookConcurrency, batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+    await runAttempt(job!.data.delivery_id, job!.id);
+  });
+  log.info({ concurrency: config.webhookConcurrency }, 'webhook worker started');
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      unsubscribe();
+      await running;
+      await stopQueue();
+    },
+  };
+}
+
+/** Starts this process's worker (once). */
+export function startWebhookWorker(): Promise<Worker> {
+  holder.__folioWebhookWorker ??= start().catch((error: unknown) => {
+    holder.__folioWebhookWorker = undefined;
+    throw error;
+  });
+  return holder.__folioWebhookWorker;
+}
+
+/** Starts the worker, trying again every 5 s while it cannot (the database is away): a server serves meanwhile. */
+export function keepWebhookWorkerRunning(): void {
+  const attempt = () =>
+    void startWebhookWorker().catch((error: unknown) => {
+      log.warn({ err: error }, 'the webhook worker could not start; trying again in 5 s');
+      setTimeout(attempt, 5000).unref();
+    });
+  attempt();
+}
+
+/** Stops it: no new attempts, those under way finish (or are cut after the timeout and retried elsewhere). */
+export async function stopWebhookWorker(): Promise<void> {
+  const worker = await holder.__folioWebhookWorker?.catch(() => undefined);
+  holder.__folioWebhookWorker = undefined;
+  await worker?.stop();
+}
