@@ -4,14 +4,21 @@
  * fails on any warning the generator prints about the document, installs the generated package
  * into .venv-sdk, and runs scripts/sdk-smoke/smoke.py — which talks to the production build on a
  * fresh PGlite database through that package alone: register, sign in, create, read, page, update,
- * delete, and the documented problems for a deleted post, a missing token and an invalid query.
+ * delete, list the events, and the documented problems for a deleted post, a missing token and an
+ * invalid query; then it feeds the package what a newer server may send (see smoke.py).
+ *
+ * The generator runs with this project's templates (scripts/sdk-smoke/templates): they make the
+ * package tolerate problem codes, enum values and event types added after it was generated — the
+ * document promises the lists will grow. Event streams (text/event-stream operations: streamEvents)
+ * are left out of the package: openapi-python-client reads a text body whole, so a call would wait
+ * for a followed stream's end that never comes; a Python client reads them with an SSE library.
  *
  *   node scripts/sdk-smoke.ts          (needs `npm run build` and Python ≥ 3.11)
  *
  * A generator warning is a finding about the document, not noise to filter: fix the contracts.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFolio } from '../tests/support/folio-server.ts';
@@ -22,6 +29,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const VENV = join(ROOT, '.venv-sdk');
 const BIN = join(VENV, 'bin');
 const DOCUMENT = join(ROOT, 'openapi.json');
+const TEMPLATES = join(ROOT, 'scripts/sdk-smoke/templates');
 const PACKAGE = 'folio_api_client';
 // The venv's bin first: the generator formats its output with the ruff it installs there.
 const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, PYTHONDONTWRITEBYTECODE: '1' };
@@ -63,12 +71,32 @@ function ensureGenerator(): string {
 /** snake_case module name the generator gives an operationId: listPosts → list_posts. */
 const moduleOf = (operationId: string) => operationId.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+interface Operation {
+  operationId: string;
+  tags: string[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+type Document = { paths: Record<string, Record<string, Operation>> };
+
+/** The document less its event-stream operations (see the top of this file); the rest is untouched. */
+function withoutStreams(document: Document): Document {
+  const isStream = (op: Operation) => Object.values(op.responses).some((response) => 'text/event-stream' in (response.content ?? {}));
+  const paths = Object.entries(document.paths)
+    .map(([path, item]) => [path, Object.fromEntries(Object.entries(item).filter(([, op]) => !isStream(op)))] as const)
+    .filter(([, item]) => Object.keys(item).length > 0);
+  return { ...document, paths: Object.fromEntries(paths) };
+}
+
 /**
- * Generates the client into `dir`; returns the problems: every line of output beyond "Generating …"
- * (warnings, skipped endpoints, hook failures), a non-zero exit, and operations with no module.
+ * Generates the client into `dir` from the document less its streams (written to `scratch`);
+ * returns the problems: every line of output beyond "Generating …" (warnings, skipped endpoints,
+ * hook failures), a non-zero exit, and operations with no module.
  */
-function generate(generator: string, dir: string): string[] {
-  const result = run(generator, ['generate', '--path', DOCUMENT, '--output-path', dir, '--meta', 'setup'], { cwd: tmpdir() });
+function generate(generator: string, dir: string, scratch: string): string[] {
+  const document = withoutStreams(JSON.parse(readFileSync(DOCUMENT, 'utf8')) as Document);
+  const source = join(scratch, 'openapi.json');
+  writeFileSync(source, JSON.stringify(document));
+  const result = run(generator, ['generate', '--path', source, '--output-path', dir, '--meta', 'setup', '--custom-template-path', TEMPLATES], { cwd: tmpdir() });
   const output = `${result.stdout}${result.stderr}`.trim();
   console.log(output.replace(/^/gm, '  | '));
   const problems = output
@@ -76,7 +104,6 @@ function generate(generator: string, dir: string): string[] {
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('Generating '));
   if (result.status !== 0) problems.unshift(`the generator exited with ${result.status}`);
-  const document = JSON.parse(readFileSync(DOCUMENT, 'utf8')) as { paths: Record<string, Record<string, { operationId: string; tags: string[] }>> };
   for (const item of Object.values(document.paths)) {
     for (const op of Object.values(item)) {
       const file = join(dir, PACKAGE, 'api', op.tags[0]!.toLowerCase().replace(/\W+/g, '_'), `${moduleOf(op.operationId)}.py`);
@@ -91,8 +118,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'folio-python-sdk-'));
 const packageDir = join(scratch, 'folio-api-client');
 try {
   let phase = Date.now();
-  console.log(`openapi-python-client ${GENERATOR}: generating from openapi.json into ${packageDir}`);
-  const problems = generate(generator, packageDir);
+  console.log(`openapi-python-client ${GENERATOR}: generating from openapi.json (less its event streams) with scripts/sdk-smoke/templates into ${packageDir}`);
+  const problems = generate(generator, packageDir, scratch);
   if (problems.length > 0) {
     console.error(`\nThe generator cannot take the document as it is (${problems.length} problem(s)):`);
     for (const problem of problems) console.error(`  - ${problem}`);

@@ -77,7 +77,8 @@ export async function readEvents(conn: Kysely<Database>, options: ReadOptions): 
     const own = caller && hasScope(caller, 'posts:read') ? caller.userId : null;
     query = query.where((eb) => (own ? eb.or([eb('visibility', '=', 'public'), eb('owner_id', '=', own)]) : eb('visibility', '=', 'public')));
   }
-  return query.orderBy('txid').orderBy('seq').limit(options.limit).execute() as Promise<EventRow[]>;
+  // `events.`: a bare name would order by the text columns selected above, where seq 10 sorts before 9.
+  return query.orderBy('events.txid').orderBy('events.seq').limit(options.limit).execute() as Promise<EventRow[]>;
 }
 
 /** The position of an event the caller may see, by id; undefined if there is none. */
@@ -96,8 +97,8 @@ export async function head(conn: Kysely<Database>): Promise<Position> {
     .selectFrom('events')
     .select([sql<string>`txid::text`.as('txid'), sql<string>`seq::text`.as('seq')])
     .where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())`)
-    .orderBy('txid', 'desc')
-    .orderBy('seq', 'desc')
+    .orderBy('events.txid', 'desc') // the columns, not the text selected (as in readEvents)
+    .orderBy('events.seq', 'desc')
     .limit(1)
     .executeTakeFirst();
   return row ?? { txid: '0', seq: '0' };
