@@ -1,6 +1,7 @@
 // Every resource of the API: the one list a new resource joins. The document, the route check,
 // the problem pages and the client all start here.
 import { comments } from './comments/operations.ts';
+import { health } from './health/operations.ts';
 import { posts } from './posts/operations.ts';
 import type { OperationSpec } from './operation.ts';
 import { errorCatalogue, type ResourceSpec } from './resource.ts';
@@ -8,7 +9,7 @@ import { tags } from './tags/operations.ts';
 import { tokens } from './tokens/operations.ts';
 import { users } from './users/operations.ts';
 
-export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens];
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, health];
 
 export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
 

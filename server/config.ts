@@ -86,6 +86,15 @@ export const config = {
    */
   headersTimeoutMs: integer('FOLIO_HEADERS_TIMEOUT_MS', 10_000),
   requestTimeoutMs: integer('FOLIO_REQUEST_TIMEOUT_MS', 30_000),
+  /** How long readiness waits for each database check before it reports `fail`. */
+  readyTimeoutMs: integer('FOLIO_READY_TIMEOUT_MS', 1000),
+  /** What health documents call this release (`releaseId`): a commit or tag the deployment sets; else the build's id. */
+  releaseId: process.env.FOLIO_RELEASE_ID || undefined,
+  /**
+   * On SIGTERM or SIGINT, how long in-flight requests and background work get to finish before the
+   * rest is cut off and the process exits. Under Kubernetes' default 30 s grace, so Folio exits first.
+   */
+  shutdownGraceMs: integer('FOLIO_SHUTDOWN_GRACE_MS', 25_000),
 };
 
 if (config.headersTimeoutMs > config.requestTimeoutMs) {

@@ -1,6 +1,7 @@
 import { openEmbeddedNow } from './db/index.ts';
 import { FolderInUseError } from './db/folder-lock.ts';
 import { scheduleIdempotencySweep } from './http/idempotency.ts';
+import { enter } from './lifecycle.ts';
 
 /**
  * What a server does as it starts, before its first request (called from instrumentation.ts).
@@ -17,4 +18,6 @@ export async function onServerStart(): Promise<void> {
     process.exit(1);
   }
   scheduleIdempotencySweep();
+  // Readiness has failed until now (server/lifecycle.ts).
+  enter('serving');
 }

@@ -39,8 +39,8 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       const authentication = await authenticate(contract.auth, request);
       caller = authentication.caller;
       // Per account, not per token: minting more tokens must not multiply an account's budget.
-      limit = await consume(limitClass, caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`);
-      if (limit.limited) {
+      if (limitClass !== 'none') limit = await consume(limitClass, caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`);
+      if (limit?.limited) {
         throw new AppError('rate_limited', `Too many requests; retry in ${limit.retryAfterSeconds} s.`, {
           headers: { 'Retry-After': String(limit.retryAfterSeconds) },
         });

@@ -56,7 +56,7 @@ export function expectConforms(op: OperationSpec, res: ApiResponse): void {
   if (success?.alternative && res.headers.get('content-type')?.startsWith(success.alternative.mediaType)) return;
   if (success) {
     if (success.content) {
-      expect(res.headers.get('content-type'), describe(res)).toBe('application/json');
+      expect(res.headers.get('content-type'), describe(res)).toBe(success.content.mediaType ?? 'application/json');
       const parsed = success.content.schema.safeParse(res.body);
       expect(parsed.success, `${op.operationId} ${res.status} body breaks its schema: ${parsed.error?.message} — ${describe(res)}`).toBe(true);
     } else {
