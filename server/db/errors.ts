@@ -13,13 +13,14 @@ const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '
 /**
  * A database failure the client can do nothing about but wait: the server refusing or dropping
  * connections (class 08, admin shutdown, starting up, too many connections), a statement
- * cancelled by statement_timeout, or no pooled connection within the connect timeout. The binding
- * answers these with a 503 and Retry-After, never a 500.
+ * cancelled by statement_timeout, no pooled connection within the connect timeout, or the embedded
+ * database closing under a request as the process stops. The binding answers these with a 503 and
+ * Retry-After, never a 500.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNREACHABLE_ERRNOS.has(code))) return true;
-  // node-postgres reports these without a code.
-  return typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated)/i.test(message);
+  // node-postgres reports these without a code; so does PGlite once it is closing or closed (shutdown).
+  return typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated|PGlite is clos(ed|ing)$)/i.test(message);
 }

@@ -77,14 +77,18 @@ export const TEST_SERVER_ENV: Record<string, string> = {
   FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
 };
 
-export async function startFolio(kind: ServerKind, env: Record<string, string> = {}): Promise<RunningFolio> {
+/**
+ * `options.postgresServer`: the PostgreSQL server to create the database on (a test's throwaway one,
+ * tests/support/throwaway-postgres.ts), instead of TEST_DATABASE_URL's.
+ */
+export async function startFolio(kind: ServerKind, env: Record<string, string> = {}, options: { postgresServer?: string } = {}): Promise<RunningFolio> {
   if (!hasBuild()) throw new Error('No production build: run `npm run build` first.');
   const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
   const logFile = join(scratch, 'server.log');
   let database: { url: string; drop(): Promise<void> } | undefined;
   const dbEnv: Record<string, string> = { DATABASE_URL: '', FOLIO_PGLITE_DIR: join(scratch, 'pglite') };
   if (kind === 'postgres') {
-    const base = postgresBaseUrl();
+    const base = options.postgresServer ?? postgresBaseUrl();
     if (!base) throw new Error('postgres tests need TEST_DATABASE_URL or DATABASE_URL');
     database = await createScratchDatabase(base, 'folio_test', { migrate: true });
     dbEnv.DATABASE_URL = database.url;

@@ -1,0 +1,47 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { isTransientDatabaseError } from '../../server/db/errors.ts';
+import { freePort } from '../../scripts/lib/folio-process.ts';
+
+/** The error a query gets, as the driver throws it. */
+async function errorOf(query: Promise<unknown>): Promise<unknown> {
+  return query.then(
+    () => expect.fail('the query should have failed'),
+    (error: unknown) => error,
+  );
+}
+
+// What the binding answers 503 (rather than 500) is decided from the errors the drivers really throw.
+describe('isTransientDatabaseError', () => {
+  it('knows the embedded database closing or closed under a request (shutdown)', async () => {
+    const pglite = await PGlite.create('memory://');
+    const db = new Kysely({ dialect: new PGliteDialect({ pglite }) });
+    const closing = errorOf(sql`select pg_sleep(0.2)`.execute(db));
+    await pglite.close();
+    const closed = await errorOf(sql`select 1`.execute(db));
+    expect((closed as Error).message).toBe('PGlite is closed');
+    expect(isTransientDatabaseError(closed)).toBe(true);
+    expect(isTransientDatabaseError(await closing)).toBe(true);
+  });
+
+  it('knows a PostgreSQL nothing listens at', async () => {
+    const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/none`, connectionTimeoutMillis: 2000 });
+    try {
+      expect(isTransientDatabaseError(await errorOf(pool.query('select 1')))).toBe(true);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('leaves the errors that are bugs to be bugs', async () => {
+    const pglite = await PGlite.create('memory://');
+    try {
+      expect(isTransientDatabaseError(await errorOf(pglite.query('select * from no_such_table')))).toBe(false);
+      expect(isTransientDatabaseError(new Error('PGlite is closed, or so it says'))).toBe(false);
+    } finally {
+      await pglite.close();
+    }
+  });
+});
