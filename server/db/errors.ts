@@ -21,6 +21,15 @@ export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNREACHABLE_ERRNOS.has(code))) return true;
-  // node-postgres reports these without a code; so does PGlite once it is closing or closed (shutdown).
-  return typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated|PGlite is clos(ed|ing)$)/i.test(message);
+  // node-postgres reports these without a code; so do PGlite, pg's pool and Kysely once this
+  // process has closed (or is closing) the database as it stops — the next instance serves then.
+  return typeof message === 'string' && (/^(timeout exceeded when trying to connect|Connection terminated)/i.test(message) || CLOSED_BY_SHUTDOWN.has(message));
 }
+
+const CLOSED_BY_SHUTDOWN = new Set([
+  'PGlite is closing',
+  'PGlite is closed',
+  'PGlite instance is already closed.',
+  'Cannot use a pool after calling end on the pool',
+  'driver has already been destroyed',
+]);

@@ -60,3 +60,14 @@ export function db(): Kysely<Database> {
 export async function openEmbeddedNow(): Promise<void> {
   if (!config.databaseUrl) await embedded(config.pgliteDir);
 }
+
+/**
+ * Closes the database as the process stops (server/shutdown.ts): the pool's connections, or the
+ * embedded database — checkpointed and its folder lock given up. A query after this fails with an
+ * error the binding answers 503 (server/db/errors.ts), never reopening anything.
+ */
+export async function closeDatabase(): Promise<void> {
+  await holder.__folioDb?.destroy();
+  const pglite = await holder.__folioEmbedded?.catch(() => undefined);
+  if (pglite && !pglite.closed) await pglite.close();
+}

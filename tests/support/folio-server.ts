@@ -3,6 +3,7 @@
  * database — a temporary PGlite directory, or a new PostgreSQL database created for this run
  * and dropped afterwards — and stops it again. Used by the integration and end-to-end tests.
  */
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
@@ -28,6 +29,10 @@ export interface RunningFolio {
   logFile: string;
   /** The PostgreSQL database it uses (tests may read and arrange rows there); none for PGlite, which the server holds alone. */
   databaseUrl?: string;
+  /** The embedded database's folder (PGlite): open it only once the server has exited. */
+  pgliteDir?: string;
+  /** The server's process, for tests that signal or kill it. */
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -111,6 +116,8 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
     baseUrl: server.baseUrl,
     logFile,
     databaseUrl: database?.url,
+    pgliteDir: kind === 'pglite' ? dbEnv.FOLIO_PGLITE_DIR : undefined,
+    child: server.child,
     async stop() {
       await server.stop();
       const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY/.test(name)));

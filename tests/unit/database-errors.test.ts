@@ -26,6 +26,16 @@ describe('isTransientDatabaseError', () => {
     expect(isTransientDatabaseError(await closing)).toBe(true);
   });
 
+  it('knows a database this process has closed as it stops (Kysely destroyed, pool ended)', async () => {
+    const embedded = new Kysely({ dialect: new PGliteDialect({ pglite: await PGlite.create('memory://') }) });
+    await sql`select 1`.execute(embedded);
+    await embedded.destroy();
+    expect(isTransientDatabaseError(await errorOf(sql`select 1`.execute(embedded)))).toBe(true);
+    const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none' });
+    await pool.end();
+    expect(isTransientDatabaseError(await errorOf(pool.query('select 1')))).toBe(true);
+  });
+
   it('knows a PostgreSQL nothing listens at', async () => {
     const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/none`, connectionTimeoutMillis: 2000 });
     try {
