@@ -46,6 +46,18 @@ function frameAncestors(raw: string | undefined): string {
   return value;
 }
 
+/**
+ * Tracing is on when an exporter is configured the standard way — OTEL_TRACES_EXPORTER (other than
+ * `none`) or an OTLP endpoint — and OTEL_SDK_DISABLED is not `true`. Off, nothing of OpenTelemetry's
+ * SDK is even loaded. (The SDK reads every other OTEL_* variable itself.)
+ */
+function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return false;
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  if (exporters.length > 0) return !exporters.every((name) => name === 'none');
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
 export const config = {
   /** PostgreSQL connection string; without it Folio uses the embedded PGlite database. */
   databaseUrl: process.env.DATABASE_URL || undefined,
@@ -95,7 +107,11 @@ export const config = {
    * rest is cut off and the process exits. Under Kubernetes' default 30 s grace, so Folio exits first.
    */
   shutdownGraceMs: integer('FOLIO_SHUTDOWN_GRACE_MS', 25_000),
+  /** OpenTelemetry traces: see tracingConfigured. */
+  tracing: tracingConfigured(process.env),
 };
+
+if (config.releaseId && config.releaseId.length > 100) throw new Error('FOLIO_RELEASE_ID must be at most 100 characters');
 
 if (config.headersTimeoutMs > config.requestTimeoutMs) {
   throw new Error('FOLIO_HEADERS_TIMEOUT_MS must not exceed FOLIO_REQUEST_TIMEOUT_MS: the headers are part of the request');

@@ -905,6 +905,11 @@ export type components = {
              * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f
              */
             request_id: string;
+            /**
+             * @description The OpenTelemetry trace of the request, when the server records traces: quote it too, it finds every span of the request.
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            trace_id?: string;
         };
         /** @description `rate_limited` (429): Too many requests. The caller spent its budget for this kind of request in the current window (`RateLimit-Policy` and `RateLimit` say how much and until when). [What to do](/problems/rate_limited). */
         RateLimitedProblem: components["schemas"]["Problem"] & {

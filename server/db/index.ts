@@ -6,6 +6,7 @@ import { log } from '../log.ts';
 import { openPGlite } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
+import { logQuerySpan } from '../telemetry/query-spans.ts';
 
 // One database per process. Kept on globalThis because Next.js evaluates this module more than
 // once (per route bundle, for instrumentation.ts, on reload in development); each evaluation must
@@ -44,7 +45,7 @@ function createDatabase(options: { url?: string; pgliteDir: string; poolSize: nu
     pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: () => embedded(options.pgliteDir) }) });
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: () => embedded(options.pgliteDir) }), ...(config.tracing && { log: logQuerySpan }) });
 }
 
 export function db(): Kysely<Database> {
