@@ -18,7 +18,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { stopBackgroundWork } from './background.ts';
-import { closeDatabase } from './db/index.ts';
 import { enter } from './lifecycle.ts';
 import { log } from './log.ts';
 
@@ -87,6 +86,9 @@ export function shutDownOnSignals(options: ShutdownOptions): void {
       const requestsMs = elapsed(since);
       const background = await stopBackgroundWork();
       await options.closeApp();
+      // Imported now, not with this module: the front server must not load `pg` before
+      // instrumentation.ts has had telemetry instrument it.
+      const { closeDatabase } = await import('./db/index.ts');
       await closeDatabase();
       log.info({ drain_ms: elapsed(since), requests_ms: requestsMs, background }, 'stopped: requests finished, background work drained, database closed');
       process.exit(0);

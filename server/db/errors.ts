@@ -23,8 +23,12 @@ export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNREACHABLE_ERRNOS.has(code))) return true;
   // node-postgres reports these without a code; so do PGlite, pg's pool and Kysely once this
   // process has closed (or is closing) the database as it stops — the next instance serves then.
-  return typeof message === 'string' && (/^(timeout exceeded when trying to connect|Connection terminated)/i.test(message) || CLOSED_BY_SHUTDOWN.has(message));
+  return typeof message === 'string' && (CONNECTION_LOST.test(message) || CLOSED_BY_SHUTDOWN.has(message));
 }
+
+// node-postgres, when its connection fails or dies: also what a ROLLBACK on a dead connection reports,
+// in place of the error that killed the transaction.
+const CONNECTION_LOST = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/;
 
 const CLOSED_BY_SHUTDOWN = new Set([
   'PGlite is closing',

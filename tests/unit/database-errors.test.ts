@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, sql } from 'kysely';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { isTransientDatabaseError } from '../../server/db/errors.ts';
@@ -34,6 +35,29 @@ describe('isTransientDatabaseError', () => {
     const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none' });
     await pool.end();
     expect(isTransientDatabaseError(await errorOf(pool.query('select 1')))).toBe(true);
+  });
+
+  it('knows a connection that died mid-transaction — also as the ROLLBACK on it reports it, in place of the error that killed it', async () => {
+    // A "server" that lets the client in (AuthenticationOk, ReadyForQuery) and hangs up on its first query.
+    const server = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 0, 0x5a, 0, 0, 0, 5, 0x49]));
+        socket.once('data', () => socket.destroy());
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/none` });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      expect(isTransientDatabaseError(await errorOf(client.query('insert into posts default values')))).toBe(true);
+      const rollback = await errorOf(client.query('rollback'));
+      expect((rollback as Error).message).toBe('Client has encountered a connection error and is not queryable');
+      expect(isTransientDatabaseError(rollback)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('knows a PostgreSQL nothing listens at', async () => {
