@@ -8,14 +8,25 @@
  */
 export type Lifecycle = 'starting' | 'serving' | 'stopping';
 
-const KEY = Symbol.for('folio.lifecycle');
-const holder = globalThis as typeof globalThis & { [KEY]?: Lifecycle };
+const STATE = Symbol.for('folio.lifecycle');
+const STOPPING = Symbol.for('folio.lifecycle.stopping');
+const holder = globalThis as typeof globalThis & { [STATE]?: Lifecycle; [STOPPING]?: AbortController };
 
 export function lifecycle(): Lifecycle {
-  return holder[KEY] ?? 'starting';
+  return holder[STATE] ?? 'starting';
+}
+
+/**
+ * Aborted the moment the process starts stopping. A response that would otherwise never end — a
+ * stream of events — listens to it and ends, so that shutdown need not wait out its grace for it.
+ */
+export function stopping(): AbortSignal {
+  return (holder[STOPPING] ??= new AbortController()).signal;
 }
 
 /** Moves on to `next`; never back from `stopping`. */
 export function enter(next: Lifecycle): void {
-  if (holder[KEY] !== 'stopping') holder[KEY] = next;
+  if (holder[STATE] === 'stopping') return;
+  holder[STATE] = next;
+  if (next === 'stopping') (holder[STOPPING] ??= new AbortController()).abort();
 }

@@ -6,7 +6,7 @@ import { z } from '../../contracts/zod.ts';
 import { getLiveness, getReadiness } from '../../contracts/health/operations.ts';
 import { db } from '../../server/db/index.ts';
 import { checkReadiness } from '../../server/health/checks.ts';
-import { enter, lifecycle } from '../../server/lifecycle.ts';
+import { enter, lifecycle, stopping } from '../../server/lifecycle.ts';
 
 describe('health contracts', () => {
   it('declare neither the 429 nor the pipeline’s 503 problem: unlimited, and liveness never touches the database', () => {
@@ -46,10 +46,13 @@ describe('readiness and the lifecycle', () => {
     expect(serving.status, JSON.stringify(serving.checks)).toBe('pass');
     expect(Object.keys(serving.checks).sort()).toEqual(['idempotency-keys:backlog', 'postgres:migrations', 'postgres:responseTime', 'server:lifecycle']);
 
+    const signal = stopping();
+    expect(signal.aborted).toBe(false);
     enter('stopping');
+    expect(signal.aborted, 'long-lived responses are told to end').toBe(true);
     enter('serving'); // never back
-    const stopping = await checkReadiness();
-    expect(stopping).toMatchObject({ status: 'fail', checks: { 'server:lifecycle': [{ observedValue: 'stopping', status: 'fail' }] } });
-    expect(Object.keys(stopping.checks)).toEqual(['server:lifecycle']);
+    const stopped = await checkReadiness();
+    expect(stopped).toMatchObject({ status: 'fail', checks: { 'server:lifecycle': [{ observedValue: 'stopping', status: 'fail' }] } });
+    expect(Object.keys(stopped.checks)).toEqual(['server:lifecycle']);
   });
 });
