@@ -5,7 +5,8 @@ const config: NextConfig = {
   poweredByHeader: false,
   // PGlite ships a WebAssembly build of PostgreSQL and pg has optional native bindings:
   // both must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino'],
+  // OpenTelemetry's SDK patches `pg` as Node loads it, and its API must be one copy for Next.js's spans and Folio's.
+  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino', '@opentelemetry/api', '@opentelemetry/sdk-node', '@opentelemetry/instrumentation-pg'],
   // `npm run typecheck` (next typegen + tsc over the whole repository, route types included)
   // runs in `npm test`; the build need not check the same files again.
   typescript: { ignoreBuildErrors: true },

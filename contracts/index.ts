@@ -2,6 +2,7 @@
 // the problem pages and the client all start here.
 import { comments } from './comments/operations.ts';
 import { events } from './events/operations.ts';
+import { health } from './health/operations.ts';
 import { posts } from './posts/operations.ts';
 import type { OperationSpec } from './operation.ts';
 import { errorCatalogue, type ResourceSpec } from './resource.ts';
@@ -10,7 +11,7 @@ import { tokens } from './tokens/operations.ts';
 import { users } from './users/operations.ts';
 import { webhookEndpoints } from './webhooks/operations.ts';
 
-export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, events, webhookEndpoints];
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, events, webhookEndpoints, health];
 
 export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
 

@@ -4,11 +4,19 @@ import { PIPELINE_ERRORS, type ErrorDefinition } from './shared/errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type SuccessStatus = 200 | 201 | 202 | 204;
+/**
+ * The statuses an operation declares a response of its own for: its successes, and 503 for an
+ * operation that reports its own unavailability in its own format (readiness) instead of the
+ * pipeline's problem — see `checkOperation`.
+ */
+export type ResponseStatus = SuccessStatus | 503;
 
 /** A JSON body: its schema plus an example the compiler checks against it (and a test re-checks at run time). */
 export interface JsonContent<S extends z.ZodType = z.ZodType> {
   schema: S;
   example: z.input<S>;
+  /** A JSON media type of its own (`application/health+json`); `application/json` by default. */
+  mediaType?: string;
 }
 
 export function json<S extends z.ZodType>(schema: S, example: z.input<S>): JsonContent<S> {
@@ -66,15 +74,23 @@ export interface OperationSpec {
   /** camelCase verbNoun, unique across the API. */
   operationId: string;
   method: HttpMethod;
-  /** OpenAPI path template, e.g. `/api/v1/posts/{postId}`. */
-  path: `/api/v1/${string}`;
+  /** OpenAPI path template, e.g. `/api/v1/posts/{postId}`; health checks live outside the versioned API. */
+  path: `/api/v1/${string}` | `/api/health/${string}`;
   summary: string;
   description: string;
   tags: readonly [string, ...string[]];
   /** Who may call it: `publicAccess`, `optionalBearer` or `bearer(...scopes)`. Required: no default. */
   auth: Auth;
-  /** The rate-limit class; by default `read` for GET and `write` otherwise. */
-  rateLimit?: RateLimitClass;
+  /**
+   * The rate-limit class; by default `read` for GET and `write` otherwise. `none`: not counted,
+   * no RateLimit headers, never 429 — for probes an orchestrator sends (health checks).
+   */
+  rateLimit?: RateLimitClass | 'none';
+  /**
+   * `none`: the handler never touches the database, so the operation can never answer the
+   * pipeline's 503 (it must be public and `rateLimit: 'none'`, whose checks would read it).
+   */
+  database?: 'none';
   /**
    * Conditional requests. `read`: a strong ETag, and If-None-Match → 304. `write`: If-Match
    * → 412 when the resource changed since (the handler checks it inside its transaction).
@@ -85,7 +101,7 @@ export interface OperationSpec {
   /** `public`: anonymous 200s may be cached by shared caches; everything else is `private, no-store`. */
   cache?: 'public';
   request?: RequestSpec;
-  responses: Partial<Record<SuccessStatus, ResponseSpec>>;
+  responses: Partial<Record<ResponseStatus, ResponseSpec>>;
   /**
    * The problems the handler may answer with (their definitions, from the resource's errors.ts or
    * the pipeline's); those the binding raises before the handler (validation, body limits, auth,
@@ -96,7 +112,26 @@ export interface OperationSpec {
 
 /** Declares one operation. `const` keeps every literal (statuses, codes, schemas) for the types derived from it. */
 export function defineOperation<const T extends OperationSpec>(operation: T): T {
+  checkOperation(operation);
   return operation;
+}
+
+/** Whether the binding itself reads the database (or the rate limiter's store) before the handler runs. */
+function pipelineReachesDatabase(op: OperationSpec): boolean {
+  return op.auth.type !== 'public' || rateLimitClass(op) !== 'none' || Boolean(op.idempotent);
+}
+
+/**
+ * Declarations that cannot all be true are refused as the contracts load: an operation that says it
+ * never touches the database, or that answers 503 in its own format, must not have a pipeline that
+ * reads it — that pipeline would answer the 503 problem the document then leaves out.
+ */
+function checkOperation(op: OperationSpec) {
+  const own503 = op.responses[503] !== undefined;
+  if ((op.database === 'none' || own503) && pipelineReachesDatabase(op)) {
+    throw new Error(`${op.operationId}: an operation with database: 'none' or its own 503 must be public, rateLimit: 'none' and not idempotent`);
+  }
+  if (op.database === 'none' && own503) throw new Error(`${op.operationId}: an operation that never touches the database has no 503 to report`);
 }
 
 /**
@@ -117,9 +152,10 @@ export function operationErrors(op: OperationSpec): ErrorDefinition[] {
     add(P.validation_failed);
   }
   if (op.auth.type === 'bearer' && op.auth.scopes.length > 0) add(P.forbidden);
-  add(P.rate_limited);
-  // Any operation may find the database busy or away: 503 with Retry-After, never a 500.
-  add(P.service_unavailable);
+  if (rateLimitClass(op) !== 'none') add(P.rate_limited);
+  // Any operation may find the database busy or away: 503 with Retry-After, never a 500 — unless
+  // it never touches it, or reports that in its own 503 (checkOperation keeps the pipeline out of it).
+  if (op.database !== 'none' && op.responses[503] === undefined) add(P.service_unavailable);
   const req = op.request;
   if (req && (req.params || req.query || req.headers || req.body)) add(P.validation_failed);
   if (req?.body) {
@@ -137,7 +173,7 @@ export function isPaginated(op: OperationSpec): boolean {
   return Boolean(op.request?.query?.shape && 'cursor' in op.request.query.shape);
 }
 
-export function rateLimitClass(op: OperationSpec): RateLimitClass {
+export function rateLimitClass(op: OperationSpec): RateLimitClass | 'none' {
   return op.rateLimit ?? (op.method === 'get' ? 'read' : 'write');
 }
 

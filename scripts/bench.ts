@@ -11,10 +11,13 @@
  *     BENCH_DATABASE_URL — seeded first; autocannon on GET /api/v1/posts/{id} (ids in turn) and
  *     GET /api/v1/posts?limit=20, each after a warm-up.
  *
+ * (c) Telemetry: the bound getPost in process with tracing off (the default) and on (OpenTelemetry,
+ *     exporting over OTLP/HTTP to a local sink), median ratio on/off (scripts/bench/run-telemetry.ts).
+ *
  * Flags (environment in brackets): --duration s [BENCH_DURATION] (10), --warmup s [BENCH_WARMUP] (3),
  * --connections n [BENCH_CONNECTIONS] (10), --posts n [BENCH_POSTS] (5000, seeded for (b)),
  * --rounds n (20), --calls n (250 a round), --inproc-posts n (500), --quick (short everything),
- * --build (run `next build` when there is none), --skip-inproc, --skip-http.
+ * --build (run `next build` when there is none), --skip-inproc, --skip-http, --skip-telemetry.
  * Rate limits: unless FOLIO_RATE_LIMITS is set, both parts run with quotas too high to be reached
  * (scripts/bench/env.ts), so requests are counted — that cost is measured — but never refused.
  * The server, temporary directories and scratch databases are removed at the end, even on error.
@@ -37,6 +40,7 @@ import { machineNote } from './bench/machine.ts';
 import { printInproc, printSummary } from './bench/print.ts';
 import { ensureBuild, runHttp, type HttpRun } from './bench/run-http.ts';
 import { runInprocChild, type InprocRun } from './bench/run-inproc.ts';
+import { printTelemetry, runTelemetry } from './bench/run-telemetry.ts';
 import { benchSettings } from './bench/settings.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -54,6 +58,7 @@ const { values: flags } = parseArgs({
     build: { type: 'boolean' },
     'skip-inproc': { type: 'boolean' },
     'skip-http': { type: 'boolean' },
+    'skip-telemetry': { type: 'boolean' },
     scale: { type: 'boolean' },
     'scale-posts': { type: 'string' },
     'scale-database': { type: 'string' },
@@ -104,6 +109,12 @@ async function main() {
       inproc.push(run);
       printInproc(run);
     }
+  }
+
+  if (!flags['skip-telemetry']) {
+    console.log('\n(c) Telemetry: tracing off vs on, bound getPost in process, PGlite in memory');
+    const { posts, warmupCalls, rounds, callsPerRound } = settings.inproc;
+    printTelemetry(await runTelemetry(ROOT, { posts, warmupCalls, calls: Math.round((rounds * callsPerRound) / 2) }));
   }
 
   let http: HttpRun | undefined;

@@ -73,6 +73,18 @@ function frameAncestors(raw: string | undefined): string {
   return value;
 }
 
+/**
+ * Tracing is on when an exporter is configured the standard way — OTEL_TRACES_EXPORTER (other than
+ * `none`) or an OTLP endpoint — and OTEL_SDK_DISABLED is not `true`. Off, nothing of OpenTelemetry's
+ * SDK is even loaded. (The SDK reads every other OTEL_* variable itself.)
+ */
+function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return false;
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  if (exporters.length > 0) return !exporters.every((name) => name === 'none');
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
 export const config = {
   /** Where the production server (server/start.ts) listens. */
   port: integer('PORT', 3000, { allowZero: true }),
@@ -142,7 +154,20 @@ export const config = {
   /** The key that encrypts signing secrets at rest (base64, 32 bytes); without it, one kept in FOLIO_WEBHOOK_KEY_FILE. */
   webhookSecretKey: process.env.FOLIO_WEBHOOK_SECRET_KEY || undefined,
   webhookKeyFile: process.env.FOLIO_WEBHOOK_KEY_FILE || '.data/webhook-secrets.key',
+  /** How long readiness waits for each database check before it reports `fail`. */
+  readyTimeoutMs: integer('FOLIO_READY_TIMEOUT_MS', 1000),
+  /** What health documents call this release (`releaseId`): a commit or tag the deployment sets; else the build's id. */
+  releaseId: process.env.FOLIO_RELEASE_ID || undefined,
+  /**
+   * On SIGTERM or SIGINT, how long in-flight requests and background work get to finish before the
+   * rest is cut off and the process exits. Under Kubernetes' default 30 s grace, so Folio exits first.
+   */
+  shutdownGraceMs: integer('FOLIO_SHUTDOWN_GRACE_MS', 25_000),
+  /** OpenTelemetry traces: see tracingConfigured. */
+  tracing: tracingConfigured(process.env),
 };
+
+if (config.releaseId && config.releaseId.length > 100) throw new Error('FOLIO_RELEASE_ID must be at most 100 characters');
 
 if (config.headersTimeoutMs > config.requestTimeoutMs) {
   throw new Error('FOLIO_HEADERS_TIMEOUT_MS must not exceed FOLIO_REQUEST_TIMEOUT_MS: the headers are part of the request');

@@ -4,6 +4,7 @@ import { scheduleEventSweep } from './events/sweep.ts';
 import { scheduleIdempotencySweep } from './http/idempotency.ts';
 import { config } from './config.ts';
 import { keepWebhookWorkerRunning } from './webhooks/worker.ts';
+import { enter } from './lifecycle.ts';
 
 /**
  * What a server does as it starts, before its first request (called from instrumentation.ts).
@@ -25,4 +26,6 @@ export async function onServerStart(): Promise<void> {
   scheduleIdempotencySweep();
   scheduleEventSweep();
   if (config.webhookWorker) keepWebhookWorkerRunning();
+  // Readiness has failed until now (server/lifecycle.ts).
+  enter('serving');
 }

@@ -10,7 +10,11 @@
  * - requests Node's parser refuses, and requests whose headers or body stall past
  *   FOLIO_HEADERS_TIMEOUT_MS / FOLIO_REQUEST_TIMEOUT_MS, get a 400 / 408 problem and are closed;
  * - every response carries the security headers (server/http/security-headers.ts);
- * - X-Forwarded-For reaches the app as the one client address resolved here (FOLIO_TRUST_PROXY).
+ * - X-Forwarded-For reaches the app as the one client address resolved here (FOLIO_TRUST_PROXY);
+ * - SIGTERM and SIGINT stop it gracefully (server/shutdown.ts).
+ *
+ * It listens only once Next.js is prepared, which runs instrumentation.ts: the database is open and
+ * migrated (server/on-start.ts) before "listening" is said and the first request is read.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -21,6 +25,8 @@ import { resolveClientAddress } from './front/client-address.ts';
 import { documentedPaths } from './front/documented-paths.ts';
 import { originForm, pathOf } from './front/request-target.ts';
 import { SECURITY_HEADERS, securityHeaders } from './http/security-headers.ts';
+import { lifecycle } from './lifecycle.ts';
+import { shutDownOnSignals } from './shutdown.ts';
 
 /** Headers set with setHeader() before (the security headers) are kept by writeHead(). */
 async function send(res: ServerResponse, response: Response) {
@@ -63,6 +69,8 @@ export async function startServer(options: { port: number; hostname: string; dir
     res.once('finish', () => {
       if (req.complete && inFlight.get(socket) === res) inFlight.delete(socket);
     });
+    // Stopping: this request is served, and its connection closed after it (server/shutdown.ts).
+    if (lifecycle() === 'stopping') res.setHeader('Connection', 'close');
     req.url = originForm(req.url ?? '/');
     for (const [name, value] of Object.entries(securityHeaders(pathOf(req.url)))) res.setHeader(name, value);
     // Rate limits key anonymous callers by this address: the app reads it from here alone.
@@ -93,11 +101,12 @@ export async function startServer(options: { port: number; hostname: string; dir
     else socket.destroy();
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
-  return server;
+  return { server, app };
 }
 
 if (import.meta.main) {
-  const { port, host } = config;
-  await startServer({ port, hostname: host });
-  console.log(`Folio listening on http://${host}:${port} (docs: /api/docs)`);
+  const { port, host: hostname } = config;
+  const { server, app } = await startServer({ port, hostname });
+  shutDownOnSignals({ server, graceMs: config.shutdownGraceMs, closeApp: () => app.close() });
+  console.log(`Folio listening on http://${hostname}:${port} (docs: /api/docs)`);
 }

@@ -405,6 +405,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description Whether the process is up and answering: for a liveness probe, which restarts the process when it fails. It asks nothing of the database, reads no credentials and is not rate limited, so a database outage never restarts a healthy process; it answers 200 for as long as Folio runs, shutdown included.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Whether this instance should get traffic: for a readiness probe or a load balancer, which route around it while it fails. It runs `SELECT 1` against the database with a short timeout, checks that every migration of this release is applied and that background work keeps up, and answers 200 (`pass`, or `warn`) or 503 (`fail`) with each check and what it observed. From the moment Folio is told to stop (SIGTERM), it fails at once. Reads no credentials and is not rate limited; never cached.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = {
     "post.created": {
@@ -884,6 +924,47 @@ export type components = {
              */
             code?: "forbidden";
         };
+        /** @description One observation of one component. */
+        HealthCheck: {
+            /**
+             * @description Which instance of the component, where there are kinds.
+             * @example postgresql
+             */
+            componentId?: string;
+            /**
+             * @description What kind of component was checked.
+             * @example datastore
+             * @enum {string}
+             */
+            componentType: "datastore" | "component" | "system";
+            /**
+             * @description What was measured.
+             * @example 3.2
+             */
+            observedValue?: number | string;
+            /**
+             * @description The unit of `observedValue`.
+             * @example ms
+             */
+            observedUnit?: string;
+            /**
+             * @description `pass`: healthy; `warn`: healthy, with a concern worth a look; `fail`: unhealthy.
+             * @example pass
+             * @enum {string}
+             */
+            status: "pass" | "warn" | "fail";
+            /**
+             * Format: date-time
+             * @description When it was observed (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            time: string;
+            /**
+             * @description Why it warns or fails, in words; absent when it passes.
+             * @example No answer within 1000 ms.
+             */
+            output?: string;
+        };
         /** @description `idempotency_in_flight` (409): A request with this Idempotency-Key is still in progress. An earlier request with the same `Idempotency-Key` is still running, and did not finish while this one waited. [What to do](/problems/idempotency_in_flight). */
         IdempotencyInFlightProblem: components["schemas"]["Problem"] & {
             /**
@@ -949,6 +1030,25 @@ export type components = {
              * @enum {string}
              */
             code?: "invalid_credentials";
+        };
+        /** @description The process is up and answering (the database is not asked). */
+        Liveness: {
+            /**
+             * @description Always `pass`: the process answers.
+             * @example pass
+             * @enum {string}
+             */
+            status: "pass";
+            /**
+             * @description The version of the API this release serves (the document’s `info.version`).
+             * @example 1.0.0
+             */
+            version: string;
+            /**
+             * @description The release running: `FOLIO_RELEASE_ID` when the deployment sets it (a commit, a tag), else the build’s id.
+             * @example x7Kq2mN4pR8sT1vW
+             */
+            releaseId: string;
         };
         /** @description `malformed_json` (400): The request body is not valid JSON. The body could not be read as UTF-8 JSON text. [What to do](/problems/malformed_json). */
         MalformedJsonProblem: components["schemas"]["Problem"] & {
@@ -1048,6 +1148,26 @@ export type components = {
              * @enum {string}
              */
             code?: "not_acceptable";
+        };
+        /** @description Not ready for traffic: starting, stopping, or a check failed (see `checks`). Retry later. */
+        NotReady: {
+            /**
+             * @description Always `fail`: at least one check failed.
+             * @example fail
+             * @enum {string}
+             */
+            status: "fail";
+            /**
+             * @description The version of the API this release serves (the document’s `info.version`).
+             * @example 1.0.0
+             */
+            version: string;
+            /**
+             * @description The release running: `FOLIO_RELEASE_ID` when the deployment sets it (a commit, a tag), else the build’s id.
+             * @example x7Kq2mN4pR8sT1vW
+             */
+            releaseId: string;
+            checks: components["schemas"]["ReadinessChecks"];
         };
         /** @description `payload_too_large` (413): Request body too large. The body is larger than the server accepts. [What to do](/problems/payload_too_large). */
         PayloadTooLargeProblem: components["schemas"]["Problem"] & {
@@ -1448,6 +1568,11 @@ export type components = {
              * @example req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f
              */
             request_id: string;
+            /**
+             * @description The OpenTelemetry trace of the request, when the server records traces: quote it too, it finds every span of the request.
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            trace_id?: string;
         };
         /** @description `rate_limited` (429): Too many requests. The caller spent its budget for this kind of request in the current window (`RateLimit-Policy` and `RateLimit` say how much and until when). [What to do](/problems/rate_limited). */
         RateLimitedProblem: components["schemas"]["Problem"] & {
@@ -1472,6 +1597,37 @@ export type components = {
              * @enum {string}
              */
             code: "rate_limited";
+        };
+        /** @description The checks readiness ran, keyed `component:measurement`. */
+        ReadinessChecks: {
+            /** @description `serving`, or `starting` / `stopping` (then readiness fails at once, and nothing else is checked). */
+            "server:lifecycle"?: components["schemas"]["HealthCheck"][];
+            /** @description How long `SELECT 1` took (PostgreSQL or the embedded database); `fail` on an error or past the timeout. */
+            "postgres:responseTime"?: components["schemas"]["HealthCheck"][];
+            /** @description Migrations this release has that the database has not applied; `fail` unless none. */
+            "postgres:migrations"?: components["schemas"]["HealthCheck"][];
+            /** @description How many seconds the oldest expired Idempotency-Key has outlived its 24 hours (0: none waiting); `warn` past two hours, when the hourly sweep is not keeping up. */
+            "idempotency-keys:backlog"?: components["schemas"]["HealthCheck"][];
+        };
+        /** @description Ready for traffic: the database answers and is migrated, and background work keeps up. */
+        Ready: {
+            /**
+             * @description `pass`, or `warn` when a check warns: ready for traffic either way.
+             * @example pass
+             * @enum {string}
+             */
+            status: "pass" | "warn";
+            /**
+             * @description The version of the API this release serves (the document’s `info.version`).
+             * @example 1.0.0
+             */
+            version: string;
+            /**
+             * @description The release running: `FOLIO_RELEASE_ID` when the deployment sets it (a commit, a tag), else the build’s id.
+             * @example x7Kq2mN4pR8sT1vW
+             */
+            releaseId: string;
+            checks: components["schemas"]["ReadinessChecks"];
         };
         /** @description `request_timeout` (408): The request did not arrive in time. The request (its headers, or a body shorter than its `Content-Length`) did not finish arriving within the server’s time limit, so the connection was closed. [What to do](/problems/request_timeout). */
         RequestTimeoutProblem: components["schemas"]["Problem"] & {
@@ -2476,6 +2632,27 @@ export type components = {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/not_acceptable",
+                 *       "title": "No acceptable representation",
+                 *       "status": 406,
+                 *       "detail": "No acceptable representation.",
+                 *       "code": "not_acceptable",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["NotAcceptableProblem"];
+            };
+        };
+        /** @description `not_acceptable`: No acceptable representation ([what to do](/problems/not_acceptable)). */
+        Problem406NotAcceptable2: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
                 "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
@@ -4660,6 +4837,159 @@ export interface operations {
             };
             429: components["responses"]["Problem429RateLimited"];
             503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "pass",
+                     *       "version": "1.0.0",
+                     *       "releaseId": "x7Kq2mN4pR8sT1vW"
+                     *     }
+                     */
+                    "application/health+json": components["schemas"]["Liveness"];
+                };
+            };
+            406: components["responses"]["Problem406NotAcceptable2"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready: every check passes, or warns. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "pass",
+                     *       "version": "1.0.0",
+                     *       "releaseId": "x7Kq2mN4pR8sT1vW",
+                     *       "checks": {
+                     *         "server:lifecycle": [
+                     *           {
+                     *             "componentType": "system",
+                     *             "observedValue": "serving",
+                     *             "status": "pass",
+                     *             "time": "2026-11-21T09:30:00.000Z"
+                     *           }
+                     *         ],
+                     *         "postgres:responseTime": [
+                     *           {
+                     *             "componentId": "postgresql",
+                     *             "componentType": "datastore",
+                     *             "observedValue": 1.8,
+                     *             "observedUnit": "ms",
+                     *             "status": "pass",
+                     *             "time": "2026-11-21T09:30:00.000Z"
+                     *           }
+                     *         ],
+                     *         "postgres:migrations": [
+                     *           {
+                     *             "componentId": "postgresql",
+                     *             "componentType": "datastore",
+                     *             "observedValue": 0,
+                     *             "observedUnit": "pending",
+                     *             "status": "pass",
+                     *             "time": "2026-11-21T09:30:00.000Z"
+                     *           }
+                     *         ],
+                     *         "idempotency-keys:backlog": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "observedValue": 0,
+                     *             "observedUnit": "s",
+                     *             "status": "pass",
+                     *             "time": "2026-11-21T09:30:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/health+json": components["schemas"]["Ready"];
+                };
+            };
+            406: components["responses"]["Problem406NotAcceptable2"];
+            /** @description Not ready: starting, stopping, or a check failed. Send traffic elsewhere and ask again later. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "fail",
+                     *       "version": "1.0.0",
+                     *       "releaseId": "x7Kq2mN4pR8sT1vW",
+                     *       "checks": {
+                     *         "server:lifecycle": [
+                     *           {
+                     *             "componentType": "system",
+                     *             "observedValue": "serving",
+                     *             "status": "pass",
+                     *             "time": "2026-11-21T09:30:00.000Z"
+                     *           }
+                     *         ],
+                     *         "postgres:responseTime": [
+                     *           {
+                     *             "componentId": "postgresql",
+                     *             "componentType": "datastore",
+                     *             "status": "fail",
+                     *             "time": "2026-11-21T09:30:00.000Z",
+                     *             "output": "The database refused or dropped the connection."
+                     *           }
+                     *         ],
+                     *         "postgres:migrations": [
+                     *           {
+                     *             "componentId": "postgresql",
+                     *             "componentType": "datastore",
+                     *             "status": "fail",
+                     *             "time": "2026-11-21T09:30:00.000Z",
+                     *             "output": "Not checked: the database did not answer."
+                     *           }
+                     *         ],
+                     *         "idempotency-keys:backlog": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "status": "fail",
+                     *             "time": "2026-11-21T09:30:00.000Z",
+                     *             "output": "Not checked: the database did not answer."
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/health+json": components["schemas"]["NotReady"];
+                };
+            };
         };
     };
     postCreatedWebhook: {

@@ -1,12 +1,12 @@
 /** Each operation's responses in the document: its successes, and its problems code by code. */
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../zod.ts';
-import { operationErrors, type OperationSpec, type ResponseSpec } from '../operation.ts';
+import { operationErrors, rateLimitClass, type OperationSpec, type ResponseSpec } from '../operation.ts';
 import { CACHE_CONTROL, notModifiedResponse, successHeaders } from '../shared/protocol.ts';
 import { problemType, type ErrorDefinition } from '../shared/errors.ts';
 import { problemSchema, problemSchemaName } from '../shared/problem.ts';
 
-/** Sent on every response of every operation, problems included. */
+/** Sent on every response of every operation, problems included (the RateLimit ones where it is counted). */
 const COMMON_HEADERS = z.object({
   'X-Request-Id': z.string().openapi({
     description: 'Identifies this request in Folio’s logs; also in every problem body as `request_id`.',
@@ -24,6 +24,10 @@ const COMMON_HEADERS = z.object({
   }),
   'Cache-Control': CACHE_CONTROL,
 });
+
+function commonHeaders(op: OperationSpec) {
+  return rateLimitClass(op) === 'none' ? COMMON_HEADERS.omit({ 'RateLimit-Policy': true, RateLimit: true }) : COMMON_HEADERS;
+}
 
 const RETRY_AFTER = z
   .string()
@@ -83,7 +87,7 @@ export function problemResponses(op: OperationSpec): Record<string, ResponseConf
           };
     responses[status] = {
       description: errors.map((e) => `\`${e.code}\`: ${e.title} ([what to do](${problemType(e.code)})).`).join(' '),
-      headers: PROBLEM_HEADERS[status] ? COMMON_HEADERS.extend(PROBLEM_HEADERS[status].shape) : COMMON_HEADERS,
+      headers: PROBLEM_HEADERS[status] ? commonHeaders(op).extend(PROBLEM_HEADERS[status].shape) : commonHeaders(op),
       content: {
         'application/problem+json':
           errors.length === 1
@@ -118,13 +122,13 @@ function eventStreamSchema(stream: NonNullable<ResponseSpec['stream']>) {
 export function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(op.responses)) {
-    const headers = COMMON_HEADERS.extend(successHeaders(op, Number(status), Boolean(spec.content)).shape).extend(spec.headers?.shape ?? {});
+    const headers = commonHeaders(op).extend(successHeaders(op, Number(status), Boolean(spec.content)).shape).extend(spec.headers?.shape ?? {});
     responses[status] = {
       description: spec.description,
       headers,
       ...(spec.content && {
         content: {
-          'application/json': { schema: spec.content.schema, example: spec.content.example },
+          [spec.content.mediaType ?? 'application/json']: { schema: spec.content.schema, example: spec.content.example },
           ...(spec.alternative && {
             [spec.alternative.mediaType]: { schema: { type: 'string', description: spec.alternative.description }, example: spec.alternative.example },
           }),
@@ -138,7 +142,7 @@ export function successResponses(op: OperationSpec): Record<string, ResponseConf
   }
   if (op.conditional === 'read') {
     const notModified = notModifiedResponse();
-    responses['304'] = { description: notModified.description, headers: COMMON_HEADERS.extend(notModified.headers.shape) };
+    responses['304'] = { description: notModified.description, headers: commonHeaders(op).extend(notModified.headers.shape) };
   }
   return responses;
 }

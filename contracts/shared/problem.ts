@@ -20,6 +20,14 @@ const problemFields = {
     description: 'The id of the request, also sent as the `X-Request-Id` header. Quote it when reporting a problem.',
     example: 'req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f',
   }),
+  trace_id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional()
+    .openapi({
+      description: 'The OpenTelemetry trace of the request, when the server records traces: quote it too, it finds every span of the request.',
+      example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    }),
 };
 
 /** Any RFC 9457 problem (`application/problem+json`): what every problem body has in common. */

@@ -13,13 +13,27 @@ const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '
 /**
  * A database failure the client can do nothing about but wait: the server refusing or dropping
  * connections (class 08, admin shutdown, starting up, too many connections), a statement
- * cancelled by statement_timeout, or no pooled connection within the connect timeout. The binding
- * answers these with a 503 and Retry-After, never a 500.
+ * cancelled by statement_timeout, no pooled connection within the connect timeout, or the embedded
+ * database closing under a request as the process stops. The binding answers these with a 503 and
+ * Retry-After, never a 500.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNREACHABLE_ERRNOS.has(code))) return true;
-  // node-postgres reports these without a code.
-  return typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated)/i.test(message);
+  // node-postgres reports these without a code; so do PGlite, pg's pool and Kysely once this
+  // process has closed (or is closing) the database as it stops — the next instance serves then.
+  return typeof message === 'string' && (CONNECTION_LOST.test(message) || CLOSED_BY_SHUTDOWN.has(message));
 }
+
+// node-postgres, when its connection fails or dies: also what a ROLLBACK on a dead connection reports,
+// in place of the error that killed the transaction.
+const CONNECTION_LOST = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/;
+
+const CLOSED_BY_SHUTDOWN = new Set([
+  'PGlite is closing',
+  'PGlite is closed',
+  'PGlite instance is already closed.',
+  'Cannot use a pool after calling end on the pool',
+  'driver has already been destroyed',
+]);

@@ -10,6 +10,7 @@ import { isTransientDatabaseError } from './errors.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
 import { describeTarget, targetFrom } from './target.ts';
+import { logQuerySpan } from '../telemetry/query-spans.ts';
 
 // One database per process. Kept on globalThis because Next.js evaluates this module more than
 // once (per route bundle, for instrumentation.ts, on reload in development); each evaluation must
@@ -97,7 +98,7 @@ function createDatabase(options: { url?: string; pgliteDir: string; poolSize: nu
     };
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: migratedPool }) });
   }
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: () => embedded(options.pgliteDir) }) });
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: () => embedded(options.pgliteDir) }), ...(config.tracing && { log: logQuerySpan }) });
 }
 
 export function db(): Kysely<Database> {
@@ -142,4 +143,15 @@ export async function openDatabaseNow(): Promise<void> {
 /** The embedded database's PGlite, for what Kysely does not cover (LISTEN); undefined with PostgreSQL. */
 export function embeddedDatabase(): Promise<PGlite> | undefined {
   return config.databaseUrl ? undefined : embedded(config.pgliteDir);
+}
+
+/**
+ * Closes the database as the process stops (server/shutdown.ts): the pool's connections, or the
+ * embedded database — checkpointed and its folder lock given up. A query after this fails with an
+ * error the binding answers 503 (server/db/errors.ts), never reopening anything.
+ */
+export async function closeDatabase(): Promise<void> {
+  await holder.__folioDb?.destroy();
+  const pglite = await holder.__folioEmbedded?.catch(() => undefined);
+  if (pglite && !pglite.closed) await pglite.close();
 }

@@ -9,6 +9,7 @@ import type { EventResource } from '../../contracts/events/schemas.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import type { Caller } from '../identity/caller.ts';
+import { stopping } from '../lifecycle.ts';
 import { eventHub } from './hub.ts';
 import { head, positionOf, readEvents, toEvent, visibleTo, type EventRow } from './log.ts';
 import type { Position } from './position.ts';
@@ -57,6 +58,7 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
     end();
     clearTimeout(maxAge);
     signal.removeEventListener('abort', close);
+    stopping().removeEventListener('abort', end);
     unsubscribe?.();
     const left = streamsOpen(key) - 1;
     if (left > 0) open.set(key, left);
@@ -66,6 +68,9 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
   const maxAge = setTimeout(end, config.sseMaxAgeMs);
   // The client may go before reading a single event: nothing stays behind either way.
   signal.addEventListener('abort', close, { once: true });
+  // A server shutting down ends its streams (the clients resume elsewhere with their last id) rather than wait out its grace.
+  if (stopping().aborted) end();
+  else stopping().addEventListener('abort', end, { once: true });
   let upTo: Position;
   try {
     if (options.follow) {

@@ -12,6 +12,8 @@ import { clientAddress, consume, type RateLimitState } from './rate-limit.ts';
 import { fingerprint, idempotent } from './idempotency.ts';
 import { negotiate, offeredMediaTypes } from './negotiate.ts';
 import { cachePolicy, render, type RawResult } from './render.ts';
+import { config } from '../config.ts';
+import { describeRequest, traceRequest } from '../telemetry/tracing.ts';
 
 /**
  * Binds a handler to its contract: the whole request pipeline lives here, so route files stay
@@ -29,7 +31,11 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
   const offered = offeredMediaTypes(contract);
   const isRead = contract.method === 'get';
 
-  async function handle(request: Request, context: RouteContext): Promise<Response> {
+  // With tracing on, each request runs in a span named by its route (server/telemetry/tracing.ts).
+  const handle = (request: Request, context: RouteContext): Promise<Response> =>
+    config.tracing ? traceRequest(contract, request.method, () => serve(request, context)) : serve(request, context);
+
+  async function serve(request: Request, context: RouteContext): Promise<Response> {
     const requestId = newRequestId();
     const started = performance.now();
     let response: Response;
@@ -40,8 +46,8 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       caller = authentication.caller;
       // Per account, not per token: minting more tokens must not multiply an account's budget.
       const clientKey = caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`;
-      limit = await consume(limitClass, clientKey);
-      if (limit.limited) {
+      if (limitClass !== 'none') limit = await consume(limitClass, clientKey);
+      if (limit?.limited) {
         throw new AppError('rate_limited', `Too many requests; retry in ${limit.retryAfterSeconds} s.`, {
           headers: { 'Retry-After': String(limit.retryAfterSeconds) },
         });
@@ -77,6 +83,7 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
     for (const [name, value] of Object.entries(limit?.headers ?? {})) response.headers.set(name, value);
     if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', cachePolicy(contract, caller === null, response.status));
     if (isRead) response.headers.set('Vary', 'Authorization, Accept');
+    describeRequest({ 'folio.request_id': requestId, ...(caller && { 'user.id': caller.userId }) });
     log.info({
       request_id: requestId,
       method: request.method,

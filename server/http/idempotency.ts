@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { every } from '../background.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
@@ -175,12 +176,34 @@ export async function sweepIdempotencyKeys(): Promise<number> {
   }
 }
 
-/** Sweeps now and every SWEEP_EVERY_MS for the life of the process (each instance; sweeps may overlap harmlessly). */
+/**
+ * Sweeps now and every SWEEP_EVERY_MS until the process stops (each instance; sweeps of two
+ * instances may overlap harmlessly). Shutdown waits for a sweep under way (server/background.ts).
+ */
 export function scheduleIdempotencySweep(): void {
-  const sweep = () =>
-    sweepIdempotencyKeys()
-      .then((deleted) => deleted > 0 && log.info({ deleted }, 'expired idempotency keys swept'))
-      .catch((error: unknown) => log.warn({ err: error }, 'sweeping idempotency keys failed'));
-  void sweep();
-  setInterval(sweep, SWEEP_EVERY_MS).unref();
+  every('idempotency-sweep', SWEEP_EVERY_MS, async () => {
+    try {
+      const deleted = await sweepIdempotencyKeys();
+      if (deleted > 0) log.info({ deleted }, 'expired idempotency keys swept');
+    } catch (error) {
+      log.warn({ err: error }, 'sweeping idempotency keys failed');
+    }
+  });
 }
+
+/**
+ * The sweep's backlog, for readiness: how many seconds the oldest key past its 24 hours has waited
+ * to be deleted (0 when none waits). Traffic makes it no larger: a sweep that runs keeps it under
+ * its interval, so a larger one means the sweep is failing or not running.
+ */
+export async function idempotencyBacklogSeconds(): Promise<number> {
+  const row = await db()
+    .selectFrom('idempotency_keys')
+    .select(sql<number | null>`extract(epoch from ${pastTtl()} - min(created_at))::float8`.as('overdue'))
+    .where('created_at', '<', pastTtl())
+    .executeTakeFirst();
+  return Math.max(0, Math.round(row?.overdue ?? 0));
+}
+
+/** The backlog above which readiness warns: two sweeps missed. */
+export const IDEMPOTENCY_BACKLOG_WARN_SECONDS = (2 * SWEEP_EVERY_MS) / 1000;

@@ -2,11 +2,11 @@ import Negotiator from 'negotiator';
 import type { OperationSpec } from '../../contracts/operation.ts';
 import { AppError } from '../errors.ts';
 
-/** The media types an operation's success responses offer, JSON first (the default), else the event stream. */
+/** The media types an operation's responses offer, JSON (or the JSON type it declares) first (the default), else the event stream. */
 export function offeredMediaTypes(op: OperationSpec): string[] {
   const types = new Set<string>();
   for (const response of Object.values(op.responses)) {
-    if (response?.content) types.add('application/json');
+    if (response?.content) types.add(response.content.mediaType ?? 'application/json');
     if (response?.alternative) types.add(response.alternative.mediaType);
     if (response?.stream) types.add('text/event-stream');
   }
@@ -22,9 +22,11 @@ export function negotiate(offered: string[], request: Request): string | undefin
   if (offered.length === 0) return undefined;
   const accept = request.headers.get('accept');
   if (!accept) return offered[0];
-  // Problems are JSON too: a client that accepts only problem+json still gets JSON.
-  const chosen = new Negotiator({ headers: { accept } }).mediaType([...offered, 'application/problem+json']);
-  if (chosen === 'application/problem+json') return offered[0];
+  // Problems are JSON too: a client that accepts only problem+json still gets JSON. And a `+json`
+  // type is JSON (RFC 6839): a client that accepts application/json gets the health document.
+  const jsonAlias = offered.some((type) => type.endsWith('+json')) && !offered.includes('application/json') ? ['application/json'] : [];
+  const chosen = new Negotiator({ headers: { accept } }).mediaType([...offered, ...jsonAlias, 'application/problem+json']);
+  if (chosen === 'application/problem+json' || (chosen && jsonAlias.includes(chosen))) return offered[0];
   if (!chosen) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
   return chosen;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PIPELINE_ERRORS, problemType, type ErrorDefinition, type PipelineCode } from '../../contracts/shared/errors.ts';
 import type { FieldIssue } from './issues.ts';
+import { traceContext } from '../telemetry/tracing.ts';
 
 export function newRequestId(): string {
   return `req_${randomUUID().replaceAll('-', '')}`;
@@ -18,6 +19,7 @@ export const BEARER_CHALLENGE = 'Bearer realm="folio"';
 /** An RFC 9457 response. Problems are never cached; a 401 always says how to authenticate, a 415 which codings are accepted. */
 export function problem(error: ErrorDefinition | PipelineCode, requestId: string, init: ProblemInit = {}): Response {
   const { code, status, title } = typeof error === 'string' ? PIPELINE_ERRORS[error] : error;
+  const traceId = traceContext().trace_id;
   const body = {
     type: problemType(code),
     title,
@@ -25,6 +27,8 @@ export function problem(error: ErrorDefinition | PipelineCode, requestId: string
     detail: init.detail ?? `${title}.`,
     code,
     request_id: requestId,
+    // With tracing on, the trace this problem belongs to (server/telemetry/tracing.ts).
+    ...(traceId && { trace_id: traceId }),
     ...(init.errors && { errors: init.errors }),
   };
   return new Response(JSON.stringify(body), {

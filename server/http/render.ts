@@ -51,7 +51,7 @@ export function render(op: OperationSpec, result: RawResult, request: Request, u
     status: result.status,
   });
   const text = JSON.stringify(body);
-  headers.set('Content-Type', 'application/json');
+  headers.set('Content-Type', spec.content.mediaType ?? 'application/json');
   if (isPaginated(op)) {
     const link = nextLink(url, body);
     if (link) headers.set('Link', link);

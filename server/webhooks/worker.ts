@@ -4,6 +4,7 @@
  * It runs inside `npm start` and `npm run dev` (unless FOLIO_WEBHOOK_WORKER=off) and on its own
  * with `npm run worker`; any number may run against one PostgreSQL database.
  */
+import { registerBackgroundWork } from '../background.ts';
 import { config } from '../config.ts';
 import { eventHub } from '../events/hub.ts';
 import { log } from '../log.ts';
@@ -48,6 +49,8 @@ async function start(): Promise<Worker> {
     await runAttempt(job!.data.delivery_id, job!.id);
   });
   log.info({ concurrency: config.webhookConcurrency }, 'webhook worker started');
+  // Shutdown stops it like other background work: no new attempts; those under way finish.
+  registerBackgroundWork({ name: 'webhook-worker', stop: stopWebhookWorker });
   return {
     async stop() {
       stopped = true;

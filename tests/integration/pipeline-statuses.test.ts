@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { operations } from '../../contracts/index.ts';
-import { operationErrors, type OperationSpec } from '../../contracts/operation.ts';
+import { operationErrors, rateLimitClass, type OperationSpec } from '../../contracts/operation.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { absentPath, ownedPath } from '../support/fixtures.ts';
@@ -119,6 +119,20 @@ describe.each(databaseKinds())('429 for every operation on %s', (kind) => {
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     },
   );
+
+  // Probes an orchestrator sends must never be turned away: `rateLimit: 'none'` is not counted.
+  it.each(all.filter((op) => rateLimitClass(op) === 'none').map((op) => [op.operationId, op] as const))(
+    '%s: not rate limited → no 429 however often, and no RateLimit headers',
+    async (_, op) => {
+      const { path, method } = request(op);
+      for (let i = 0; i < 5; i++) {
+        const res = await send(server.baseUrl, path, { method, headers: account.auth });
+        expectConforms(op, res);
+        expect(res.status, res.text).toBe(200);
+        expect(res.headers.get('ratelimit')).toBeNull();
+      }
+    },
+  );
 });
 
 // The database away (nothing listens at the configured PostgreSQL): every operation answers a
@@ -145,6 +159,27 @@ describe('503 for every operation without a database', () => {
       expect(problemCode(res)).toBe('service_unavailable');
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(res.headers.get('cache-control')).toBe('no-store');
+    },
+  );
+
+  // Readiness reports the outage in its own document; liveness never asks the database.
+  it.each(all.filter((op) => op.responses[503]).map((op) => [op.operationId, op] as const))(
+    '%s: database unreachable → its own 503 document',
+    async (_, op) => {
+      const { path, method } = request(op);
+      const res = await send(server.baseUrl, path, { method });
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(503);
+    },
+  );
+
+  it.each(all.filter((op) => op.database === 'none').map((op) => [op.operationId, op] as const))(
+    '%s: database unreachable → 200, it never asks the database',
+    async (_, op) => {
+      const { path, method } = request(op);
+      const res = await send(server.baseUrl, path, { method });
+      expectConforms(op, res);
+      expect(res.status, res.text).toBe(200);
     },
   );
 });

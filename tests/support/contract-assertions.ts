@@ -73,7 +73,7 @@ export function expectConforms(op: OperationSpec, res: ApiResponse): void {
       expect(res.headers.get('content-type'), describe(res)).toMatch(/^text\/event-stream/);
       expect(res.text, `${op.operationId} ${res.status} opens its stream with retry advice`).toMatch(/^retry: \d+\n/m);
     } else if (success.content) {
-      expect(res.headers.get('content-type'), describe(res)).toBe('application/json');
+      expect(res.headers.get('content-type'), describe(res)).toBe(success.content.mediaType ?? 'application/json');
       const parsed = success.content.schema.safeParse(res.body);
       expect(parsed.success, `${op.operationId} ${res.status} body breaks its schema: ${parsed.error?.message} — ${describe(res)}`).toBe(true);
     } else {

@@ -3,6 +3,7 @@
  * database — a temporary PGlite directory, or a new PostgreSQL database created for this run
  * and dropped afterwards — and stops it again. Used by the integration and end-to-end tests.
  */
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
@@ -29,6 +30,10 @@ export interface RunningFolio {
   logFile: string;
   /** The PostgreSQL database it uses (tests may read and arrange rows there); none for PGlite, which the server holds alone. */
   databaseUrl?: string;
+  /** The embedded database's folder (PGlite): open it only once the server has exited. */
+  pgliteDir?: string;
+  /** The server's process, for tests that signal or kill it. */
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -81,6 +86,8 @@ export const TEST_SERVER_ENV: Record<string, string> = {
 export interface StartOptions {
   /** Sample posts to seed (scripts/seed.ts) before the server starts, with the reference's example post. */
   seedPosts?: number;
+  /** The PostgreSQL server to create the database on (a test's throwaway one, tests/support/throwaway-postgres.ts), instead of TEST_DATABASE_URL's. */
+  postgresServer?: string;
 }
 
 export async function startFolio(kind: ServerKind, env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningFolio> {
@@ -90,7 +97,7 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
   let database: { url: string; drop(): Promise<void> } | undefined;
   const dbEnv: Record<string, string> = { DATABASE_URL: '', FOLIO_PGLITE_DIR: join(scratch, 'pglite') };
   if (kind === 'postgres') {
-    const base = postgresBaseUrl();
+    const base = options.postgresServer ?? postgresBaseUrl();
     if (!base) throw new Error('postgres tests need TEST_DATABASE_URL or DATABASE_URL');
     database = await createScratchDatabase(base, 'folio_test', { migrate: true });
     dbEnv.DATABASE_URL = database.url;
@@ -113,6 +120,8 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
     baseUrl: server.baseUrl,
     logFile,
     databaseUrl: database?.url,
+    pgliteDir: kind === 'pglite' ? dbEnv.FOLIO_PGLITE_DIR : undefined,
+    child: server.child,
     async stop() {
       await server.stop();
       const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY/.test(name)));

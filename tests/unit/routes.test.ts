@@ -61,6 +61,11 @@ describe('route files and contracts', () => {
     }
   });
 
+  // pg, PGlite, background work and graceful shutdown need a long-running Node.js process (README "Runtime").
+  it('declares the Node.js runtime in every route file', () => {
+    for (const file of routeFiles) expect(readFileSync(file, 'utf8'), file).toMatch(/^export const runtime = 'nodejs';$/m);
+  });
+
   it('has unique, camelCase verbNoun operation ids', () => {
     const ids = operations.map((op) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,0 +1,6 @@
+import { route } from '@/server/http/route';
+import { getReadiness } from '@/server/health/handlers';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(getReadiness);

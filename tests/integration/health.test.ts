@@ -1,0 +1,114 @@
+/**
+ * The health operations (contracts/health): liveness answers without the database, credentials or
+ * a rate limit; readiness runs its checks and says what it saw, 200 for pass or warn, 503 for fail,
+ * in `application/health+json`. What the database going away, starting and stopping do to them is
+ * proven in outage.test.ts, shutdown.test.ts and pipeline-statuses.test.ts.
+ */
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { getLiveness, getReadiness } from '../../contracts/health/operations.ts';
+import { HEALTH_MEDIA_TYPE } from '../../contracts/health/schemas.ts';
+import { migrations } from '../../server/db/migrations/index.ts';
+import { expectConforms, send } from '../support/contract-assertions.ts';
+
+const servers = inject('servers');
+const CHECKS = ['server:lifecycle', 'postgres:responseTime', 'postgres:migrations', 'idempotency-keys:backlog'];
+
+type Check = { status: string; observedValue?: number | string; output?: string; componentId?: string };
+type Health = { status: string; version: string; releaseId: string; checks: Record<string, Check[]> };
+
+describe.each(servers)('health on $kind', ({ kind, baseUrl }) => {
+  it('liveness: 200 pass with the version and release, no rate limit, never cached', async () => {
+    const res = await send(baseUrl, getLiveness.path);
+    expectConforms(getLiveness, res);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(HEALTH_MEDIA_TYPE);
+    expect(res.body).toEqual({ status: 'pass', version: expect.stringMatching(/^\d+\.\d+\.\d+$/), releaseId: expect.any(String) });
+    expect(res.headers.get('ratelimit')).toBeNull();
+    expect(res.headers.get('ratelimit-policy')).toBeNull();
+    expect(res.headers.get('cache-control')).toContain('no-store');
+  });
+
+  it('readiness: 200 pass with every check and what it observed', async () => {
+    const res = await send(baseUrl, getReadiness.path);
+    expectConforms(getReadiness, res);
+    expect(res.status, res.text).toBe(200);
+    const health = res.body as Health;
+    expect(health.status).toBe('pass');
+    expect(Object.keys(health.checks).sort()).toEqual([...CHECKS].sort());
+    expect(health.checks['server:lifecycle']![0]).toMatchObject({ status: 'pass', observedValue: 'serving' });
+    expect(health.checks['postgres:responseTime']![0]).toMatchObject({ status: 'pass', observedUnit: 'ms', componentId: kind === 'postgres' ? 'postgresql' : 'pglite' });
+    expect(health.checks['postgres:migrations']![0]).toMatchObject({ status: 'pass', observedValue: 0 });
+    expect(res.headers.get('ratelimit')).toBeNull();
+    expect(res.headers.get('cache-control')).toContain('no-store');
+  });
+
+  it('answers a client that accepts application/json with the health document (a +json type), and 406 one that accepts neither', async () => {
+    for (const op of [getLiveness, getReadiness]) {
+      const json = await send(baseUrl, op.path, { headers: { Accept: 'application/json' } });
+      expect(json.headers.get('content-type')).toBe(HEALTH_MEDIA_TYPE);
+      expect(json.status).toBe(200);
+      const html = await send(baseUrl, op.path, { headers: { Accept: 'text/html' } });
+      expectConforms(op, html);
+      expect(html.status).toBe(406);
+    }
+  });
+
+});
+
+// Readiness reads the database: a migration it lacks fails it, an idempotency sweep that falls
+// behind makes it warn. Arranged in the PostgreSQL test database, which tests may write to (the
+// embedded one belongs to its server alone), and put back at once: nothing else reads readiness.
+describe.each(servers.filter((server) => server.databaseUrl))('readiness reads the database on $kind', ({ baseUrl, databaseUrl }) => {
+  async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('fails (503) while a migration of this release is not applied, naming it', async () => {
+    const last = Object.keys(migrations).at(-1)!;
+    await withClient(async (client) => {
+      const { rows } = await client.query<{ name: string; timestamp: string }>('delete from kysely_migration where name = $1 returning name, timestamp', [last]);
+      expect(rows).toHaveLength(1);
+      try {
+        const res = await send(baseUrl, getReadiness.path);
+        expectConforms(getReadiness, res);
+        expect(res.status, res.text).toBe(503);
+        const health = res.body as Health;
+        expect(health.status).toBe('fail');
+        expect(health.checks['postgres:migrations']![0]).toMatchObject({ status: 'fail', observedValue: 1, output: `Not applied yet: ${last}.` });
+        expect(health.checks['postgres:responseTime']![0]!.status).toBe('pass');
+      } finally {
+        await client.query('insert into kysely_migration (name, timestamp) values ($1, $2)', [rows[0]!.name, rows[0]!.timestamp]);
+      }
+    });
+    expect((await send(baseUrl, getReadiness.path)).status).toBe(200);
+  });
+
+  it('warns (200) when expired Idempotency-Keys wait for the sweep longer than two sweeps', async () => {
+    const key = `health-backlog-${Date.now()}`;
+    await withClient((client) =>
+      client.query(
+        `insert into idempotency_keys (scope, key, fingerprint, state, created_at) values ('ip:health-test', $1, 'x', 'done', now() - interval '27 hours')`,
+        [key],
+      ),
+    );
+    try {
+      const res = await send(baseUrl, getReadiness.path);
+      expectConforms(getReadiness, res);
+      expect(res.status, res.text).toBe(200);
+      const health = res.body as Health;
+      expect(health.status).toBe('warn');
+      const backlog = health.checks['idempotency-keys:backlog']![0]!;
+      expect(backlog.status).toBe('warn');
+      expect(backlog.observedValue).toBeGreaterThanOrEqual(3 * 3600 - 60);
+    } finally {
+      await withClient((client) => client.query(`delete from idempotency_keys where key = $1`, [key]));
+    }
+  });
+});
