@@ -292,12 +292,14 @@ export const delete${P} = bind(contract.delete${P}, async ({ params, caller, ifM
     [`app/api/v1/${plural}/route.ts`]: `import { route } from '@/server/http/route';
 import { create${P}, list${Ps} } from '@/server/${plural}/handlers';
 
+export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(list${Ps}, create${P});
 `,
     [`app/api/v1/${plural}/[${idParam}]/route.ts`]: `import { route } from '@/server/http/route';
 import { delete${P}, get${P}, update${P} } from '@/server/${plural}/handlers';
 
+export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(get${P}, update${P}, delete${P});
 `,

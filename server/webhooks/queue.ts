@@ -34,6 +34,7 @@ async function start(): Promise<PgBoss> {
     ? new PgBoss({ db: fromPglite(await embedded), backend: 'pglite', schema: 'pgboss', useListenNotify: true, schedule: false })
     : new PgBoss({ connectionString: config.databaseUrl, max: 3, schema: 'pgboss', useListenNotify: true, schedule: false, application_name: 'folio-webhooks' });
   boss.on('error', (error) => log.warn({ err: error }, 'webhook queue: pg-boss reported an error'));
+  boss.on('warning', (warning) => log.warn({ warning: warning.message }, 'webhook queue: pg-boss warns'));
   await boss.start();
   // Each job is one attempt: retries after an expiry (a lost worker) or an unexpected error; the
   // delivery's own schedule (../webhooks/attempt.ts) makes the next attempt a new job.
@@ -55,7 +56,10 @@ export function queue(): Promise<PgBoss> {
 /** Schedules an attempt of a delivery, in `trx`; returns the job's id. */
 export async function scheduleAttempt(trx: Kysely<Database>, deliveryId: string, startAfter?: Date): Promise<string> {
   const boss = await queue();
-  const id = await boss.send(QUEUE, { delivery_id: deliveryId } satisfies AttemptJob, { db: fromKysely(trx), ...(startAfter && { startAfter }) });
+  // Due now: no start time, so pg-boss wakes a worker at once (it notifies only for jobs due by the
+  // transaction's clock, which started before this moment).
+  const later = startAfter && startAfter.getTime() > Date.now() ? { startAfter } : {};
+  const id = await boss.send(QUEUE, { delivery_id: deliveryId } satisfies AttemptJob, { db: fromKysely(trx), ...later });
   if (!id) throw new Error(`pg-boss did not queue an attempt of ${deliveryId}`);
   return id;
 }

@@ -45,7 +45,12 @@ async function start(): Promise<Worker> {
   const { unsubscribe } = await eventHub().subscribe(() => dispatch());
   const poll = setInterval(dispatch, POLL_MS);
   dispatch();
-  await boss.work<AttemptJob>(QUEUE, { localConcurrency: config.webhookConcurrency, batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+  // NOTIFY wakes a worker for an attempt due now; one due later (a retry) is found by polling, so
+  // poll about as often as the shortest retry delay (between 0.5 and 2 s).
+  const retries = config.webhookRetrySchedule.filter((delay) => delay > 0);
+  const pollSeconds = Math.max(0.5, Math.min(2, Math.min(...retries, 2000) / 1000));
+  const polling = { pollingIntervalSeconds: pollSeconds, notifyPollingIntervalSeconds: pollSeconds };
+  await boss.work<AttemptJob>(QUEUE, { localConcurrency: config.webhookConcurrency, batchSize: 1, ...polling }, async ([job]) => {
     await runAttempt(job!.data.delivery_id, job!.id);
   });
   log.info({ concurrency: config.webhookConcurrency }, 'webhook worker started');

@@ -126,7 +126,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
 
   it('refuses URLs Folio may not call, at creation and on update', async () => {
     // This server allows 127.0.0.1 (for the receiver); everything else private stays refused.
-    for (const url of ['http://localhost:1/', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/', 'http://[::ffff:10.0.0.1]/', 'http://0x0a000001/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://0.0.0.0/', 'http://[fd00:ec2::254]/']) {
+    for (const url of ['http://127.0.0.2:1/', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/', 'http://[::ffff:10.0.0.1]/', 'http://0x0a000001/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://0.0.0.0/', 'http://[fd00:ec2::254]/']) {
       const res = await send(baseUrl, '/api/v1/webhook-endpoints', { method: 'POST', headers: owner.auth, json: { url } });
       expectConforms(contract.createWebhookEndpoint, res);
       expect(res.status, `${url}: ${res.text}`).toBe(422);

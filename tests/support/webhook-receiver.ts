@@ -29,9 +29,9 @@ export interface Receiver {
   /** The URL to register, with `path` appended. */
   url(path?: string): string;
   received: Received[];
-  /** What to answer; by default 200 "ok". Called with the request and how many with its webhook-id came before. */
+  /** What to answer; by default 200 "ok". Called with the request and how many attempts of its delivery (path and webhook-id) came before. */
   answer: (request: Received, earlier: number) => Answer;
-  /** Requests with the same webhook-id that were in progress at the same time (there must be none). */
+  /** Attempts of one delivery (path and webhook-id) that were in progress at the same time (there must be none). */
   overlaps: string[];
   until(predicate: (received: Received[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -67,13 +67,15 @@ export async function startReceiver(): Promise<Receiver> {
         // kept as it came
       }
       const request: Received = { path: req.url ?? '', id, timestamp: String(req.headers['webhook-timestamp'] ?? ''), signature: String(req.headers['webhook-signature'] ?? ''), headers: req.headers, body, type, at: Date.now() };
-      const earlier = received.filter((r) => r.id === id).length;
+      // One delivery is one event to one endpoint (path): its attempts share the webhook-id.
+      const delivery = `${request.path} ${id}`;
+      const earlier = received.filter((r) => r.path === request.path && r.id === id).length;
       received.push(request);
-      if (inFlight.has(id)) receiver.overlaps.push(id);
-      inFlight.add(id);
+      if (inFlight.has(delivery)) receiver.overlaps.push(delivery);
+      inFlight.add(delivery);
       const answer = receiver.answer(request, earlier);
       setTimeout(() => {
-        inFlight.delete(id);
+        inFlight.delete(delivery);
         res.writeHead(answer.status, { 'Content-Type': 'text/plain', ...answer.headers });
         res.end(answer.body ?? '');
       }, answer.delayMs ?? 0);
