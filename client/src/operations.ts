@@ -11,3 +11,16 @@ export const IDEMPOTENT_OPERATIONS: readonly { method: string; path: string }[] 
     "path": "/api/v1/posts/{postId}/comments"
   }
 ];
+
+/** The event types this document names (`components.schemas.Event`): others come from a newer server. */
+export const EVENT_TYPES: readonly string[] = [
+  "post.created",
+  "post.updated",
+  "post.published",
+  "post.unpublished",
+  "post.deleted",
+  "comment.created",
+  "comment.updated",
+  "comment.deleted",
+  "user.created"
+];
