@@ -18,13 +18,14 @@ async function clientTypes(document: object): Promise<string> {
 }
 
 /**
- * What the client needs to know about operations at run time (types alone vanish): which
- * requests take an Idempotency-Key, so that it adds one and may safely retry them.
+ * What the client needs to know about the document at run time (types alone vanish): which
+ * requests take an Idempotency-Key, so that it adds one and may safely retry them; and which event
+ * types it knows (the `Event` union's discriminator), so that it can tell a newer server's apart.
  */
 type Parameter = { name: string; in: string } | { $ref: string };
 function clientOperations(document: {
   paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
-  components?: { parameters?: Record<string, { name: string; in: string }> };
+  components?: { parameters?: Record<string, { name: string; in: string }>; schemas?: Record<string, { discriminator?: { mapping?: Record<string, string> } }> };
 }): string {
   // Shared parameters sit in components (contracts/document/hoist.ts): follow their $ref.
   const resolve = (p: Parameter) => ('$ref' in p ? document.components!.parameters![p.$ref.split('/').pop()!]! : p);
@@ -33,8 +34,12 @@ function clientOperations(document: {
       .filter(([, op]) => op.parameters?.map(resolve).some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'))
       .map(([method]) => ({ method: method.toUpperCase(), path })),
   );
+  const eventTypes = Object.keys(document.components?.schemas?.Event?.discriminator?.mapping ?? {});
   return `${HEADER}/** Operations that accept an Idempotency-Key: the client adds one, so their retries are safe. */
 export const IDEMPOTENT_OPERATIONS: readonly { method: string; path: string }[] = ${JSON.stringify(idempotent, null, 2)};
+
+/** The event types this document names (\`components.schemas.Event\`): others come from a newer server. */
+export const EVENT_TYPES: readonly string[] = ${JSON.stringify(eventTypes, null, 2)};
 `;
 }
 

@@ -4,14 +4,17 @@
  * openapi-fetch over types generated from the committed openapi.json (`schema.ts`), plus what
  * an API client needs in practice: an auth hook, typed problems and ApiError, retries that
  * honour Retry-After and never repeat an unsafe call, automatic Idempotency-Keys, async
- * iteration over cursor-paged lists, and parsed response headers.
+ * iteration over cursor-paged lists, typed events (the log, and a resuming live stream), and
+ * parsed response headers.
  */
 import createFetchClient from 'openapi-fetch';
-import type { Client, Middleware } from 'openapi-fetch';
+import type { Middleware } from 'openapi-fetch';
 import { unwrap } from './errors.js';
+import { createEvents, type EventsApi } from './events.js';
 import type { PagedPath, PageItem, PageParams } from './paginate.js';
-import { needsIdempotencyKey, retryingFetch, type RetryOptions } from './retry.js';
+import { needsIdempotencyKey, RETRY_DEFAULTS, retryingFetch, type RetryOptions } from './retry.js';
 import type { components, operations, paths } from './schema.js';
+import type { FetchClient, JsonMedia } from './transport.js';
 
 export type { components, operations, paths };
 export { ApiError, isValidationProblem, unwrap } from './errors.js';
@@ -19,6 +22,7 @@ export type { Problem, ProblemCode, ValidationProblem } from './errors.js';
 export { readHeaders } from './headers.js';
 export type { FolioHeaders, RateLimitState } from './headers.js';
 export type { PagedPath, PageItem, PageParams } from './paginate.js';
+export type { EventListQuery, EventOf, EventOptions, EventsApi, FolioEvent, FolioEventType, SubscribeOptions, UnknownEvent } from './events.js';
 export type { RetryOptions } from './retry.js';
 
 type Schemas = components['schemas'];
@@ -32,9 +36,6 @@ export type User = Schemas['User'];
 export type Me = Schemas['Me'];
 export type Token = Schemas['Token'];
 export type FieldIssue = Schemas['FieldIssue'];
-
-/** JSON bodies (`application/json`, `application/problem+json`); other representations, such as CSV, are read with `parseAs: 'text'`. */
-type JsonMedia = `${string}/${string}json`;
 
 /** What `FolioClientOptions.headers` may return: headers to set, or `undefined` for none. */
 export type HeadersHook = () => HeadersInit | undefined | Promise<HeadersInit | undefined>;
@@ -55,11 +56,13 @@ export interface FolioClientOptions {
 }
 
 /** openapi-fetch's typed `GET`/`POST`/… over Folio's paths, and helpers for lists. */
-export type FolioClient = Client<paths, JsonMedia> & {
+export type FolioClient = FetchClient & {
   /** Every item of a cursor-paged list, fetching pages as the loop asks for them; throws ApiError on a problem. */
   paginate<P extends PagedPath>(path: P, params?: PageParams<P>): AsyncGenerator<PageItem<P>, void, undefined>;
   posts: { list(query?: PageParams<'/api/v1/posts'>['query']): AsyncGenerator<Post, void, undefined> };
   comments: { list(postId: string, query?: PageParams<'/api/v1/posts/{postId}/comments'>['query']): AsyncGenerator<Comment, void, undefined> };
+  /** The event log a page at a time (`list`), and the live stream (`subscribe`), typed by event type. */
+  events: EventsApi;
 };
 
 function headersMiddleware(hook: HeadersHook): Middleware {
@@ -80,10 +83,8 @@ const idempotencyMiddleware: Middleware = {
 };
 
 export function createClient(options: FolioClientOptions): FolioClient {
-  const client = createFetchClient<paths, JsonMedia>({
-    baseUrl: options.baseUrl,
-    fetch: retryingFetch(options.fetch ?? globalThis.fetch.bind(globalThis), options.retry),
-  });
+  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const client = createFetchClient<paths, JsonMedia>({ baseUrl: options.baseUrl, fetch: retryingFetch(baseFetch, options.retry) });
   if (options.headers) client.use(headersMiddleware(options.headers));
   client.use(idempotencyMiddleware);
 
@@ -105,5 +106,6 @@ export function createClient(options: FolioClientOptions): FolioClient {
       list: (postId: string, query = {}) =>
         paginate('/api/v1/posts/{postId}/comments', { path: { postId }, query }) as AsyncGenerator<Comment, void, undefined>,
     },
+    events: createEvents({ client, fetch: baseFetch, maxDelayMs: options.retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs, paginate }),
   });
 }

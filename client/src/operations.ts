@@ -15,3 +15,17 @@ export const IDEMPOTENT_OPERATIONS: readonly { method: string; path: string }[] 
     "path": "/api/v1/webhook-endpoints"
   }
 ];
+
+/** The event types this document names (`components.schemas.Event`): others come from a newer server. */
+export const EVENT_TYPES: readonly string[] = [
+  "post.created",
+  "post.updated",
+  "post.published",
+  "post.unpublished",
+  "post.deleted",
+  "comment.created",
+  "comment.updated",
+  "comment.deleted",
+  "user.created",
+  "webhook_endpoint.disabled"
+];

@@ -9,7 +9,10 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-const RETRYABLE_STATUS = new Set([429, 503]);
+export const RETRY_DEFAULTS: Required<RetryOptions> = { retries: 2, baseDelayMs: 250, maxDelayMs: 30_000 };
+
+/** Statuses that say "not now": retried (and an event subscription reconnects) after Retry-After. */
+export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 503]);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 const patterns = IDEMPOTENT_OPERATIONS.map(({ method, path }) => ({
@@ -23,13 +26,18 @@ export function needsIdempotencyKey(request: Request): boolean {
   return patterns.some((p) => p.method === request.method && p.pattern.test(pathname));
 }
 
-/** Retry-After is seconds (or an HTTP date); anything else falls back to exponential backoff. */
-function delayFor(response: Response | undefined, attempt: number, options: Required<RetryOptions>): number {
+/** Retry-After in milliseconds: seconds, or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(response: Response | undefined): number | undefined {
   const header = response?.headers.get('Retry-After');
-  const seconds = header && /^\d+$/.test(header) ? Number(header) : undefined;
-  const date = header && seconds === undefined ? Date.parse(header) - Date.now() : undefined;
-  const backoff = options.baseDelayMs * 2 ** attempt;
-  return Math.min(options.maxDelayMs, Math.max(0, seconds !== undefined ? seconds * 1000 : Number.isFinite(date) ? date! : backoff));
+  if (!header) return undefined;
+  if (/^\d+$/.test(header)) return Number(header) * 1000;
+  const date = Date.parse(header) - Date.now();
+  return Number.isFinite(date) ? Math.max(0, date) : undefined;
+}
+
+/** Retry-After when the server gives one; otherwise exponential backoff. */
+function delayFor(response: Response | undefined, attempt: number, options: Required<RetryOptions>): number {
+  return Math.min(options.maxDelayMs, retryAfterMs(response) ?? options.baseDelayMs * 2 ** attempt);
 }
 
 /**
@@ -37,7 +45,7 @@ function delayFor(response: Response | undefined, attempt: number, options: Requ
  * requests that are safe to repeat: idempotent methods, and POSTs carrying an Idempotency-Key.
  */
 export function retryingFetch(inner: typeof fetch, options: RetryOptions = {}): typeof fetch {
-  const settings: Required<RetryOptions> = { retries: 2, baseDelayMs: 250, maxDelayMs: 30_000, ...options };
+  const settings: Required<RetryOptions> = { ...RETRY_DEFAULTS, ...options };
   return async (input, init) => {
     const request = new Request(input, init);
     const repeatable = SAFE_METHODS.has(request.method) || (request.method === 'POST' && request.headers.has('Idempotency-Key'));
