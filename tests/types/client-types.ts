@@ -58,6 +58,9 @@ export async function narrowsEvents() {
       case 'user.created':
         read(event.data.username);
         break;
+      case 'webhook_endpoint.disabled':
+        read(event.data.reason);
+        break;
       default: {
         // Every type the document names is handled above: nothing is left.
         const rest: never = event;
