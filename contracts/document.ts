@@ -59,6 +59,8 @@ function registerWebhook(registry: OpenAPIRegistry, webhook: WebhookSpec) {
     summary: webhook.summary,
     description: webhook.description,
     tags: ['Webhooks'],
+    // Folio calls the receiver: no bearer token; the signature headers authenticate the delivery.
+    security: [],
     request: {
       headers: SIGNATURE_HEADERS,
       body: {
@@ -67,7 +69,13 @@ function registerWebhook(registry: OpenAPIRegistry, webhook: WebhookSpec) {
         content: { 'application/json': { schema: webhook.payload, ...(webhook.example && { example: webhook.example }) } },
       },
     },
-    responses: Object.fromEntries(Object.entries(WEBHOOK_RESPONSES).map(([status, description]) => [status, { description }])),
+    responses: Object.fromEntries(
+      Object.entries(WEBHOOK_RESPONSES).map(([status, description]) => [
+        status,
+        // A 4xx may carry a problem document (RFC 9457) like any error; Folio reads only the status.
+        status.startsWith('4') ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } : { description },
+      ]),
+    ),
   });
 }
 

@@ -1608,6 +1608,8 @@ export type components = {
             "postgres:migrations"?: components["schemas"]["HealthCheck"][];
             /** @description How many seconds the oldest expired Idempotency-Key has outlived its 24 hours (0: none waiting); `warn` past two hours, when the hourly sweep is not keeping up. */
             "idempotency-keys:backlog"?: components["schemas"]["HealthCheck"][];
+            /** @description How many seconds the most overdue webhook attempt has waited past its time (0: none waiting); `warn` past five minutes, when the workers are not keeping up or none runs. */
+            "webhooks:backlog"?: components["schemas"]["HealthCheck"][];
         };
         /** @description Ready for traffic: the database answers and is migrated, and background work keeps up. */
         Ready: {
@@ -4928,6 +4930,15 @@ export interface operations {
                      *             "status": "pass",
                      *             "time": "2026-11-21T09:30:00.000Z"
                      *           }
+                     *         ],
+                     *         "webhooks:backlog": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "observedValue": 0,
+                     *             "observedUnit": "s",
+                     *             "status": "pass",
+                     *             "time": "2026-11-21T09:30:00.000Z"
+                     *           }
                      *         ]
                      *       }
                      *     }
@@ -4983,6 +4994,14 @@ export interface operations {
                      *             "time": "2026-11-21T09:30:00.000Z",
                      *             "output": "Not checked: the database did not answer."
                      *           }
+                     *         ],
+                     *         "webhooks:backlog": [
+                     *           {
+                     *             "componentType": "component",
+                     *             "status": "fail",
+                     *             "time": "2026-11-21T09:30:00.000Z",
+                     *             "output": "Not checked: the database did not answer."
+                     *           }
                      *         ]
                      *       }
                      *     }
@@ -5018,7 +5037,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5062,7 +5083,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5119,7 +5142,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5163,7 +5188,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5207,7 +5234,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5251,7 +5280,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5295,7 +5326,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5339,7 +5372,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5383,7 +5418,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5427,7 +5464,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {
@@ -5481,7 +5520,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
             "2XX": {

@@ -54,6 +54,9 @@ export const ReadinessChecks = z
     'idempotency-keys:backlog': checksOf(
       'How many seconds the oldest expired Idempotency-Key has outlived its 24 hours (0: none waiting); `warn` past two hours, when the hourly sweep is not keeping up.',
     ),
+    'webhooks:backlog': checksOf(
+      'How many seconds the most overdue webhook attempt has waited past its time (0: none waiting); `warn` past five minutes, when the workers are not keeping up or none runs.',
+    ),
   })
   .openapi('ReadinessChecks', { description: 'The checks readiness ran, keyed `component:measurement`.' });
 

@@ -14,7 +14,7 @@ export { WebhookDeliveryId, WebhookEndpointId };
 const WebhookUrl = z
   .string()
   .max(2048)
-  .regex(/^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/i)
+  .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/)
   .openapi({ description: 'Where deliveries are POSTed: an `http` or `https` URL (at most 2048 characters).', example: 'https://partner.example.com/folio/webhooks' });
 
 const Description = text({ max: 500 }).openapi({ description: 'What the endpoint is for (free text, for you).', example: 'Search index refresh' });

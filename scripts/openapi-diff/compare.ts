@@ -50,7 +50,56 @@ class Differ {
       this.findings.operation = h.id;
       if (!baseOps.has(key)) this.report('operation-added', { h: h.at }, `New operation \`${h.id}\` (${h.label}).`);
     }
+    this.webhooks();
     return this.findings.changes();
+  }
+
+  // ---- webhooks: what Folio sends to receivers, compared as responses are ----
+
+  private webhooks() {
+    const calls = (doc: Obj) =>
+      new Map(
+        Object.entries((doc.webhooks as Obj | undefined) ?? {}).flatMap(([name, item]) =>
+          Object.entries(isObj(item) ? item : {})
+            .filter(([, op]) => isObj(op))
+            .map(([method, op]): [string, At] => [`${method.toUpperCase()} ${name}`, { v: op as Obj, p: child('#', 'webhooks', name, method), name }]),
+        ),
+      );
+    const base = calls(this.base);
+    const head = calls(this.head);
+    for (const [key, b] of base) {
+      const h = head.get(key);
+      const label = `webhook \`${b.name}\``;
+      this.findings.operation = `webhook:${b.name}`;
+      if (!h) {
+        this.report('webhook-removed', { b }, `The ${label} is no longer sent.`);
+        continue;
+      }
+      const body = (doc: Obj, at: At) => deref(doc, { v: at.v!.requestBody as Obj | undefined, p: child(at.p, 'requestBody'), name: '' });
+      const [bb, hb] = [body(this.base, b), body(this.head, h)];
+      if (bb.v && hb.v) this.content(bb, hb, 'response', `payload of the ${label}`, `${b.name} webhook`);
+      const headers = (doc: Obj, at: At) =>
+        new Map(
+          ((at.v!.parameters as unknown[] | undefined) ?? [])
+            .map((raw, i) => deref(doc, { v: raw as Obj, p: child(at.p, 'parameters', i), name: '' }))
+            .filter((p) => p.v?.in === 'header')
+            .map((p) => [String(p.v!.name).toLowerCase(), { ...p, name: String(p.v!.name) }]),
+        );
+      const [bh, hh] = [headers(this.base, b), headers(this.head, h)];
+      for (const [name, bp] of bh) {
+        const hp = hh.get(name);
+        if (!hp || (bp.v!.required && !hp.v!.required)) {
+          this.report('webhook-header-removed', { b: bp }, `Deliveries of the ${label} no longer always carry \`${bp.name}\`.`);
+          continue;
+        }
+        this.schemas.compare({ v: bp.v!.schema as Obj | undefined, p: child(bp.p, 'schema'), name: bp.name }, { v: hp.v!.schema as Obj | undefined, p: child(hp.p, 'schema'), name: hp.name }, 'response');
+      }
+      for (const [name, hp] of hh) if (!bh.has(name)) this.report('webhook-header-added', { h: hp }, `Deliveries of the ${label} carry a new \`${hp.name}\` header.`);
+    }
+    for (const [key, h] of head) {
+      this.findings.operation = `webhook:${h.name}`;
+      if (!base.has(key)) this.report('webhook-added', { h }, `New webhook \`${h.name}\`.`);
+    }
   }
 
   // ---- security ----

@@ -3,7 +3,8 @@
  * severity each. This table is where Folio decides what breaks clients — removing or renaming an
  * operation, parameter or field, requiring more, a changed type, a removed request enum value, tighter
  * request validation, changed auth; adding is not breaking, as clients tolerate unknown fields and enum
- * values — so `--rules`, the report and the changelog all name changes by these ids.
+ * values — so `--rules`, the report and the changelog all name changes by these ids. A webhook's
+ * payload and headers travel from Folio to the receiver, so they follow the rules for responses.
  */
 export type Severity = 'breaking' | 'non-breaking';
 /** Which way data flows: a request schema breaks clients when it accepts less, a response schema when it may send more. */
@@ -42,6 +43,8 @@ export const RULES = {
   'response-type-widened': ['breaking', 'A response value may now be of another type.'],
   'response-header-removed': ['breaking', 'A response header was removed.'],
   'response-header-made-optional': ['breaking', 'A response header that was always sent became optional.'],
+  'webhook-removed': ['breaking', 'A webhook (an event type Folio delivers) is no longer sent.'],
+  'webhook-header-removed': ['breaking', 'A header every delivery of a webhook carried is no longer sent (or no longer always).'],
 
   'operation-added': ['non-breaking', 'A new operation.'],
   'operation-deprecated': ['non-breaking', 'An operation was deprecated.'],
@@ -71,6 +74,8 @@ export const RULES = {
     'Response values are less constrained (e.g. a higher maxLength): not breaking for clients that read them, listed for clients that size storage.',
   ],
   'response-header-added': ['non-breaking', 'A new response header.'],
+  'webhook-added': ['non-breaking', 'A new webhook (receivers tolerate event types they do not know).'],
+  'webhook-header-added': ['non-breaking', 'Deliveries of a webhook carry a new header.'],
   'field-deprecated': ['non-breaking', 'A field was deprecated.'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

@@ -25,6 +25,8 @@ class EventHub {
   #poll: ReturnType<typeof setInterval> | undefined;
   #reading = false;
   #again = false;
+  /** Bumped when the hub stops: a read still under way from before hands nothing out and moves nothing. */
+  #generation = 0;
 
   get size(): number {
     return this.#subscribers.size;
@@ -64,9 +66,11 @@ class EventHub {
   }
 
   async #drain() {
+    const generation = this.#generation;
     for (;;) {
       if (!this.#position) return;
       const rows = await readEvents(db(), { after: this.#position, limit: BATCH });
+      if (generation !== this.#generation) return;
       for (const row of rows) {
         for (const subscriber of this.#subscribers) subscriber(row);
         this.#position = positionOf(row);
@@ -88,6 +92,7 @@ class EventHub {
     // stream arriving meanwhile starts afresh and is never stopped by this.)
     const starting = this.#starting;
     this.#starting = undefined;
+    this.#generation++;
     void starting.then(() => {
       const [poll, stop] = [this.#poll, this.#stopListening];
       [this.#poll, this.#stopListening, this.#position] = [undefined, undefined, undefined];

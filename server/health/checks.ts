@@ -2,8 +2,8 @@
  * The checks readiness runs (their names and documented meaning: contracts/health/schemas.ts).
  * Each database check has FOLIO_READY_TIMEOUT_MS to answer; they run side by side, and a probe
  * arriving while a round runs shares it, so probes never queue up work on a struggling database.
- * Background work that can fall behind (a webhook queue, one day) adds its check to the contract
- * and to CHECKS below — the compiler asks for both.
+ * Background work that can fall behind (the key sweep, webhook deliveries) has its check in the
+ * contract and in CHECKS below — the compiler asks for both.
  */
 import { sql } from 'kysely';
 import type { HealthCheckValue, ReadinessCheckName, ReadinessChecksValue } from '../../contracts/health/schemas.ts';
@@ -14,6 +14,7 @@ import { migrations } from '../db/migrations/index.ts';
 import { IDEMPOTENCY_BACKLOG_WARN_SECONDS, idempotencyBacklogSeconds } from '../http/idempotency.ts';
 import { lifecycle } from '../lifecycle.ts';
 import { log } from '../log.ts';
+import { WEBHOOK_BACKLOG_WARN_SECONDS, webhookBacklogSeconds } from '../webhooks/backlog.ts';
 
 type Status = HealthCheckValue['status'];
 type Observation = Omit<HealthCheckValue, 'time' | 'componentType' | 'componentId'>;
@@ -65,6 +66,15 @@ const CHECKS: { [K in Exclude<ReadinessCheckName, 'server:lifecycle'>]: Check } 
       const seconds = await idempotencyBacklogSeconds();
       const behind = seconds > IDEMPOTENCY_BACKLOG_WARN_SECONDS;
       return { observedValue: seconds, observedUnit: 's', status: behind ? 'warn' : 'pass', ...(behind && { output: 'The sweep of expired keys is falling behind.' }) };
+    },
+  },
+  'webhooks:backlog': {
+    componentType: 'component',
+    database: true,
+    async observe() {
+      const seconds = await webhookBacklogSeconds();
+      const behind = seconds > WEBHOOK_BACKLOG_WARN_SECONDS;
+      return { observedValue: seconds, observedUnit: 's', status: behind ? 'warn' : 'pass', ...(behind && { output: 'Webhook attempts are overdue: the workers are not keeping up, or none runs.' }) };
     },
   },
 };

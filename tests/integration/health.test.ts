@@ -12,7 +12,7 @@ import { migrations } from '../../server/db/migrations/index.ts';
 import { expectConforms, send } from '../support/contract-assertions.ts';
 
 const servers = inject('servers');
-const CHECKS = ['server:lifecycle', 'postgres:responseTime', 'postgres:migrations', 'idempotency-keys:backlog'];
+const CHECKS = ['server:lifecycle', 'postgres:responseTime', 'postgres:migrations', 'idempotency-keys:backlog', 'webhooks:backlog'];
 
 type Check = { status: string; observedValue?: number | string; output?: string; componentId?: string };
 type Health = { status: string; version: string; releaseId: string; checks: Record<string, Check[]> };
@@ -109,6 +109,33 @@ describe.each(servers.filter((server) => server.databaseUrl))('readiness reads t
       expect(backlog.observedValue).toBeGreaterThanOrEqual(3 * 3600 - 60);
     } finally {
       await withClient((client) => client.query(`delete from idempotency_keys where key = $1`, [key]));
+    }
+  });
+
+  it('warns (200) when a webhook attempt is overdue: the workers are not keeping up', async () => {
+    const suffix = Date.now().toString(36).padStart(26, '0');
+    const [id, eventId, deliveryId] = [`whe_${suffix}`, `evt_${suffix}`, `whd_${suffix}`];
+    await withClient(async (client) => {
+      const { rows } = await client.query<{ id: string }>('select id from users limit 1');
+      await client.query(`insert into webhook_endpoints (id, owner_id, url, secret, enabled, created_at, updated_at) values ($1, $2, 'https://receiver.invalid/', 'v1.sealed', false, now(), now())`, [id, rows[0]!.id]);
+      await client.query(`insert into events (id, type, data, visibility, owner_id, created_at) values ($1, 'user.created', '{}', 'owner', $2, now())`, [eventId, rows[0]!.id]);
+      await client.query(
+        `insert into webhook_deliveries (id, endpoint_id, event_id, event_type, state, next_attempt_at, created_at, updated_at) values ($1, $2, $3, 'user.created', 'pending', now() - interval '10 minutes', now(), now())`,
+        [deliveryId, id, eventId],
+      );
+    });
+    try {
+      const res = await send(baseUrl, getReadiness.path);
+      expectConforms(getReadiness, res);
+      expect(res.status, res.text).toBe(200);
+      const backlog = (res.body as Health).checks['webhooks:backlog']![0]!;
+      expect(backlog.status).toBe('warn');
+      expect(backlog.observedValue).toBeGreaterThanOrEqual(590);
+    } finally {
+      await withClient(async (client) => {
+        await client.query('delete from webhook_endpoints where id = $1', [id]);
+        await client.query('delete from events where id = $1', [eventId]);
+      });
     }
   });
 });

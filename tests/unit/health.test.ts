@@ -44,7 +44,7 @@ describe('readiness and the lifecycle', () => {
     await sql`select 1`.execute(db()); // opens and migrates the in-memory database, which would be slow enough to warn
     const serving = await checkReadiness();
     expect(serving.status, JSON.stringify(serving.checks)).toBe('pass');
-    expect(Object.keys(serving.checks).sort()).toEqual(['idempotency-keys:backlog', 'postgres:migrations', 'postgres:responseTime', 'server:lifecycle']);
+    expect(Object.keys(serving.checks).sort()).toEqual(['idempotency-keys:backlog', 'postgres:migrations', 'postgres:responseTime', 'server:lifecycle', 'webhooks:backlog']);
 
     const signal = stopping();
     expect(signal.aborted).toBe(false);

@@ -185,6 +185,29 @@ const BREAKING: Case[] = [
     rules: ['request-field-removed'],
     pointer: '#/components/schemas/PostCreate/properties/excerpt',
   },
+  {
+    name: 'a webhook no longer sent',
+    mutate: (d) => delete d.webhooks['post.deleted'],
+    rules: ['webhook-removed'],
+    pointer: '#/webhooks/post.deleted/post',
+    operations: ['webhook:post.deleted'],
+  },
+  {
+    name: 'a field removed from a webhook payload',
+    mutate: (d) => {
+      delete schemas(d).PostEventData.properties.slug;
+      schemas(d).PostEventData.required = schemas(d).PostEventData.required.filter((f: string) => f !== 'slug');
+    },
+    rules: ['response-field-removed'],
+    pointer: '#/components/schemas/PostEventData/properties/slug',
+    operations: ['webhook:post.published'],
+  },
+  {
+    name: 'a signature header no longer sent',
+    mutate: (d) => (d.webhooks['ping'].post.parameters = d.webhooks['ping'].post.parameters.filter((p: Doc) => (p.$ref ? (resolvePointer(d, p.$ref) as Doc) : p).name !== 'webhook-timestamp')),
+    rules: ['webhook-header-removed'],
+    operations: ['webhook:ping'],
+  },
 ];
 
 const NON_BREAKING: Case[] = [
@@ -245,6 +268,19 @@ const NON_BREAKING: Case[] = [
       schemas(d).Post.properties.title.example = 'Another title';
     },
     rules: [],
+  },
+  {
+    name: 'a new webhook',
+    mutate: (d) => (d.webhooks['post.archived'] = structuredClone(d.webhooks['post.deleted'])),
+    rules: ['webhook-added'],
+    pointer: '#/webhooks/post.archived/post',
+  },
+  {
+    name: 'a field added to a webhook payload',
+    mutate: (d) => (schemas(d).PingEvent.properties.note = { type: 'string', maxLength: 10 }),
+    rules: ['response-field-added'],
+    pointer: '#/components/schemas/PingEvent/properties/note',
+    operations: ['webhook:ping'],
   },
 ];
 

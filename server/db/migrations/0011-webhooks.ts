@@ -48,6 +48,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index webhook_deliveries_endpoint_created_id on webhook_deliveries (endpoint_id, created_at, id)`.execute(db);
   await sql`create index webhook_deliveries_event on webhook_deliveries (event_id)`.execute(db);
+  // Readiness's backlog check: the most overdue pending attempt.
+  await sql`create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where state = 'pending'`.execute(db);
 
   await sql`
     create table webhook_attempts (
