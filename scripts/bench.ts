@@ -25,6 +25,15 @@
  * `--scale` (opt-in, never in CI) measures Folio at a million posts instead (scripts/bench/run-scale.ts):
  * --scale-posts n (1,000,000), --scale-database URL (an already seeded database: no seeding), on the
  * PostgreSQL server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ *
+ * `--events` (opt-in: about two minutes a database) measures the event stream instead
+ * (scripts/bench/run-events.ts), on PGlite and on PostgreSQL (the server in BENCH_DATABASE_URL, as
+ * --scale; `--events-on pglite|postgres` for one): commit → received latency, p50 and p99 over
+ * --events-latency n (1,000) comments written one at a time; fan-out of --events-fanout n (200)
+ * events to --events-clients n (500) streams at once, each client checked to get every event;
+ * the server's memory per stream; its idle CPU with only heartbeats, over --events-idle s (15),
+ * with the default FOLIO_SSE_HEARTBEAT_MS and with --events-heartbeat ms (1000). A lost event
+ * makes it exit 1. --quick shrinks every number.
  */
 // The parts live in scripts/bench/: settings.ts, run-inproc.ts (a), run-http.ts (b), print.ts, cleanup.ts.
 // (`--help` prints the comment above, so this note stays out of it.)
@@ -37,7 +46,8 @@ import { redactUrl } from './lib/database.ts';
 import { cleanUp, cleanUpOnSignals, track } from './bench/cleanup.ts';
 import { runScale } from './bench/run-scale.ts';
 import { machineNote } from './bench/machine.ts';
-import { printInproc, printSummary } from './bench/print.ts';
+import { printEventsSummary, printInproc, printSummary } from './bench/print.ts';
+import { eventFailures, runEvents, type EventsRun } from './bench/run-events.ts';
 import { ensureBuild, runHttp, type HttpRun } from './bench/run-http.ts';
 import { runInprocChild, type InprocRun } from './bench/run-inproc.ts';
 import { printTelemetry, runTelemetry } from './bench/run-telemetry.ts';
@@ -62,6 +72,13 @@ const { values: flags } = parseArgs({
     scale: { type: 'boolean' },
     'scale-posts': { type: 'string' },
     'scale-database': { type: 'string' },
+    events: { type: 'boolean' },
+    'events-on': { type: 'string' },
+    'events-latency': { type: 'string' },
+    'events-clients': { type: 'string' },
+    'events-fanout': { type: 'string' },
+    'events-idle': { type: 'string' },
+    'events-heartbeat': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -90,8 +107,43 @@ async function scale() {
   });
 }
 
+async function events() {
+  const on = flags['events-on'] ?? 'both';
+  if (!['pglite', 'postgres', 'both'].includes(on)) throw new Error(`--events-on must be pglite, postgres or both, got ${on}`);
+  const kinds = (['pglite', 'postgres'] as const).filter((kind) => on === 'both' || on === kind);
+  const scratch = mkdtempSync(join(tmpdir(), 'folio-events-'));
+  track(async () => rmSync(scratch, { recursive: true, force: true }));
+  if (!ensureBuild(ROOT, Boolean(flags.build))) throw new Error('no production build: run `npm run build` (or pass --build)');
+  const e = settings.events;
+  console.log(`Folio events bench — Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${process.platform}`);
+  console.log(
+    `Settings: latency over ${e.latencyEvents} events; fan-out of ${e.fanoutEvents} events to ${e.clients} streams; ` +
+      `idle CPU over ${e.idleSeconds} s, default heartbeat and ${e.heartbeatMs} ms`,
+  );
+  const runs: EventsRun[] = [];
+  const failures: string[] = [];
+  for (const kind of kinds) {
+    const run = await runEvents({
+      root: ROOT,
+      scratch,
+      kind,
+      postgresServerUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+      settings: e,
+      track,
+    });
+    runs.push(run);
+    failures.push(...eventFailures(run).map((failure) => `${run.database.split(' ')[0]}: ${failure}`));
+  }
+  printEventsSummary(settings, runs);
+  if (failures.length > 0) {
+    console.error(`\nEVENTS WERE LOST — the stream failed its clients:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
 async function main() {
   if (flags.scale) return scale();
+  if (flags.events) return events();
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Folio bench — Node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${process.platform}`);
   console.log(

@@ -1,8 +1,9 @@
 /** What `npm run bench` prints: each in-process run as it finishes, and the summary at the end. */
+import type { EventsRun } from './run-events.ts';
 import type { HttpRun } from './run-http.ts';
 import type { InprocRun } from './run-inproc.ts';
 import type { BenchSettings } from './settings.ts';
-import { ms, table } from './stats.ts';
+import { ms, percent, table } from './stats.ts';
 
 /** The target of part (a): the binding adds at most 10% to the bare handler's median. */
 const TARGET_RATIO = 1.1;
@@ -73,4 +74,63 @@ export function printSummary(settings: BenchSettings, inproc: InprocRun[], http:
   } else if (httpSkipped) {
     console.log(`  HTTP part skipped: ${httpSkipped}.`);
   }
+}
+
+/** `--events`: latency and fan-out, one row per database, and every failure said loudly. */
+export function printEventsSummary(settings: BenchSettings, runs: EventsRun[]) {
+  const e = settings.events;
+  const bracket = (lower: number, upper: number) => `${ms(lower)} … ${ms(upper)}`;
+  console.log('\nSummary');
+  const latencyRows = runs.map((r) => [
+    r.database.split(' ')[0] as string,
+    String(r.latency.lower.n),
+    bracket(r.latency.lower.median, r.latency.upper.median),
+    bracket(r.latency.lower.p99, r.latency.upper.p99),
+    ms(r.latency.roundTrip.median),
+    String(r.latency.lost),
+  ]);
+  console.log(indent(table(['commit → received', 'events', 'p50 (lower … upper)', 'p99 (lower … upper)', 'write p50', 'lost'], latencyRows)));
+  console.log(
+    '  The commit happens inside the write request: after it was sent, before its response arrived. Lower bound: event\n' +
+      '  received − response arrived; upper bound: event received − request sent. The true latency is between them.',
+  );
+  const fanoutRows = runs.map((r) => {
+    const f = r.fanout;
+    const perConnection = f.rssOpen !== undefined && f.rssBefore !== undefined ? `${((f.rssOpen - f.rssBefore) / f.clients / 1024).toFixed(1)} KiB` : 'n/a';
+    return [
+      r.database.split(' ')[0] as string,
+      `${f.complete}/${f.clients}`,
+      `${f.deliveries.toLocaleString('en')}/${(f.clients * f.events).toLocaleString('en')}`,
+      ms(f.delivery.median),
+      ms(f.delivery.p99),
+      perConnection,
+      percent(r.idle.none),
+      percent(r.idle.defaultHeartbeat),
+      percent(r.idle.shortHeartbeat),
+    ];
+  });
+  console.log('');
+  console.log(
+    indent(
+      table(
+        [
+          `fan-out (${e.clients} streams, ${e.fanoutEvents} events)`,
+          'clients got all',
+          'deliveries',
+          'delivery p50',
+          'delivery p99',
+          'RSS / stream',
+          'idle CPU, no stream',
+          'idle, default heartbeat',
+          `idle, ${e.heartbeatMs} ms heartbeat`,
+        ],
+        fanoutRows,
+      ),
+    ),
+  );
+  console.log(
+    `  Delivery: each event at each client after its write's response arrived. Idle CPU, in % of one core: the server process over ${e.idleSeconds} s\n` +
+      '  (user + system, /proc/<pid>/stat); PostgreSQL’s own processes are not counted. RSS / stream: VmRSS after the streams\n' +
+      '  opened minus before, per stream (approximate: includes heap not yet collected). Clients, writer and server share this machine.',
+  );
 }

@@ -1,5 +1,6 @@
 /** The bench's settings: a flag wins over its environment variable, which wins over the default (or the --quick one). */
 import type { InprocOptions } from './inproc.ts';
+import type { EventsSettings } from './run-events.ts';
 
 /** The flags of scripts/bench.ts that set numbers. */
 export interface BenchFlags {
@@ -10,6 +11,11 @@ export interface BenchFlags {
   rounds?: string;
   calls?: string;
   'inproc-posts'?: string;
+  'events-latency'?: string;
+  'events-clients'?: string;
+  'events-fanout'?: string;
+  'events-idle'?: string;
+  'events-heartbeat'?: string;
   quick?: boolean;
 }
 
@@ -21,6 +27,8 @@ export interface BenchSettings {
   /** Posts seeded for the HTTP part. */
   posts: number;
   inproc: InprocOptions;
+  /** `--events` only. */
+  events: EventsSettings;
 }
 
 export function benchSettings(flags: BenchFlags): BenchSettings {
@@ -42,6 +50,14 @@ export function benchSettings(flags: BenchFlags): BenchSettings {
       warmupCalls: flags.quick ? 300 : 1000,
       rounds: Math.round(setting(flags.rounds, 'BENCH_ROUNDS', 20, 8)),
       callsPerRound: Math.round(setting(flags.calls, 'BENCH_CALLS', 250, 150)),
+    },
+    events: {
+      latencyEvents: Math.round(setting(flags['events-latency'], 'BENCH_EVENTS_LATENCY', 1000, 200)),
+      clients: Math.round(setting(flags['events-clients'], 'BENCH_EVENTS_CLIENTS', 500, 100)),
+      fanoutEvents: Math.round(setting(flags['events-fanout'], 'BENCH_EVENTS_FANOUT', 200, 50)),
+      // 15 s: one period of the default heartbeat, so each stream sends one in a sample.
+      idleSeconds: setting(flags['events-idle'], 'BENCH_EVENTS_IDLE', 15, 3),
+      heartbeatMs: Math.round(setting(flags['events-heartbeat'], 'BENCH_EVENTS_HEARTBEAT_MS', 1000, 1000)),
     },
   };
 }

@@ -31,6 +31,11 @@ export function ms(value: number): string {
   return value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(2)} ms`;
 }
 
+/** A share of one CPU core (1 = a whole core) for humans; `n/a` where it could not be measured. */
+export function percent(share: number | undefined): string {
+  return share === undefined ? 'n/a' : `${(share * 100).toFixed(2)}%`;
+}
+
 /** A plain-text table; numbers right-aligned. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
