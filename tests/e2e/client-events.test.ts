@@ -347,11 +347,13 @@ describe.each(databaseKinds())('@folio/client event subscriptions across reconne
     // at once, and no reconnection follows.
     await until('the second stream to end', () => second.endedAt !== undefined);
     const aborted = performance.now();
+    // (On a busy machine the wait may already be over: what counts is that nothing follows the abort.)
+    const made = connections.length;
     controller.abort();
     await subscription.done;
     expect(performance.now() - aborted, 'the abort cancelled the wait').toBeLessThan(RETRY_MS / 2);
     await sleep(RETRY_MS + 500);
-    expect(connections).toHaveLength(2);
+    expect(connections, 'no reconnection after the abort').toHaveLength(made);
   });
 });
 

@@ -203,7 +203,8 @@ describe.each(databaseKinds())('event stream settings on %s', (kind) => {
   let server: RunningFolio;
   let account: Account;
   beforeAll(async () => {
-    server = await startFolio(kind, { FOLIO_SSE_HEARTBEAT_MS: '300', FOLIO_SSE_MAX_STREAMS: '2', FOLIO_SSE_MAX_AGE_MS: '4000' });
+    // No webhook worker: its dispatcher listens to the log too, and this server counts listeners.
+    server = await startFolio(kind, { FOLIO_SSE_HEARTBEAT_MS: '300', FOLIO_SSE_MAX_STREAMS: '2', FOLIO_SSE_MAX_AGE_MS: '4000', FOLIO_WEBHOOK_WORKER: 'off' });
     account = await signUp(server.baseUrl);
   });
   afterAll(async () => server?.stop());
@@ -237,7 +238,7 @@ describe.each(databaseKinds())('event stream settings on %s', (kind) => {
       const client = new pg.Client({ connectionString: server.databaseUrl });
       await client.connect();
       try {
-        const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`);
+        const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'LISTEN folio_events%'`);
         return rows[0]!.n;
       } finally {
         await client.end();
