@@ -3,12 +3,13 @@
 import { comments } from './comments/operations.ts';
 import { posts } from './posts/operations.ts';
 import type { OperationSpec } from './operation.ts';
+import { media } from './media/operations.ts';
 import { errorCatalogue, type ResourceSpec } from './resource.ts';
 import { tags } from './tags/operations.ts';
 import { tokens } from './tokens/operations.ts';
 import { users } from './users/operations.ts';
 
-export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens];
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, media];
 
 export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
 

@@ -2,6 +2,7 @@
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../zod.ts';
 import { operationErrors, type OperationSpec } from '../operation.ts';
+import { binaryContent } from './binary.ts';
 import { CACHE_CONTROL, notModifiedResponse, successHeaders } from '../shared/protocol.ts';
 import { problemType, type ErrorDefinition } from '../shared/errors.ts';
 import { problemSchema, problemSchemaName } from '../shared/problem.ts';
@@ -43,6 +44,9 @@ const PROBLEM_HEADERS: Record<number, z.ZodObject> = {
       description: 'Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed.',
       example: 'identity',
     }),
+  }),
+  416: z.object({
+    'Content-Range': z.string().openapi({ description: 'The size of the content: `bytes */<size>`.', example: 'bytes */48213' }),
   }),
   429: z.object({ 'Retry-After': RETRY_AFTER }),
   503: z.object({ 'Retry-After': RETRY_AFTER }),
@@ -98,7 +102,7 @@ export function problemResponses(op: OperationSpec): Record<string, ResponseConf
 export function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(op.responses)) {
-    const headers = COMMON_HEADERS.extend(successHeaders(op, Number(status), Boolean(spec.content)).shape).extend(spec.headers?.shape ?? {});
+    const headers = COMMON_HEADERS.extend(successHeaders(op, Number(status), Boolean(spec.content || spec.binary)).shape).extend(spec.headers?.shape ?? {});
     responses[status] = {
       description: spec.description,
       headers,
@@ -110,6 +114,7 @@ export function successResponses(op: OperationSpec): Record<string, ResponseConf
           }),
         },
       }),
+      ...(spec.binary && { content: binaryContent(spec.binary) }),
       ...(spec.links && { links: spec.links }),
     };
   }

@@ -8,6 +8,7 @@ export function offeredMediaTypes(op: OperationSpec): string[] {
   for (const response of Object.values(op.responses)) {
     if (response?.content) types.add('application/json');
     if (response?.alternative) types.add(response.alternative.mediaType);
+    for (const type of response?.binary?.mediaTypes ?? []) types.add(type);
   }
   return [...types];
 }

@@ -96,6 +96,8 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
     updateComment: [403, 'forbidden'],
     deleteComment: [403, 'forbidden'],
     deleteToken: [404, 'token_not_found'],
+    updateMedia: [404, 'media_not_found'],
+    deleteMedia: [404, 'media_not_found'],
   };
   // Writes addressed to one resource: the path ends in its id.
   const owned = protectedOps.filter((op) => op.path.endsWith('}') && op.method !== 'get');

@@ -14,6 +14,7 @@ export const ABSENT: Record<string, string> = {
   commentId: 'cmt_00000000000000000000000000',
   tokenId: 'tok_00000000000000000000000000',
   username: 'nobody',
+  mediaId: 'media_00000000000000000000000000',
 };
 
 type Params = Record<string, string>;
@@ -36,6 +37,10 @@ const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) 
   },
   async username(_, account) {
     return account.user.username;
+  },
+  async mediaId(baseUrl, account) {
+    const res = await send(baseUrl, '/api/v1/media', { method: 'POST', json: { name: 'Owned' }, headers: account.auth });
+    return (res.body as { id: string }).id;
   },
 };
 

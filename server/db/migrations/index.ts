@@ -8,6 +8,7 @@ import * as titleSearch from './0006-title-search.ts';
 import * as idempotencyLease from './0007-idempotency-lease.ts';
 import * as scopesAndSlugs from './0008-scopes-and-slugs.ts';
 import * as tagCounts from './0009-tag-counts.ts';
+import * as media from './0010-media.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007-idempotency-lease': idempotencyLease,
   '0008-scopes-and-slugs': scopesAndSlugs,
   '0009-tag-counts': tagCounts,
+  '0010-media': media,
 };
