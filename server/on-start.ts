@@ -1,14 +1,15 @@
 import { DatabaseNotReadyError, openDatabaseNow } from './db/index.ts';
 import { FolderInUseError } from './db/folder-lock.ts';
 import { scheduleIdempotencySweep } from './http/idempotency.ts';
+import { scheduleMediaSweep } from './media/sweep.ts';
 
 /**
  * What a server does as it starts, before its first request (called from instrumentation.ts).
  * It opens the database — the embedded one locked to this process — and applies pending
  * migrations, saying in the log which database it uses and what it created or migrated; a folder
  * another process holds, or a migration that fails, stops the start with exit code 1 and a message
- * saying what to do, instead of failing every request. Then it starts the sweep of expired
- * Idempotency-Keys.
+ * saying what to do, instead of failing every request. Then it starts the sweeps of expired
+ * Idempotency-Keys and of abandoned uploads.
  */
 export async function onServerStart(): Promise<void> {
   try {
@@ -19,4 +20,5 @@ export async function onServerStart(): Promise<void> {
     process.exit(1);
   }
   scheduleIdempotencySweep();
+  scheduleMediaSweep();
 }

@@ -11,6 +11,7 @@ import type { Client, Middleware } from 'openapi-fetch';
 import { unwrap } from './errors.js';
 import type { PagedPath, PageItem, PageParams } from './paginate.js';
 import { needsIdempotencyKey, retryingFetch, type RetryOptions } from './retry.js';
+import { mediaApi } from './media.js';
 import type { components, operations, paths } from './schema.js';
 
 export type { components, operations, paths };
@@ -20,6 +21,7 @@ export { readHeaders } from './headers.js';
 export type { FolioHeaders, RateLimitState } from './headers.js';
 export type { PagedPath, PageItem, PageParams } from './paginate.js';
 export type { RetryOptions } from './retry.js';
+export type { Download, DownloadOptions, Media, MediaContentType, MediaUploadForm, UploadOptions } from './media.js';
 
 type Schemas = components['schemas'];
 export type Post = Schemas['Post'];
@@ -60,6 +62,8 @@ export type FolioClient = Client<paths, JsonMedia> & {
   paginate<P extends PagedPath>(path: P, params?: PageParams<P>): AsyncGenerator<PageItem<P>, void, undefined>;
   posts: { list(query?: PageParams<'/api/v1/posts'>['query']): AsyncGenerator<Post, void, undefined> };
   comments: { list(postId: string, query?: PageParams<'/api/v1/posts/{postId}/comments'>['query']): AsyncGenerator<Comment, void, undefined> };
+  /** Uploads (a Blob, File or stream, streamed) and downloads (whole or a byte range, as a Blob or a stream). */
+  media: ReturnType<typeof mediaApi>;
 };
 
 function headersMiddleware(hook: HeadersHook): Middleware {
@@ -100,6 +104,7 @@ export function createClient(options: FolioClientOptions): FolioClient {
 
   return Object.assign(client, {
     paginate: paginate as FolioClient['paginate'],
+    media: mediaApi(client),
     posts: { list: (query = {}) => paginate('/api/v1/posts', { query }) as AsyncGenerator<Post, void, undefined> },
     comments: {
       list: (postId: string, query = {}) =>

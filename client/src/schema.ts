@@ -3191,7 +3191,7 @@ export interface operations {
                      * Format: binary
                      * @description The file’s bytes. One of `image/png`, `image/jpeg`, `image/webp`, `image/gif`, `image/avif`, `application/pdf`, as read from its bytes (415 otherwise); at most 25 MiB by default (413 above the server's limit).
                      */
-                    file: string;
+                    file: Blob;
                 };
             };
         };
@@ -3522,12 +3522,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/png": string;
-                    "image/jpeg": string;
-                    "image/webp": string;
-                    "image/gif": string;
-                    "image/avif": string;
-                    "application/pdf": string;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                    "image/webp": Blob;
+                    "image/gif": Blob;
+                    "image/avif": Blob;
+                    "application/pdf": Blob;
                 };
             };
             /** @description The range asked for. */
@@ -3545,12 +3545,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/png": string;
-                    "image/jpeg": string;
-                    "image/webp": string;
-                    "image/gif": string;
-                    "image/avif": string;
-                    "application/pdf": string;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                    "image/webp": Blob;
+                    "image/gif": Blob;
+                    "image/avif": Blob;
+                    "application/pdf": Blob;
                 };
             };
             /** @description Not modified: the representation still matches If-None-Match. */

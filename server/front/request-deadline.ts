@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { findPath, type DocumentedPath } from './documented-paths.ts';
 import { pathOf } from './request-target.ts';
 
+const LINGER_MS = 1000;
+
 type Document = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>> };
 
 /** `METHOD template` of every operation that takes multipart/form-data. */
@@ -34,6 +36,11 @@ export function isUpload(req: Pick<IncomingMessage, 'method' | 'url'>, paths: Do
  * or the exchange is over; unref'd so it never keeps a process alive.
  */
 export function armDeadline(req: IncomingMessage, res: ServerResponse, ms: number, expire: () => void): void {
+  // Answered before the body was read (a 413 mid-upload): give the client a moment to read the
+  // answer, then close, rather than wait for a body nobody will read.
+  res.once('finish', () => {
+    if (!req.complete) setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  });
   if (req.complete) return;
   const timer = setTimeout(() => {
     if (!req.complete) expire();

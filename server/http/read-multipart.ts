@@ -10,7 +10,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import busboy from 'busboy';
@@ -67,6 +67,27 @@ export function uploadedFile(spec: MultipartContent | undefined, body: unknown):
   return spec ? (body as Record<string, UploadedFile | undefined>)[spec.file.name] : undefined;
 }
 
+/**
+ * Like pipeline(), but a failure stops reading without destroying the request: destroying it would
+ * reset the connection before the 413 is written. The unread rest is the front server's to discard
+ * (server/front/request-deadline.ts closes the connection shortly after the answer).
+ */
+function feed(source: Readable, limiter: Transform, parser: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = (error: Error) => {
+      source.unpipe(limiter);
+      limiter.unpipe(parser);
+      source.pause();
+      reject(error);
+    };
+    source.once('error', stop);
+    limiter.once('error', stop);
+    parser.once('error', stop);
+    parser.once('close', () => resolve());
+    source.pipe(limiter).pipe(parser);
+  });
+}
+
 /** Removes a staging file; one already moved away (kept by its handler) is fine. */
 export async function discardUpload(file: UploadedFile | undefined): Promise<void> {
   if (file) await rm(file.path, { force: true });
@@ -92,6 +113,7 @@ export async function readMultipart(request: Request, spec: MultipartContent, li
   let fileWritten = undefined as Promise<void> | undefined;
   let stagingPath = undefined as string | undefined;
   let declaredType = '';
+  let fileStream = undefined as Readable | undefined;
 
   const parser = busboy({
     headers: Object.fromEntries(request.headers),
@@ -115,6 +137,7 @@ export async function readMultipart(request: Request, spec: MultipartContent, li
     const path = join(limits.stagingDir, `${randomUUID()}.part`);
     stagingPath = path;
     declaredType = info.mimeType;
+    fileStream = stream;
     const hash = createHash('sha256');
     let size = 0;
     const tap = new Transform({
@@ -129,14 +152,17 @@ export async function readMultipart(request: Request, spec: MultipartContent, li
     fileWritten = pipeline(stream, tap, createWriteStream(path, { flags: 'wx' })).then(() => {
       file = { path, size, sha256: hash.digest('hex'), mediaType: '', filename: info.filename || undefined };
     });
+    // A file that fails (over the limit, a disk error) stops the whole body, which then rejects with its error.
+    fileWritten.catch((error: unknown) => parser.destroy(error as Error));
   });
   parser.on('filesLimit', () => issues.push({ pointer: `/body/${spec.file.name}`, message: 'only one file may be sent' }));
 
   try {
-    const source = Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>);
-    await pipeline(source, byteLimit(bodyLimit), parser);
+    await feed(Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>), byteLimit(bodyLimit), parser);
     await fileWritten;
   } catch (error) {
+    // The body stopped (too large, cut short, malformed): the file part will get no more bytes.
+    fileStream?.destroy();
     await fileWritten?.catch(() => undefined);
     if (stagingPath) await rm(stagingPath, { force: true });
     if (error instanceof AppError) throw error;

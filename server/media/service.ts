@@ -120,7 +120,11 @@ export async function mediaContent(id: string, caller: Caller | null, rangeHeade
   const mediaType = row.content_type as MediaType;
   const headers = {
     'Accept-Ranges': 'bytes' as const,
-    'Content-Disposition': contentDisposition(row.filename, { type: mediaType.startsWith('image/') ? 'inline' : 'attachment' }),
+    // An ASCII `filename` for old clients, `filename*` (RFC 8187) with the real name for the rest.
+    'Content-Disposition': contentDisposition(row.filename, {
+      type: mediaType.startsWith('image/') ? 'inline' : 'attachment',
+      fallback: row.filename.replace(/[^\x20-\x7E]/gu, '?'),
+    }),
     'Cache-Control': cacheControl(row, caller),
   };
   const etag = `"${row.sha256}"`;
