@@ -128,8 +128,9 @@ export function mediaApi(client: Client<paths, any>) {
       mediaId: string,
       options: DownloadOptions & { as?: As } = {},
     ): Promise<Download<As extends 'stream' ? ReadableStream<Uint8Array> : Blob>> {
+      const range = rangeHeader(options.range);
       const result = await client.GET('/api/v1/media/{mediaId}/content', {
-        params: { path: { mediaId }, header: { range: rangeHeader(options.range) } },
+        params: { path: { mediaId }, header: range === undefined ? {} : { range } },
         parseAs: options.as ?? 'blob',
       });
       const data = unwrap(result as never) as As extends 'stream' ? ReadableStream<Uint8Array> : Blob;

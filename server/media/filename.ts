@@ -17,7 +17,6 @@ export function safeFilename(raw: string | undefined, mediaType: string): string
   const last = (raw ?? '').split(/[/\\]/).pop() ?? '';
   let clean = '';
   // At most 255 UTF-16 units (the contract's limit), cut between characters, never inside a pair.
-  // eslint-disable-next-line no-control-regex
   for (const character of last.replace(/[\u0000-\u001F\u007F-\u009F]/g, '').trim()) {
     if (clean.length + character.length > 255) break;
     clean += character;
