@@ -16,6 +16,7 @@ export function multipartRequestBody(spec: MultipartContent): ZodRequestBody {
     type: 'string',
     format: 'binary',
     contentMediaType: 'application/octet-stream',
+    maxLength: file.maxBytes,
     description:
       `${file.description} One of ${file.mediaTypes.map((t) => `\`${t}\``).join(', ')}, as read from its bytes (415 otherwise); ` +
       `at most ${file.maxBytes / MB} MiB by default (413 above the server's limit).`,
