@@ -4,16 +4,17 @@
  * fails on any warning the generator prints about the document, installs the generated package
  * into .venv-sdk, and runs scripts/sdk-smoke/smoke.py — which talks to the production build on a
  * fresh PGlite database through that package alone: register, sign in, create, read, page, update,
- * delete, and the documented problems for a deleted post, a missing token and an invalid query.
+ * delete, and the documented problems for a deleted post, a missing token and an invalid query;
+ * then it uploads a real PNG, reads its metadata, and downloads it whole and by range.
  *
  *   node scripts/sdk-smoke.ts          (needs `npm run build` and Python ≥ 3.11)
  *
  * A generator warning is a finding about the document, not noise to filter: fix the contracts.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startFolio } from '../tests/support/folio-server.ts';
 import { TALLY_DIR } from './lib/tally.ts';
 
@@ -60,6 +61,26 @@ function ensureGenerator(): string {
   return generator;
 }
 
+/**
+ * The generator reads bytes (`format: binary`) only as `application/octet-stream`; the document's
+ * downloads are declared per media type (image/png, application/pdf …), so each is read as that.
+ */
+function binaryOverrides(): Record<string, string> {
+  type Content = Record<string, { schema?: { format?: string } }>;
+  const document = JSON.parse(readFileSync(DOCUMENT, 'utf8')) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Content }> }>> };
+  const overrides: Record<string, string> = {};
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item)) {
+      for (const response of Object.values(op.responses)) {
+        for (const [type, media] of Object.entries(response.content ?? {})) {
+          if (media.schema?.format === 'binary' && type !== 'application/octet-stream') overrides[type] = 'application/octet-stream';
+        }
+      }
+    }
+  }
+  return overrides;
+}
+
 /** snake_case module name the generator gives an operationId: listPosts → list_posts. */
 const moduleOf = (operationId: string) => operationId.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -68,7 +89,9 @@ const moduleOf = (operationId: string) => operationId.replace(/[A-Z]/g, (c) => `
  * (warnings, skipped endpoints, hook failures), a non-zero exit, and operations with no module.
  */
 function generate(generator: string, dir: string): string[] {
-  const result = run(generator, ['generate', '--path', DOCUMENT, '--output-path', dir, '--meta', 'setup'], { cwd: tmpdir() });
+  const config = join(dirname(dir), 'generator-config.json');
+  writeFileSync(config, JSON.stringify({ content_type_overrides: binaryOverrides() }, null, 2));
+  const result = run(generator, ['generate', '--path', DOCUMENT, '--output-path', dir, '--meta', 'setup', '--config', config], { cwd: tmpdir() });
   const output = `${result.stdout}${result.stderr}`.trim();
   console.log(output.replace(/^/gm, '  | '));
   const problems = output
