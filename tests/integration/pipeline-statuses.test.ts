@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { operations } from '../../contracts/index.ts';
-import { expandPath, operationErrors, type OperationSpec } from '../../contracts/operation.ts';
+import { operationErrors, type OperationSpec } from '../../contracts/operation.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { absentPath, ownedPath } from '../support/fixtures.ts';
@@ -36,10 +36,8 @@ describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
   it.each(all.filter((op) => op.conditional === 'write').map((op) => [op.operationId, op] as const))(
     '%s: an If-Match that no longer matches → 412, and nothing changes',
     async (_, op) => {
-      const post = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: admin.auth, json: { title: 'Conditional', status: 'published' } });
-      const postId = (post.body as { id: string }).id;
-      const comment = await send(baseUrl, `/api/v1/posts/${postId}/comments`, { method: 'POST', headers: admin.auth, json: { body: 'Conditional' } });
-      const path = expandPath(op.path, { postId, commentId: (comment.body as { id: string }).id });
+      // Resources the admin owns (tests/support/fixtures.ts), whatever the path names.
+      const path = await ownedPath(op, baseUrl, admin);
       const before = await send(baseUrl, path, { headers: admin.auth });
       expect(before.status, before.text).toBe(200);
       const body = op.request?.body?.example;

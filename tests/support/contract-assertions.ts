@@ -55,7 +55,10 @@ export function expectConforms(op: OperationSpec, res: ApiResponse): void {
   const success = (op.responses as Record<number, ResponseSpec | undefined>)[res.status];
   if (success?.alternative && res.headers.get('content-type')?.startsWith(success.alternative.mediaType)) return;
   if (success) {
-    if (success.content) {
+    if (success.binary) {
+      // Bytes: one of the declared media types (the body is the file, not a document to parse).
+      expect(success.binary.mediaTypes, describe(res)).toContain(res.headers.get('content-type'));
+    } else if (success.content) {
       expect(res.headers.get('content-type'), describe(res)).toBe('application/json');
       const parsed = success.content.schema.safeParse(res.body);
       expect(parsed.success, `${op.operationId} ${res.status} body breaks its schema: ${parsed.error?.message} — ${describe(res)}`).toBe(true);
