@@ -21,6 +21,7 @@ import { resolveClientAddress } from './front/client-address.ts';
 import { documentedPaths } from './front/documented-paths.ts';
 import { originForm, pathOf } from './front/request-target.ts';
 import { armDeadline, isUpload, uploadOperations } from './front/request-deadline.ts';
+import { finishResponseHead } from './front/response-head.ts';
 import { SECURITY_HEADERS, securityHeaders } from './http/security-headers.ts';
 
 /** Headers set with setHeader() before (the security headers) are kept by writeHead(). */
@@ -71,6 +72,7 @@ export async function startServer(options: { port: number; hostname: string; dir
     req.headers['x-forwarded-for'] = resolveClientAddress(socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxyHops);
     const answer = frontAnswer(req, paths);
     const upload = isUpload(req, paths, uploads);
+    finishResponseHead(req, res);
     armDeadline(req, res, upload ? config.media.uploadTimeoutMs : config.requestTimeoutMs, () => {
       if (!res.headersSent) void sendOnSocket(socket, transportProblem(Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), upload));
       else socket.destroy();

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { findPath, type DocumentedPath } from './documented-paths.ts';
 import { pathOf } from './request-target.ts';
 
+/** How long a connection answered before its body was read stays open for the answer to be read. */
 const LINGER_MS = 1000;
 
 type Document = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>> };
@@ -36,14 +37,8 @@ export function isUpload(req: Pick<IncomingMessage, 'method' | 'url'>, paths: Do
  * or the exchange is over; unref'd so it never keeps a process alive.
  */
 export function armDeadline(req: IncomingMessage, res: ServerResponse, ms: number, expire: () => void): void {
-  // Answered before the body was read (a 413 mid-upload): the connection cannot carry another
-  // request, so the answer says `Connection: close` (a client must not reuse it), and it is closed
-  // a moment after the answer, rather than kept for a body nobody will read.
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    if (!req.complete) this.setHeader('Connection', 'close');
-    return writeHead.apply(this, args);
-  } as ServerResponse['writeHead'];
+  // Answered before the body was read (a 413 mid-upload; response-head.ts says `Connection: close`):
+  // give the client a moment to read the answer, then close, rather than wait for a body nobody reads.
   res.once('finish', () => {
     if (!req.complete) setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
   });

@@ -4,6 +4,7 @@ import type { ResponseSpec } from '../../contracts/operation.ts';
 import { AppError } from '../errors.ts';
 import { noneMatch } from '../etag.ts';
 import type { BinaryBody } from './binary-types.ts';
+import { CONTENT_LENGTH_RELAY } from './content-length.ts';
 
 function acceptable(request: Request, mediaType: string): boolean {
   const accept = request.headers.get('accept');
@@ -38,7 +39,7 @@ export async function renderBinary(
     return new Response(null, { status: 304, headers });
   }
   headers.set('Content-Type', binary.mediaType);
-  headers.set('Content-Length', String(binary.length));
+  headers.set(CONTENT_LENGTH_RELAY, String(binary.length));
   if (request.method === 'HEAD') return new Response(null, { status, headers });
   const stream = await binary.open();
   const body = stream instanceof Readable ? (Readable.toWeb(stream) as ReadableStream<Uint8Array>) : stream;

@@ -102,6 +102,24 @@ describe.each(databaseKinds())('upload limits on %s', (kind) => {
   });
 });
 
+describe('a server whose operator narrows the accepted types (FOLIO_MEDIA_TYPES)', () => {
+  let server: RunningFolio;
+  beforeAll(async () => {
+    server = await startFolio('pglite', { FOLIO_MEDIA_TYPES: 'image/png' });
+  });
+  afterAll(async () => server?.stop());
+
+  it('takes a PNG, and refuses a PDF with 415 although the document lists PDF', async () => {
+    const account = await signUp(server.baseUrl);
+    expect((await upload(server.baseUrl, account, await png(31))).status).toBe(201);
+    const refused = await upload(server.baseUrl, account, pdf(4096));
+    expectConforms(contract.createMedia, refused);
+    expect(refused.status, refused.text).toBe(415);
+    expect((refused.body as { detail: string }).detail).toContain('image/png');
+    expect(readdirSync(join(server.mediaDir, 'incoming'))).toEqual([]);
+  });
+});
+
 describe('the sweep of what a crash leaves behind', () => {
   let server: RunningFolio;
   afterAll(async () => server?.stop());

@@ -60,6 +60,8 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     const whole = await content(media.id, owner.auth);
     expect(whole.status).toBe(200);
     expect(whole.headers.get('content-type')).toBe('image/png');
+    expect(whole.headers.get('content-length')).toBe(String(bytes.length));
+    expect(whole.headers.get('x-folio-content-length')).toBeNull();
     expect(whole.headers.get('etag')).toBe(`"${media.sha256}"`);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(whole.headers.get('x-content-type-options')).toBe('nosniff');
@@ -74,6 +76,7 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     const first = await content(media.id, { ...owner.auth, Range: 'bytes=0-9' });
     expect(first.status).toBe(206);
     expect(first.headers.get('content-range')).toBe(`bytes 0-9/${bytes.length}`);
+    expect(first.headers.get('content-length')).toBe('10');
     expect((await bytesOf(first)).equals(bytes.subarray(0, 10))).toBe(true);
     const last = await content(media.id, { ...owner.auth, Range: 'bytes=-7' });
     expect(last.status).toBe(206);
@@ -93,6 +96,7 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     const head = await fetch(`${baseUrl}/api/v1/media/${media.id}/content`, { method: 'HEAD', headers: owner.auth });
     expect(head.status).toBe(200);
     expect(head.headers.get('etag')).toBe(`"${media.sha256}"`);
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
     expect(await head.text()).toBe('');
 
     const refused = await content(media.id, { ...owner.auth, Accept: 'image/jpeg' });

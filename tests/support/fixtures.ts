@@ -7,7 +7,7 @@
 import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
 import { send } from './contract-assertions.ts';
 import { issueToken, type Account } from './identity.ts';
-import { png, upload } from './media.ts';
+import { png, randomSeed, upload } from './media.ts';
 
 /** Ids (and names) of the right shape that name nothing: statuses decided before any lookup, and 404s. */
 export const ABSENT: Record<string, string> = {
@@ -40,7 +40,7 @@ const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) 
     return account.user.username;
   },
   async mediaId(baseUrl, account) {
-    const res = await upload(baseUrl, account, await png(Math.floor(Math.random() * 1e6)), { alt: 'Owned' });
+    const res = await upload(baseUrl, account, await png(randomSeed()), { alt: 'Owned' });
     return (res.body as { id: string }).id;
   },
 };

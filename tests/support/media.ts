@@ -8,10 +8,12 @@ import type { OperationSpec } from '../../contracts/operation.ts';
 import { send, type ApiResponse } from './contract-assertions.ts';
 import type { Account } from './identity.ts';
 
-/** A small PNG whose pixels (and so bytes and hash) depend on `seed`. */
+/** A small PNG whose pixels (and so bytes and hash) depend on `seed`: two seeds, two files. */
 export async function png(seed = 0, width = 8, height = 6): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3);
+  const pixels = Buffer.alloc(Math.max(width * height * 3, 6));
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 31 + seed * 97) & 255;
+  // The whole seed in the first pixels, so seeds equal modulo 256 still differ.
+  pixels.writeUIntBE(seed % 2 ** 48, 0, 6);
   return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
 }
 
@@ -74,8 +76,13 @@ export async function upload(baseUrl: string, account: Account, bytes: Uint8Arra
  * A body the operation accepts, as fetch init: its JSON example, or — for an upload — its example
  * fields and a small PNG. The generic suites call every operation with it.
  */
+/** A seed no test uses by name (they use small ones): a PNG of its own. */
+export function randomSeed(): number {
+  return 1_000_000 + Math.floor(Math.random() * 2 ** 40);
+}
+
 export async function exampleBody(op: OperationSpec): Promise<{ json?: unknown; body?: FormData }> {
-  if (op.request?.multipart) return { body: uploadForm(await png(Math.floor(Math.random() * 1e6)), op.request.multipart.example as UploadOptions) };
+  if (op.request?.multipart) return { body: uploadForm(await png(randomSeed()), op.request.multipart.example as UploadOptions) };
   const example = op.request?.body?.example;
   return example === undefined ? {} : { json: example };
 }
