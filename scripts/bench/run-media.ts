@@ -117,11 +117,13 @@ export async function runMedia(options: { count: number; sizeMiB: number; track:
       options.track(() => s3!.stop());
     }
     const server = await startFolio('pglite', { ...env, ...(s3 && driver === 's3' ? s3.env : {}) });
-    options.track(() => server.stop());
+    let stopped: Promise<void> | undefined;
+    const stop = () => (stopped ??= server.stop());
+    options.track(stop);
     const run = await measure(driver, server, count, size);
-    await server.stop();
+    await stop();
     console.log(
-      `  ${driver.padEnd(3)} upload ${mbps(total, run.uploadMs).toFixed(0)} MiB/s (bare/upload ${(run.uploadMs / bareMs).toFixed(1)}×), ` +
+      `  ${driver.padEnd(3)} upload ${mbps(total, run.uploadMs).toFixed(0)} MiB/s (${(run.uploadMs / bareMs).toFixed(1)}× the bare write's time), ` +
         `peak RSS +${(run.peakRssGrowth / MiB).toFixed(1)} MiB; download ${mbps(total, run.downloadMs).toFixed(0)} MiB/s whole, ` +
         `${mbps(run.rangeBytes, run.rangeMs).toFixed(0)} MiB/s in 1 MiB ranges`,
     );

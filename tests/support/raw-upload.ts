@@ -55,6 +55,7 @@ export function rawUpload(
       setTimeout(() => (answered ? undefined : reject(error)), 500);
     });
     const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const closed = new Promise((r) => req.once('close', r));
     let sent = 0;
     const pump = async () => {
       req.write(head);
@@ -69,7 +70,7 @@ export function rawUpload(
         if (options.stallAfter !== undefined && sent >= options.stallAfter) return;
         const piece = chunk.subarray(0, Math.min(chunk.length, options.fileBytes - sent));
         sent += piece.length;
-        if (!req.write(piece)) await new Promise((r) => (req.once('drain', r), req.once('close', r)));
+        if (!req.write(piece)) await Promise.race([new Promise((r) => req.once('drain', r)), closed]);
         if (req.destroyed) return;
         if (options.paceMs) await new Promise((r) => setTimeout(r, options.paceMs));
       }
