@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { OperationSpec } from '../../contracts/operation.ts';
 import { requestHeaders } from '../../contracts/shared/protocol.ts';
@@ -6,7 +7,6 @@ import { AppError } from '../errors.ts';
 import { toFieldIssues, type FieldIssue } from './issues.ts';
 import { readJsonBody } from './read-body.ts';
 import { discardUpload, readMultipart } from './read-multipart.ts';
-import { join } from 'node:path';
 
 export interface ParsedRequest {
   params: unknown;
@@ -98,7 +98,10 @@ export async function parseRequest(
     params: check(spec.params, rawParams, '/params'),
     query: check(spec.query, queryObject(url.searchParams, queryFields), '/query'),
     headers: check(headers, headerObject(request.headers, headerNames), '/headers'),
-    body: spec.multipart ? { ...(check(spec.multipart.fields, form!.fields, '/body') as object), [spec.multipart.file.name]: form!.file } : check(spec.body?.schema, rawBody, '/body'),
+    // A form: its text fields validated like a JSON body, and the staged file under its part's name.
+    body: spec.multipart
+      ? { ...(check(spec.multipart.fields, form!.fields, '/body') as object), [spec.multipart.file.name]: form!.file }
+      : check(spec.body?.schema, rawBody, '/body'),
   };
   if (issues.length > 0) {
     await discardUpload(form?.file);
