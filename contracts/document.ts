@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { multipartRequestBody } from './document/binary.ts';
 import { hoistRepeated } from './document/hoist.ts';
 import { introduction } from './document/introduction.ts';
 import { problemResponses, successResponses } from './document/responses.ts';
@@ -45,6 +46,7 @@ function register(registry: OpenAPIRegistry, op: OperationSpec) {
           content: { 'application/json': { schema: request.body.schema, example: request.body.example } },
         },
       }),
+      ...(request?.multipart && { body: multipartRequestBody(request.multipart) }),
     },
     responses: { ...successResponses(op), ...problemResponses(op) },
   });

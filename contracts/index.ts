@@ -5,13 +5,14 @@ import { events } from './events/operations.ts';
 import { health } from './health/operations.ts';
 import { posts } from './posts/operations.ts';
 import type { OperationSpec } from './operation.ts';
+import { media } from './media/operations.ts';
 import { errorCatalogue, type ResourceSpec } from './resource.ts';
 import { tags } from './tags/operations.ts';
 import { tokens } from './tokens/operations.ts';
 import { users } from './users/operations.ts';
 import { webhookEndpoints } from './webhooks/operations.ts';
 
-export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, events, webhookEndpoints, health];
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, media, events, webhookEndpoints, health];
 
 export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { BinaryContent, MultipartContent } from './binary.ts';
 import type { Auth, RateLimitClass } from './shared/auth.ts';
 import { PIPELINE_ERRORS, type ErrorDefinition } from './shared/errors.ts';
 
@@ -58,6 +59,8 @@ export interface ResponseSpec {
   alternative?: AlternativeContent;
   /** Instead of `content`: a stream of events. */
   stream?: EventStreamContent;
+  /** Bytes instead of JSON, in one of the declared media types (contracts/binary.ts). */
+  binary?: BinaryContent;
   /** Headers the handler must send (beyond those every response carries, e.g. X-Request-Id). */
   headers?: z.ZodObject;
   links?: Record<string, LinkSpec>;
@@ -68,6 +71,8 @@ export interface RequestSpec {
   query?: z.ZodObject;
   headers?: z.ZodObject;
   body?: JsonContent & { description: string };
+  /** A `multipart/form-data` body instead of JSON: text fields and one file part (contracts/binary.ts). */
+  multipart?: MultipartContent;
 }
 
 export interface OperationSpec {
@@ -144,7 +149,7 @@ export function operationErrors(op: OperationSpec): ErrorDefinition[] {
   const add = (e: ErrorDefinition) => errors.set(e.code, e);
   const P = PIPELINE_ERRORS;
   if (op.auth.type !== 'public') add(P.unauthorized);
-  if (Object.values(op.responses).some((r) => r?.content || r?.stream)) add(P.not_acceptable);
+  if (Object.values(op.responses).some((r) => r?.content || r?.stream || r?.binary)) add(P.not_acceptable);
   if (op.conditional === 'write') add(P.precondition_failed);
   if (op.idempotent) {
     add(P.idempotency_in_flight);
@@ -157,7 +162,14 @@ export function operationErrors(op: OperationSpec): ErrorDefinition[] {
   // it never touches it, or reports that in its own 503 (checkOperation keeps the pipeline out of it).
   if (op.database !== 'none' && op.responses[503] === undefined) add(P.service_unavailable);
   const req = op.request;
-  if (req && (req.params || req.query || req.headers || req.body)) add(P.validation_failed);
+  if (req && (req.params || req.query || req.headers || req.body || req.multipart)) add(P.validation_failed);
+  if (req?.multipart) {
+    add(P.request_timeout);
+    add(P.malformed_multipart);
+    add(P.payload_too_large);
+    // Also for a file whose bytes are not one of the part's media types.
+    add(P.unsupported_media_type);
+  }
   if (req?.body) {
     // The front server answers 408 when the body does not arrive within the request timeout.
     add(P.request_timeout);

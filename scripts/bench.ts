@@ -22,6 +22,11 @@
  * (scripts/bench/env.ts), so requests are counted — that cost is measured — but never refused.
  * The server, temporary directories and scratch databases are removed at the end, even on error.
  *
+ * `--media` (opt-in, never in CI) measures uploads and downloads instead (scripts/bench/run-media.ts):
+ * --media-count n (10) uploads of --media-mib n (20) MiB each, on the filesystem driver and on S3
+ * (a local moto server): upload MiB/s against a bare Node stream writing the same bytes, the
+ * server's peak RSS growth, download MiB/s whole and in 1 MiB ranges.
+ *
  * `--scale` (opt-in, never in CI) measures Folio at a million posts instead (scripts/bench/run-scale.ts):
  * --scale-posts n (1,000,000), --scale-database URL (an already seeded database: no seeding), on the
  * PostgreSQL server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -45,6 +50,7 @@ import { parseArgs } from 'node:util';
 import { redactUrl } from './lib/database.ts';
 import { cleanUp, cleanUpOnSignals, track } from './bench/cleanup.ts';
 import { runScale } from './bench/run-scale.ts';
+import { runMedia } from './bench/run-media.ts';
 import { machineNote } from './bench/machine.ts';
 import { printEventsSummary, printInproc, printSummary } from './bench/print.ts';
 import { eventFailures, runEvents, type EventsRun } from './bench/run-events.ts';
@@ -70,6 +76,9 @@ const { values: flags } = parseArgs({
     'skip-http': { type: 'boolean' },
     'skip-telemetry': { type: 'boolean' },
     scale: { type: 'boolean' },
+    media: { type: 'boolean' },
+    'media-count': { type: 'string' },
+    'media-mib': { type: 'string' },
     'scale-posts': { type: 'string' },
     'scale-database': { type: 'string' },
     events: { type: 'boolean' },
@@ -144,6 +153,11 @@ async function events() {
 async function main() {
   if (flags.scale) return scale();
   if (flags.events) return events();
+  if (flags.media) {
+    if (!ensureBuild(ROOT, Boolean(flags.build))) throw new Error('no production build: run `npm run build` (or pass --build)');
+    console.log(`Folio media bench — Node ${process.version}, ${availableParallelism()} CPUs\nMachine: ${await machineNote()}`);
+    return runMedia({ count: Number(flags['media-count'] ?? 10), sizeMiB: Number(flags['media-mib'] ?? 20), track });
+  }
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Folio bench — Node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${process.platform}`);
   console.log(

@@ -12,6 +12,7 @@
  * document promises the lists will grow. Event streams (text/event-stream operations: streamEvents)
  * are left out of the package: openapi-python-client reads a text body whole, so a call would wait
  * for a followed stream's end that never comes; a Python client reads them with an SSE library.
+ * Then it uploads a real PNG, reads its metadata, and downloads it whole and by range.
  *
  *   node scripts/sdk-smoke.ts          (needs `npm run build` and Python ≥ 3.11)
  *
@@ -20,7 +21,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startFolio } from '../tests/support/folio-server.ts';
 import { TALLY_DIR } from './lib/tally.ts';
 
@@ -68,6 +69,26 @@ function ensureGenerator(): string {
   return generator;
 }
 
+/**
+ * The generator reads bytes (`format: binary`) only as `application/octet-stream`; the document's
+ * downloads are declared per media type (image/png, application/pdf …), so each is read as that.
+ */
+function binaryOverrides(): Record<string, string> {
+  type Content = Record<string, { schema?: { format?: string } }>;
+  const document = JSON.parse(readFileSync(DOCUMENT, 'utf8')) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Content }> }>> };
+  const overrides: Record<string, string> = {};
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item)) {
+      for (const response of Object.values(op.responses)) {
+        for (const [type, media] of Object.entries(response.content ?? {})) {
+          if (media.schema?.format === 'binary' && type !== 'application/octet-stream') overrides[type] = 'application/octet-stream';
+        }
+      }
+    }
+  }
+  return overrides;
+}
+
 /** snake_case module name the generator gives an operationId: listPosts → list_posts. */
 const moduleOf = (operationId: string) => operationId.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -96,7 +117,9 @@ function generate(generator: string, dir: string, scratch: string): string[] {
   const document = withoutStreams(JSON.parse(readFileSync(DOCUMENT, 'utf8')) as Document);
   const source = join(scratch, 'openapi.json');
   writeFileSync(source, JSON.stringify(document));
-  const result = run(generator, ['generate', '--path', source, '--output-path', dir, '--meta', 'setup', '--custom-template-path', TEMPLATES], { cwd: tmpdir() });
+  const config = join(scratch, 'generator-config.json');
+  writeFileSync(config, JSON.stringify({ content_type_overrides: binaryOverrides() }, null, 2));
+  const result = run(generator, ['generate', '--path', source, '--output-path', dir, '--meta', 'setup', '--custom-template-path', TEMPLATES, '--config', config], { cwd: tmpdir() });
   const output = `${result.stdout}${result.stderr}`.trim();
   console.log(output.replace(/^/gm, '  | '));
   const problems = output

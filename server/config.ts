@@ -85,6 +85,48 @@ function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
+/** FOLIO_MEDIA_TYPES: a comma-separated subset of the types uploads may hold (contracts/media/schemas.ts MEDIA_TYPES). */
+function mediaTypes(raw: string | undefined): string[] | undefined {
+  const types = raw?.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  return types && types.length > 0 ? types : undefined;
+}
+
+function flag(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got ${raw}`);
+  return raw === 'true';
+}
+
+/** Uploaded media: limits, and where the bytes live (README "Media"). */
+function mediaSettings() {
+  const driver = process.env.FOLIO_MEDIA_DRIVER || 'fs';
+  if (driver !== 'fs' && driver !== 's3') throw new Error(`FOLIO_MEDIA_DRIVER must be fs or s3, got ${driver}`);
+  if (driver === 's3' && !process.env.FOLIO_S3_BUCKET) throw new Error('FOLIO_MEDIA_DRIVER=s3 needs FOLIO_S3_BUCKET');
+  return {
+    driver: driver as 'fs' | 's3',
+    /** The filesystem driver's objects, and every driver's staging area for uploads in progress. */
+    dir: process.env.FOLIO_MEDIA_DIR || '.data/media',
+    maxBytes: integer('FOLIO_MEDIA_MAX_BYTES', 25 * 1024 * 1024),
+    /** Width × height above which an image is refused (422) before it is decoded: decompression bombs. */
+    maxPixels: integer('FOLIO_MEDIA_MAX_PIXELS', 50_000_000),
+    /** Bytes of media one account may hold. */
+    quotaBytes: integer('FOLIO_MEDIA_QUOTA_BYTES', 1024 * 1024 * 1024),
+    types: mediaTypes(process.env.FOLIO_MEDIA_TYPES),
+    /** Re-encode JPEGs that carry EXIF/XMP/IPTC metadata (location included) without it. */
+    stripMetadata: flag('FOLIO_MEDIA_STRIP_METADATA', true),
+    /** The whole upload request may take this long (a slow link), instead of FOLIO_REQUEST_TIMEOUT_MS. */
+    uploadTimeoutMs: integer('FOLIO_MEDIA_UPLOAD_TIMEOUT_MS', 10 * 60_000),
+    s3: {
+      bucket: process.env.FOLIO_S3_BUCKET ?? '',
+      region: process.env.FOLIO_S3_REGION || 'us-east-1',
+      endpoint: process.env.FOLIO_S3_ENDPOINT || undefined,
+      forcePathStyle: flag('FOLIO_S3_FORCE_PATH_STYLE', false),
+      prefix: process.env.FOLIO_S3_PREFIX ?? 'media/',
+    },
+  };
+}
+
 export const config = {
   /** Where the production server (server/start.ts) listens. */
   port: integer('PORT', 3000, { allowZero: true }),
@@ -165,6 +207,7 @@ export const config = {
   shutdownGraceMs: integer('FOLIO_SHUTDOWN_GRACE_MS', 25_000),
   /** OpenTelemetry traces: see tracingConfigured. */
   tracing: tracingConfigured(process.env),
+  media: mediaSettings(),
 };
 
 if (config.releaseId && config.releaseId.length > 100) throw new Error('FOLIO_RELEASE_ID must be at most 100 characters');

@@ -24,6 +24,8 @@ import { frontAnswer, transportProblem } from './front/answers.ts';
 import { resolveClientAddress } from './front/client-address.ts';
 import { documentedPaths } from './front/documented-paths.ts';
 import { originForm, pathOf } from './front/request-target.ts';
+import { armDeadline, isUpload, uploadOperations } from './front/request-deadline.ts';
+import { finishResponseHead } from './front/response-head.ts';
 import { SECURITY_HEADERS, securityHeaders } from './http/security-headers.ts';
 import { lifecycle } from './lifecycle.ts';
 import { shutDownOnSignals } from './shutdown.ts';
@@ -52,6 +54,7 @@ async function sendOnSocket(socket: Duplex, response: Response) {
 
 export async function startServer(options: { port: number; hostname: string; dir?: string }) {
   const paths = documentedPaths();
+  const uploads = uploadOperations();
   const app = next({ dev: false, dir: options.dir ?? process.cwd(), hostname: options.hostname, port: options.port });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -76,6 +79,12 @@ export async function startServer(options: { port: number; hostname: string; dir
     // Rate limits key anonymous callers by this address: the app reads it from here alone.
     req.headers['x-forwarded-for'] = resolveClientAddress(socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxyHops);
     const answer = frontAnswer(req, paths);
+    const upload = isUpload(req, paths, uploads);
+    finishResponseHead(req, res);
+    armDeadline(req, res, upload ? config.media.uploadTimeoutMs : config.requestTimeoutMs, () => {
+      if (!res.headersSent) void sendOnSocket(socket, transportProblem(Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), upload));
+      else socket.destroy();
+    });
     if (!answer) return void handle(req, res);
     req.resume();
     void send(res, answer);
@@ -84,7 +93,8 @@ export async function startServer(options: { port: number; hostname: string; dir
   const server = createServer(
     {
       headersTimeout: config.headersTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
+      // The longest any request may take (an upload's); armDeadline() holds the others to theirs.
+      requestTimeout: Math.max(config.requestTimeoutMs, config.media.uploadTimeoutMs),
       // Node looks for expired requests this often (30 s by default): the bound is the timeout plus this.
       connectionsCheckingInterval: 1000,
       // Answered by frontAnswer() as a problem instead of Node's bare 400.

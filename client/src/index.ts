@@ -13,6 +13,7 @@ import { unwrap } from './errors.js';
 import { createEvents, type EventsApi } from './events.js';
 import type { PagedPath, PageItem, PageParams } from './paginate.js';
 import { needsIdempotencyKey, RETRY_DEFAULTS, retryingFetch, type RetryOptions } from './retry.js';
+import { mediaApi } from './media.js';
 import type { components, operations, paths } from './schema.js';
 import type { FetchClient, JsonMedia } from './transport.js';
 
@@ -24,6 +25,7 @@ export type { FolioHeaders, RateLimitState } from './headers.js';
 export type { PagedPath, PageItem, PageParams } from './paginate.js';
 export type { EventListQuery, EventOf, EventOptions, EventsApi, FolioEvent, FolioEventType, SubscribeOptions, UnknownEvent } from './events.js';
 export type { RetryOptions } from './retry.js';
+export type { Download, DownloadOptions, Media, MediaContentType, MediaUploadForm, UploadOptions } from './media.js';
 
 type Schemas = components['schemas'];
 export type Post = Schemas['Post'];
@@ -63,6 +65,8 @@ export type FolioClient = FetchClient & {
   comments: { list(postId: string, query?: PageParams<'/api/v1/posts/{postId}/comments'>['query']): AsyncGenerator<Comment, void, undefined> };
   /** The event log a page at a time (`list`), and the live stream (`subscribe`), typed by event type. */
   events: EventsApi;
+  /** Uploads (a Blob, File or stream, streamed) and downloads (whole or a byte range, as a Blob or a stream). */
+  media: ReturnType<typeof mediaApi>;
 };
 
 function headersMiddleware(hook: HeadersHook): Middleware {
@@ -101,6 +105,7 @@ export function createClient(options: FolioClientOptions): FolioClient {
 
   return Object.assign(client, {
     paginate: paginate as FolioClient['paginate'],
+    media: mediaApi(client),
     posts: { list: (query = {}) => paginate('/api/v1/posts', { query }) as AsyncGenerator<Post, void, undefined> },
     comments: {
       list: (postId: string, query = {}) =>

@@ -233,6 +233,78 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your media
+         * @description Lists your uploads, newest first, a page at a time (administrators: everyone’s). Needs `media:read`.
+         */
+        get: operations["listMedia"];
+        put?: never;
+        /**
+         * Upload a file
+         * @description Uploads an image (PNG, JPEG, WebP, GIF, AVIF) or a PDF as `multipart/form-data`: the `file` part and its `alt` text. The type is read from the bytes: another type, or one that disagrees with the part’s declared type, is 415. A file over the size limit (25 MiB by default) is 413 — as soon as the limit is passed, whatever `Content-Length` said; an image of more pixels than the server allows is 422, as is one that cannot be read; past your storage quota, 409. Location metadata goes: a JPEG carrying EXIF, XMP or IPTC metadata is stored re-encoded without it (orientation applied, so it looks the same), and its `size` and `sha256` are those of the stored bytes. Identical files are stored once. Answers 201 with the media and its URL in `Location`. Needs `media:write`.
+         */
+        post: operations["createMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get media
+         * @description Returns the metadata of one upload. Media is visible to its owner (with `media:read`) and to administrators; media that is the cover of a published post is public. To anyone else it does not exist (404).
+         */
+        get: operations["getMedia"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete media
+         * @description Deletes an upload; it then answers 404. Refused with 409 `media_in_use` while a post has it as its cover: change the post’s `cover_media_id` first (Folio never leaves a post pointing at nothing, nor changes a post behind its author’s back). The bytes go when no other upload has the same content. Only the owner, or an admin. Needs `media:write`.
+         */
+        delete: operations["deleteMedia"];
+        options?: never;
+        head?: never;
+        /**
+         * Update media
+         * @description Changes the alt text or filename (the bytes never change: upload anew). Only the owner, or an admin. Needs `media:write`.
+         */
+        patch: operations["updateMedia"];
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download media
+         * @description Streams the bytes, in the type they were uploaded as. Media is visible to its owner (with `media:read`) and to administrators; media that is the cover of a published post is public. To anyone else it does not exist (404). The `ETag` is the bytes’ SHA-256: `If-None-Match` with it answers 304. `Range: bytes=<first>-<last>` (one range; suffixes like `bytes=-500` too) answers 206 with that part and `Content-Range`; a range wholly past the end is 416. A `Range` that is not one byte range is ignored (the whole content, 200).
+         */
+        get: operations["getMediaContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -834,6 +906,30 @@ export type components = {
             created_at: string;
             data: components["schemas"]["CommentEventData"];
         };
+        /** @description `cover_media_invalid` (422): Cover media is not the author’s. `cover_media_id` names no media that the post’s author uploaded. A post can show only its author’s own media. [What to do](/problems/cover_media_invalid). */
+        CoverMediaInvalidProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/cover_media_invalid.
+             * @enum {string}
+             */
+            type?: "/problems/cover_media_invalid";
+            /**
+             * @description Always 422.
+             * @enum {integer}
+             */
+            status?: 422;
+            /**
+             * @description Always `cover_media_invalid`.
+             * @enum {string}
+             */
+            code?: "cover_media_invalid";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "cover_media_invalid";
+        };
         /** @description `email_taken` (409): Email already registered. Another account already uses this email address (compared regardless of case). [What to do](/problems/email_taken). */
         EmailTakenProblem: components["schemas"]["Problem"] & {
             /**
@@ -1013,6 +1109,30 @@ export type components = {
              */
             code: "idempotency_key_reused";
         };
+        /** @description `image_too_large` (422): Image has too many pixels. The image’s width × height is above the server’s pixel limit. Small files can describe huge images (decompression bombs), so this is checked before any pixel is decoded. [What to do](/problems/image_too_large). */
+        ImageTooLargeProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/image_too_large.
+             * @enum {string}
+             */
+            type?: "/problems/image_too_large";
+            /**
+             * @description Always 422.
+             * @enum {integer}
+             */
+            status?: 422;
+            /**
+             * @description Always `image_too_large`.
+             * @enum {string}
+             */
+            code?: "image_too_large";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "image_too_large";
+        };
         /** @description `invalid_credentials` (401): Wrong email or password. The email and password do not match an account. For safety, the answer does not say which one is wrong. [What to do](/problems/invalid_credentials). */
         InvalidCredentialsProblem: components["schemas"]["Problem"] & {
             /**
@@ -1076,6 +1196,30 @@ export type components = {
              */
             code: "malformed_json";
         };
+        /** @description `malformed_multipart` (400): The request body is not valid multipart/form-data. The body could not be read as `multipart/form-data`: a boundary is missing or broken, or a part has no name. [What to do](/problems/malformed_multipart). */
+        MalformedMultipartProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/malformed_multipart.
+             * @enum {string}
+             */
+            type?: "/problems/malformed_multipart";
+            /**
+             * @description Always 400.
+             * @enum {integer}
+             */
+            status?: 400;
+            /**
+             * @description Always `malformed_multipart`.
+             * @enum {string}
+             */
+            code?: "malformed_multipart";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "malformed_multipart";
+        };
         /** @description The signed-in account, with its private fields. */
         Me: {
             /**
@@ -1111,6 +1255,174 @@ export type components = {
              * @example 2026-11-21T09:30:00.000Z
              */
             updated_at: string;
+        };
+        /** @description An uploaded file (an image or a PDF): its metadata; the bytes are at `content_url`. */
+        Media: {
+            /**
+             * @description The media’s opaque identifier.
+             * @example media_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description The file’s name: any Unicode but control characters and `/` or `\`, at most 255 characters.
+             * @example harbour.png
+             */
+            filename: string;
+            /**
+             * @description The type read from the bytes when they were uploaded (never the name’s or the client’s word). New values may be added: tolerate unknown ones.
+             * @example image/png
+             * @enum {string}
+             */
+            content_type: "image/png" | "image/jpeg" | "image/webp" | "image/gif" | "image/avif" | "application/pdf";
+            /**
+             * @description Bytes stored.
+             * @example 48213
+             */
+            size: number;
+            /**
+             * @description SHA-256 of the bytes stored, lowercase hex; the content’s `ETag` is this in quotes. (A JPEG whose metadata was removed is hashed after.)
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * @description Width in pixels, for images; null otherwise.
+             * @example 1600
+             */
+            width: number | null;
+            /**
+             * @description Height in pixels, for images; null otherwise.
+             * @example 900
+             */
+            height: number | null;
+            /**
+             * @description Alternative text for readers who cannot see the image (empty for a purely decorative one).
+             * @example Boats in a harbour at dawn
+             */
+            alt: string;
+            owner: components["schemas"]["User"];
+            /**
+             * @description Where the bytes are: `GET` it (Range requests welcome).
+             * @example /api/v1/media/media_01jdq8m4k2c9v7x3n5r6t8w0yz/content
+             */
+            content_url: string;
+            /**
+             * Format: date-time
+             * @description When it was uploaded (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When its metadata last changed (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            updated_at: string;
+        };
+        /** @description `media_in_use` (409): Media in use. A post uses this media as its cover, so it cannot be deleted: the post would lose its image. [What to do](/problems/media_in_use). */
+        MediaInUseProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/media_in_use.
+             * @enum {string}
+             */
+            type?: "/problems/media_in_use";
+            /**
+             * @description Always 409.
+             * @enum {integer}
+             */
+            status?: 409;
+            /**
+             * @description Always `media_in_use`.
+             * @enum {string}
+             */
+            code?: "media_in_use";
+        };
+        /** @description `media_not_found` (404): Media not found. No media has this id that you may see. Media is visible to its owner (reading with `media:read`) and administrators; anyone may read media that is the cover of a published post. [What to do](/problems/media_not_found). */
+        MediaNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/media_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/media_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `media_not_found`.
+             * @enum {string}
+             */
+            code?: "media_not_found";
+        };
+        /** @description A page of media, newest first. */
+        MediaPage: {
+            /** @description The items of this page, in order. */
+            data: components["schemas"]["Media"][];
+            /**
+             * @description Whether another page follows.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        /** @description `media_quota_exceeded` (409): Storage quota exceeded. Storing this file would take your media past the storage quota of your account. [What to do](/problems/media_quota_exceeded). */
+        MediaQuotaExceededProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/media_quota_exceeded.
+             * @enum {string}
+             */
+            type?: "/problems/media_quota_exceeded";
+            /**
+             * @description Always 409.
+             * @enum {integer}
+             */
+            status?: 409;
+            /**
+             * @description Always `media_quota_exceeded`.
+             * @enum {string}
+             */
+            code?: "media_quota_exceeded";
+        };
+        /** @description `media_unreadable` (422): Image cannot be read. The file starts like an image of an accepted type, but the rest of it is not a readable image of that type. [What to do](/problems/media_unreadable). */
+        MediaUnreadableProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/media_unreadable.
+             * @enum {string}
+             */
+            type?: "/problems/media_unreadable";
+            /**
+             * @description Always 422.
+             * @enum {integer}
+             */
+            status?: 422;
+            /**
+             * @description Always `media_unreadable`.
+             * @enum {string}
+             */
+            code?: "media_unreadable";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            code: "media_unreadable";
+        };
+        /** @description The fields to change. */
+        MediaUpdate: {
+            /**
+             * @description Alternative text for readers who cannot see the image (empty for a purely decorative one).
+             * @example Boats in a harbour at dawn
+             */
+            alt?: string;
+            /**
+             * @description The file’s name: any Unicode but control characters and `/` or `\`, at most 255 characters.
+             * @example harbour.png
+             */
+            filename?: string;
         };
         /** @description A partial update of the signed-in account: only the fields present change. */
         MeUpdate: {
@@ -1276,6 +1588,11 @@ export type components = {
              * @example 2026-11-21T09:30:00.000Z
              */
             published_at: string | null;
+            /**
+             * @description The media shown with the post (its cover image), or null. It must be media the post’s author uploaded; while a published post shows it, anyone may read it.
+             * @example media_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            cover_media_id: string | null;
         };
         /** @description A new post. Only the title is required. */
         PostCreate: {
@@ -1315,6 +1632,11 @@ export type components = {
              *     ]
              */
             tags?: string[];
+            /**
+             * @description Media of yours to show with the post. Defaults to none.
+             * @example media_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            cover_media_id?: string | null;
         };
         /** @description `post.created`: A post was created (as a draft, or published at once). */
         PostCreatedEvent: {
@@ -1497,6 +1819,11 @@ export type components = {
              *     ]
              */
             tags?: string[];
+            /**
+             * @description Media of the author’s to show with the post; null for none.
+             * @example media_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            cover_media_id?: string | null;
         };
         /** @description `post.updated`: A post’s title, body, slug, excerpt or tags changed. */
         PostUpdatedEvent: {
@@ -1573,6 +1900,24 @@ export type components = {
              * @example 4bf92f3577b34da6a3ce929d0e0e4736
              */
             trace_id?: string;
+        };
+        /** @description `range_not_satisfiable` (416): Range not satisfiable. The `Range` asks only for bytes past the end of the content. `Content-Range: bytes *\/<size>` gives its size. [What to do](/problems/range_not_satisfiable). */
+        RangeNotSatisfiableProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/range_not_satisfiable.
+             * @enum {string}
+             */
+            type?: "/problems/range_not_satisfiable";
+            /**
+             * @description Always 416.
+             * @enum {integer}
+             */
+            status?: 416;
+            /**
+             * @description Always `range_not_satisfiable`.
+             * @enum {string}
+             */
+            code?: "range_not_satisfiable";
         };
         /** @description `rate_limited` (429): Too many requests. The caller spent its budget for this kind of request in the current window (`RateLimit-Policy` and `RateLimit` say how much and until when). [What to do](/problems/rate_limited). */
         RateLimitedProblem: components["schemas"]["Problem"] & {
@@ -1733,7 +2078,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "webhooks:read" | "webhooks:write" | "admin")[];
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "media:read" | "media:write" | "webhooks:read" | "webhooks:write" | "admin")[];
             /**
              * Format: date-time
              * @description When the token was issued (RFC 3339, UTC).
@@ -1778,7 +2123,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes?: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "webhooks:read" | "webhooks:write" | "admin")[];
+            scopes?: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "media:read" | "media:write" | "webhooks:read" | "webhooks:write" | "admin")[];
             /**
              * @description Lifetime in seconds (up to a year). Omit for a token that does not expire.
              * @example 86400
@@ -1809,7 +2154,7 @@ export type components = {
              *       "posts:write"
              *     ]
              */
-            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "webhooks:read" | "webhooks:write" | "admin")[];
+            scopes: ("posts:read" | "posts:write" | "comments:write" | "users:read" | "users:write" | "tokens:read" | "tokens:write" | "media:read" | "media:write" | "webhooks:read" | "webhooks:write" | "admin")[];
             /**
              * Format: date-time
              * @description When the token was issued (RFC 3339, UTC).
@@ -1899,7 +2244,7 @@ export type components = {
              */
             code?: "unauthorized";
         };
-        /** @description `unsupported_media_type` (415): Unsupported media type. The body’s `Content-Type` (or a `Content-Encoding`) is not one the operation accepts. `Accept-Encoding` says which codings are accepted: none but identity. [What to do](/problems/unsupported_media_type). */
+        /** @description `unsupported_media_type` (415): Unsupported media type. The body’s `Content-Type` (or a `Content-Encoding`) is not one the operation accepts — or, for an upload, the file’s bytes are not of a type the operation accepts (the type is read from the bytes, never from the name or the declared type, which must agree with it when given). `Accept-Encoding` says which codings are accepted: none but identity. [What to do](/problems/unsupported_media_type). */
         UnsupportedMediaTypeProblem: components["schemas"]["Problem"] & {
             /**
              * @description This problem’s page: /problems/unsupported_media_type.
@@ -2582,6 +2927,29 @@ export type components = {
                 "application/problem+json": components["schemas"]["EventNotFoundProblem"];
             };
         };
+        /** @description `media_not_found`: Media not found ([what to do](/problems/media_not_found)). */
+        Problem404MediaNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                RateLimit: components["headers"]["RateLimit"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/media_not_found",
+                 *       "title": "Media not found",
+                 *       "status": 404,
+                 *       "detail": "Media not found.",
+                 *       "code": "media_not_found",
+                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["MediaNotFoundProblem"];
+            };
+        };
         /** @description `post_not_found`: Post not found ([what to do](/problems/post_not_found)). */
         Problem404PostNotFound: {
             headers: {
@@ -2801,29 +3169,6 @@ export type components = {
                 "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
             };
         };
-        /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request ([what to do](/problems/idempotency_key_reused)). */
-        Problem422IdempotencyKeyReused: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
-                RateLimit: components["headers"]["RateLimit"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/idempotency_key_reused",
-                 *       "title": "Idempotency-Key reused with a different request",
-                 *       "status": 422,
-                 *       "detail": "Idempotency-Key reused with a different request.",
-                 *       "code": "idempotency_key_reused",
-                 *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"];
-            };
-        };
         /** @description `rate_limited`: Too many requests ([what to do](/problems/rate_limited)). */
         Problem429RateLimited: {
             headers: {
@@ -2888,6 +3233,8 @@ export type components = {
         IfNoneMatch: string;
         /** @description How many items to return (1–100). */
         Limit: number;
+        /** @description The media’s opaque identifier. */
+        MediaId: string;
         /** @description The post’s opaque identifier. */
         PostId: string;
         /** @description Only events of these types. Repeat it (`?types=post.published&types=post.deleted`) for several. */
@@ -2897,8 +3244,14 @@ export type components = {
     headers: {
         /** @description Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed. */
         AcceptEncoding: "identity";
+        /** @description Byte ranges of the content may be asked for with `Range`. */
+        AcceptRanges: "bytes";
         /** @description Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with credentials, drafts, writes and problems: `private, no-store` (problems: `no-store`). */
         CacheControl: string;
+        /** @description Public media read anonymously: `public, max-age=60, stale-while-revalidate=300` (its bytes never change, but the post that makes it public may change); anything read with credentials: `private, no-cache` (kept, but revalidated with its ETag). */
+        CacheControl2: string;
+        /** @description How to present the bytes, with their filename (RFC 6266; `filename*` for non-ASCII names, RFC 8187): `inline` for images, `attachment` for PDF. */
+        ContentDisposition: string;
         /** @description A strong validator of this representation. */
         ETag: string;
         /** @description Present when this is the stored first response, replayed for a repeated Idempotency-Key. */
@@ -2974,7 +3327,8 @@ export interface operations {
                      *           },
                      *           "created_at": "2026-11-21T09:30:00.000Z",
                      *           "updated_at": "2026-11-21T09:30:00.000Z",
-                     *           "published_at": "2026-11-21T09:30:00.000Z"
+                     *           "published_at": "2026-11-21T09:30:00.000Z",
+                     *           "cover_media_id": null
                      *         }
                      *       ],
                      *       "has_more": false,
@@ -3058,7 +3412,8 @@ export interface operations {
                      *       },
                      *       "created_at": "2026-11-21T09:30:00.000Z",
                      *       "updated_at": "2026-11-21T09:30:00.000Z",
-                     *       "published_at": "2026-11-21T09:30:00.000Z"
+                     *       "published_at": "2026-11-21T09:30:00.000Z",
+                     *       "cover_media_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -3084,7 +3439,19 @@ export interface operations {
             };
             413: components["responses"]["Problem413PayloadTooLarge"];
             415: components["responses"]["Problem415UnsupportedMediaType"];
-            422: components["responses"]["Problem422IdempotencyKeyReused"];
+            /** @description `cover_media_invalid`: Cover media is not the author’s ([what to do](/problems/cover_media_invalid)). `idempotency_key_reused`: Idempotency-Key reused with a different request ([what to do](/problems/idempotency_key_reused)). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CoverMediaInvalidProblem"] | components["schemas"]["IdempotencyKeyReusedProblem"];
+                };
+            };
             429: components["responses"]["Problem429RateLimited"];
             503: components["responses"]["Problem503ServiceUnavailable"];
         };
@@ -3134,7 +3501,8 @@ export interface operations {
                      *       },
                      *       "created_at": "2026-11-21T09:30:00.000Z",
                      *       "updated_at": "2026-11-21T09:30:00.000Z",
-                     *       "published_at": "2026-11-21T09:30:00.000Z"
+                     *       "published_at": "2026-11-21T09:30:00.000Z",
+                     *       "cover_media_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -3251,7 +3619,8 @@ export interface operations {
                      *       },
                      *       "created_at": "2026-11-21T09:30:00.000Z",
                      *       "updated_at": "2026-11-21T09:30:00.000Z",
-                     *       "published_at": "2026-11-21T09:30:00.000Z"
+                     *       "published_at": "2026-11-21T09:30:00.000Z",
+                     *       "cover_media_id": null
                      *     }
                      */
                     "application/json": components["schemas"]["Post"];
@@ -3289,6 +3658,29 @@ export interface operations {
             412: components["responses"]["Problem412PreconditionFailed"];
             413: components["responses"]["Problem413PayloadTooLarge"];
             415: components["responses"]["Problem415UnsupportedMediaType"];
+            /** @description `cover_media_invalid`: Cover media is not the author’s ([what to do](/problems/cover_media_invalid)). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/cover_media_invalid",
+                     *       "title": "Cover media is not the author’s",
+                     *       "status": 422,
+                     *       "detail": "Cover media is not the author’s.",
+                     *       "code": "cover_media_invalid",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["CoverMediaInvalidProblem"];
+                };
+            };
             429: components["responses"]["Problem429RateLimited"];
             503: components["responses"]["Problem503ServiceUnavailable"];
         };
@@ -3418,7 +3810,29 @@ export interface operations {
             409: components["responses"]["Problem409IdempotencyInFlight"];
             413: components["responses"]["Problem413PayloadTooLarge"];
             415: components["responses"]["Problem415UnsupportedMediaType"];
-            422: components["responses"]["Problem422IdempotencyKeyReused"];
+            /** @description `idempotency_key_reused`: Idempotency-Key reused with a different request ([what to do](/problems/idempotency_key_reused)). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency_key_reused",
+                     *       "title": "Idempotency-Key reused with a different request",
+                     *       "status": 422,
+                     *       "detail": "Idempotency-Key reused with a different request.",
+                     *       "code": "idempotency_key_reused",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["IdempotencyKeyReusedProblem"];
+                };
+            };
             429: components["responses"]["Problem429RateLimited"];
             503: components["responses"]["Problem503ServiceUnavailable"];
         };
@@ -4022,6 +4436,501 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["TokenNotFoundProblem"];
+                };
+            };
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    listMedia: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1–100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page (an opaque string). Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of media. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "media_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *           "filename": "harbour.png",
+                     *           "content_type": "image/png",
+                     *           "size": 48213,
+                     *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *           "width": 1600,
+                     *           "height": 900,
+                     *           "alt": "Boats in a harbour at dawn",
+                     *           "owner": {
+                     *             "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *             "username": "ada_lovelace",
+                     *             "display_name": "Ada Lovelace",
+                     *             "created_at": "2026-11-21T09:30:00.000Z"
+                     *           },
+                     *           "content_url": "/api/v1/media/media_01jdq8m4k2c9v7x3n5r6t8w0yz/content",
+                     *           "created_at": "2026-11-21T09:30:00.000Z",
+                     *           "updated_at": "2026-11-21T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MediaPage"];
+                };
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    createMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file and its alternative text. */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * @description Alternative text for readers who cannot see the image (empty for a purely decorative one).
+                     * @example Boats in a harbour at dawn
+                     */
+                    alt: string;
+                    /**
+                     * @description The name to keep, instead of the one the file part carries.
+                     * @example harbour.png
+                     */
+                    filename?: string;
+                    /**
+                     * Format: binary
+                     * @description The file’s bytes. One of `image/png`, `image/jpeg`, `image/webp`, `image/gif`, `image/avif`, `application/pdf`, as read from its bytes (415 otherwise); at most 25 MiB by default (413 above the server's limit).
+                     */
+                    file: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description The file was stored. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description The URL of the new media. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "media_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "filename": "harbour.png",
+                     *       "content_type": "image/png",
+                     *       "size": 48213,
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "width": 1600,
+                     *       "height": 900,
+                     *       "alt": "Boats in a harbour at dawn",
+                     *       "owner": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
+                     *       "content_url": "/api/v1/media/media_01jdq8m4k2c9v7x3n5r6t8w0yz/content",
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description `malformed_multipart`: The request body is not valid multipart/form-data ([what to do](/problems/malformed_multipart)). `validation_failed`: The request is not valid ([what to do](/problems/validation_failed)). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["MalformedMultipartProblem"] | components["schemas"]["ValidationFailedProblem"];
+                };
+            };
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            /** @description `media_quota_exceeded`: Storage quota exceeded ([what to do](/problems/media_quota_exceeded)). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/media_quota_exceeded",
+                     *       "title": "Storage quota exceeded",
+                     *       "status": 409,
+                     *       "detail": "Storage quota exceeded.",
+                     *       "code": "media_quota_exceeded",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["MediaQuotaExceededProblem"];
+                };
+            };
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            /** @description `image_too_large`: Image has too many pixels ([what to do](/problems/image_too_large)). `media_unreadable`: Image cannot be read ([what to do](/problems/media_unreadable)). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImageTooLargeProblem"] | components["schemas"]["MediaUnreadableProblem"];
+                };
+            };
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The media’s opaque identifier. */
+                mediaId: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The media. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "media_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "filename": "harbour.png",
+                     *       "content_type": "image/png",
+                     *       "size": 48213,
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "width": 1600,
+                     *       "height": 900,
+                     *       "alt": "Boats in a harbour at dawn",
+                     *       "owner": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
+                     *       "content_url": "/api/v1/media/media_01jdq8m4k2c9v7x3n5r6t8w0yz/content",
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Not modified: the representation still matches If-None-Match. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            404: components["responses"]["Problem404MediaNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    deleteMedia: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The media’s opaque identifier. */
+                mediaId: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The media was deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404MediaNotFound"];
+            /** @description `media_in_use`: Media in use ([what to do](/problems/media_in_use)). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/media_in_use",
+                     *       "title": "Media in use",
+                     *       "status": 409,
+                     *       "detail": "Media in use.",
+                     *       "code": "media_in_use",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["MediaInUseProblem"];
+                };
+            };
+            412: components["responses"]["Problem412PreconditionFailed"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    updateMedia: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag your change is based on (or `*`); if the resource has changed since, the answer is 412 and nothing changes. */
+                "if-match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The media’s opaque identifier. */
+                mediaId: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alt": "Fishing boats in a harbour at dawn"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MediaUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated media. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "media_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "filename": "harbour.png",
+                     *       "content_type": "image/png",
+                     *       "size": 48213,
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "width": 1600,
+                     *       "height": 900,
+                     *       "alt": "Fishing boats in a harbour at dawn",
+                     *       "owner": {
+                     *         "id": "user_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *         "username": "ada_lovelace",
+                     *         "display_name": "Ada Lovelace",
+                     *         "created_at": "2026-11-21T09:30:00.000Z"
+                     *       },
+                     *       "content_url": "/api/v1/media/media_01jdq8m4k2c9v7x3n5r6t8w0yz/content",
+                     *       "created_at": "2026-11-21T09:30:00.000Z",
+                     *       "updated_at": "2026-11-21T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            403: components["responses"]["Problem403Forbidden"];
+            404: components["responses"]["Problem404MediaNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            412: components["responses"]["Problem412PreconditionFailed"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
+    getMediaContent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range (RFC 9110 §14.2), e.g. `bytes=0-1023` or `bytes=-1024` (the last 1024 bytes). */
+                range?: string;
+                /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The media’s opaque identifier. */
+                mediaId: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole content. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl2"];
+                    ETag: components["headers"]["ETag"];
+                    "Accept-Ranges": components["headers"]["AcceptRanges"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                    "image/webp": Blob;
+                    "image/gif": Blob;
+                    "image/avif": Blob;
+                    "application/pdf": Blob;
+                };
+            };
+            /** @description The range asked for. */
+            206: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl2"];
+                    ETag: components["headers"]["ETag"];
+                    /** @description Which bytes these are, of how many: `bytes <first>-<last>/<size>`. */
+                    "Content-Range": string;
+                    "Accept-Ranges": components["headers"]["AcceptRanges"];
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                    "image/webp": Blob;
+                    "image/gif": Blob;
+                    "image/avif": Blob;
+                    "application/pdf": Blob;
+                };
+            };
+            /** @description Not modified: the representation still matches If-None-Match. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400ValidationFailed"];
+            401: components["responses"]["Problem401Unauthorized"];
+            404: components["responses"]["Problem404MediaNotFound"];
+            406: components["responses"]["Problem406NotAcceptable"];
+            /** @description `range_not_satisfiable`: Range not satisfiable ([what to do](/problems/range_not_satisfiable)). */
+            416: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description The size of the content: `bytes *\/<size>`. */
+                    "Content-Range": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/range_not_satisfiable",
+                     *       "title": "Range not satisfiable",
+                     *       "status": 416,
+                     *       "detail": "Range not satisfiable.",
+                     *       "code": "range_not_satisfiable",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["RangeNotSatisfiableProblem"];
                 };
             };
             429: components["responses"]["Problem429RateLimited"];

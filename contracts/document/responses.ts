@@ -2,6 +2,7 @@
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../zod.ts';
 import { operationErrors, rateLimitClass, type OperationSpec, type ResponseSpec } from '../operation.ts';
+import { binaryContent } from './binary.ts';
 import { CACHE_CONTROL, notModifiedResponse, successHeaders } from '../shared/protocol.ts';
 import { problemType, type ErrorDefinition } from '../shared/errors.ts';
 import { problemSchema, problemSchemaName } from '../shared/problem.ts';
@@ -47,6 +48,9 @@ const PROBLEM_HEADERS: Record<number, z.ZodObject> = {
       description: 'Request bodies are accepted without a content coding only (RFC 7694): send them uncompressed.',
       example: 'identity',
     }),
+  }),
+  416: z.object({
+    'Content-Range': z.string().openapi({ description: 'The size of the content: `bytes */<size>`.', example: 'bytes */48213' }),
   }),
   429: z.object({ 'Retry-After': RETRY_AFTER }),
   503: z.object({ 'Retry-After': RETRY_AFTER }),
@@ -122,7 +126,7 @@ function eventStreamSchema(stream: NonNullable<ResponseSpec['stream']>) {
 export function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(op.responses)) {
-    const headers = commonHeaders(op).extend(successHeaders(op, Number(status), Boolean(spec.content)).shape).extend(spec.headers?.shape ?? {});
+    const headers = commonHeaders(op).extend(successHeaders(op, Number(status), Boolean(spec.content || spec.binary)).shape).extend(spec.headers?.shape ?? {});
     responses[status] = {
       description: spec.description,
       headers,
@@ -137,6 +141,7 @@ export function successResponses(op: OperationSpec): Record<string, ResponseConf
       ...(spec.stream && {
         content: { 'text/event-stream': { schema: eventStreamSchema(spec.stream) as never, example: spec.stream.example } },
       }),
+      ...(spec.binary && { content: binaryContent(spec.binary) }),
       ...(spec.links && { links: spec.links }),
     };
   }

@@ -6,7 +6,7 @@ import { text } from '../shared/primitives.ts';
 import { Username } from '../users/schemas.ts';
 import { Post, PostCreate, PostId, PostPage, PostStatus, PostUpdate, SEARCH_MAX_TERMS, Tag, postExample } from './schemas.ts';
 import { PIPELINE_ERRORS } from '../shared/errors.ts';
-import { postNotFound, slugTaken } from './errors.ts';
+import { coverMediaInvalid, postNotFound, slugTaken } from './errors.ts';
 import { defineResource } from '../resource.ts';
 
 const TAG = 'Posts';
@@ -47,7 +47,7 @@ export const createPost = defineOperation({
       links: linksFromCreated,
     },
   },
-  errors: [slugTaken],
+  errors: [slugTaken, coverMediaInvalid],
 });
 
 export const getPost = defineOperation({
@@ -142,7 +142,7 @@ export const updatePost = defineOperation({
   responses: {
     200: { description: 'The updated post.', content: json(Post, { ...postExample, title: 'Hello again' }) },
   },
-  errors: [postNotFound, slugTaken, PIPELINE_ERRORS.forbidden, PIPELINE_ERRORS.precondition_failed],
+  errors: [postNotFound, slugTaken, coverMediaInvalid, PIPELINE_ERRORS.forbidden, PIPELINE_ERRORS.precondition_failed],
 });
 
 export const deletePost = defineOperation({

@@ -2,6 +2,12 @@ import { z } from '../zod.ts';
 import { identifier, KEBAB, text, Timestamp } from '../shared/primitives.ts';
 import { page } from '../shared/pagination.ts';
 import { User, userExample } from '../users/schemas.ts';
+import { MediaId } from '../media/schemas.ts';
+
+const CoverMediaId = MediaId.nullable().openapi({
+  description: 'The media shown with the post (its cover image), or null. It must be media the post’s author uploaded; while a published post shows it, anyone may read it.',
+  example: 'media_01jdq8m4k2c9v7x3n5r6t8w0yz',
+});
 
 export const PostId = identifier('post', 'The post’s opaque identifier.', 'post_01jdq8m4k2c9v7x3n5r6t8w0yz');
 
@@ -63,6 +69,7 @@ export const Post = z
       description: 'When the post was published (RFC 3339, UTC); null while it is a draft.',
       example: '2026-11-21T09:30:00.000Z',
     }),
+    cover_media_id: CoverMediaId,
   })
   .openapi('Post', { description: 'A post: a titled Markdown document, draft or published.' });
 
@@ -78,6 +85,7 @@ export const postExample: z.input<typeof Post> = {
   created_at: '2026-11-21T09:30:00.000Z',
   updated_at: '2026-11-21T09:30:00.000Z',
   published_at: '2026-11-21T09:30:00.000Z',
+  cover_media_id: null,
 };
 
 export const PostCreate = z
@@ -90,6 +98,7 @@ export const PostCreate = z
     excerpt: Excerpt.optional().openapi({ description: 'A short summary. When omitted, derived from the body.' }),
     status: PostStatus.optional().openapi({ description: 'Defaults to `draft`.' }),
     tags: Tags.optional().openapi({ description: 'Defaults to no tags.' }),
+    cover_media_id: CoverMediaId.optional().openapi({ description: 'Media of yours to show with the post. Defaults to none.' }),
   })
   .openapi('PostCreate', { description: 'A new post. Only the title is required.' });
 
@@ -105,6 +114,7 @@ export const PostUpdate = z
       description: 'Publishing sets `published_at`; returning to `draft` clears it.',
     }),
     tags: Tags.optional().openapi({ description: 'Replaces the tags.' }),
+    cover_media_id: CoverMediaId.optional().openapi({ description: 'Media of the author’s to show with the post; null for none.' }),
   })
   .openapi('PostUpdate', { description: 'A partial update: only the fields present change.' });
 

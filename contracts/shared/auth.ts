@@ -4,7 +4,7 @@ import { z } from '../zod.ts';
  * What a token may do — each scope names one power, and a token can do only what its scopes name.
  * `admin` counts only while its holder is an administrator (an operator grants that: `npm run admin`).
  */
-export const SCOPES = ['posts:read', 'posts:write', 'comments:write', 'users:read', 'users:write', 'tokens:read', 'tokens:write', 'webhooks:read', 'webhooks:write', 'admin'] as const;
+export const SCOPES = ['posts:read', 'posts:write', 'comments:write', 'users:read', 'users:write', 'tokens:read', 'tokens:write', 'media:read', 'media:write', 'webhooks:read', 'webhooks:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** One line per scope, for the reference (the security scheme's description and ScopeSchema). */
@@ -16,6 +16,8 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'users:write': 'change the account',
   'tokens:read': 'list the account’s tokens',
   'tokens:write': 'revoke the account’s tokens',
+  'media:read': 'list your media, and read media no published post shows',
+  'media:write': 'upload, change and delete your media',
   'webhooks:read': 'read the account’s webhook endpoints and their deliveries',
   'webhooks:write': 'create, change, test and delete the account’s webhook endpoints; redeliver',
   admin: 'act on anyone’s resources (administrators only)',

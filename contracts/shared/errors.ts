@@ -42,6 +42,13 @@ export const PIPELINE_ERRORS = {
     explanation: 'The body could not be read as UTF-8 JSON text.',
     remedy: 'Send the body as JSON (`Content-Type: application/json`), encoded in UTF-8.',
   }),
+  malformed_multipart: defineError({
+    code: 'malformed_multipart',
+    status: 400,
+    title: 'The request body is not valid multipart/form-data',
+    explanation: 'The body could not be read as `multipart/form-data`: a boundary is missing or broken, or a part has no name.',
+    remedy: 'Send the form as `multipart/form-data` with the boundary its `Content-Type` names — let your HTTP library build it (`FormData`).',
+  }),
   bad_request: defineError({
     code: 'bad_request',
     status: 400,
@@ -116,8 +123,8 @@ export const PIPELINE_ERRORS = {
     code: 'unsupported_media_type',
     status: 415,
     title: 'Unsupported media type',
-    explanation: 'The body’s `Content-Type` (or a `Content-Encoding`) is not one the operation accepts. `Accept-Encoding` says which codings are accepted: none but identity.',
-    remedy: 'Send `Content-Type: application/json`, uncompressed.',
+    explanation: 'The body’s `Content-Type` (or a `Content-Encoding`) is not one the operation accepts — or, for an upload, the file’s bytes are not of a type the operation accepts (the type is read from the bytes, never from the name or the declared type, which must agree with it when given). `Accept-Encoding` says which codings are accepted: none but identity.',
+    remedy: 'Send `Content-Type: application/json` (uploads: `multipart/form-data` with a file of a type the reference lists), uncompressed.',
   }),
   idempotency_key_reused: defineError({
     code: 'idempotency_key_reused',

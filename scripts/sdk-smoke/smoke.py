@@ -18,11 +18,15 @@ Run by `npm run test:sdk` (scripts/sdk-smoke.ts), which generates and installs t
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
+import struct
 import sys
 import threading
 import traceback
 import uuid
+import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -30,13 +34,16 @@ from urllib.parse import urlsplit
 
 from folio_api_client import AuthenticatedClient, Client
 from folio_api_client.api.events import list_events
+from folio_api_client.api.media import create_media, get_media, get_media_content
 from folio_api_client.api.posts import create_post, delete_post, get_post, list_posts, update_post
 from folio_api_client.api.tokens import create_token
 from folio_api_client.api.users import create_user, get_me
 from folio_api_client.models import (
     EventPage,
     ListEventsTypesItem,
+    CreateMediaBody,
     Me,
+    Media,
     Post,
     PostCreate,
     PostCreatedEvent,
@@ -58,9 +65,20 @@ from folio_api_client.models import (
     UnauthorizedProblem,
     ValidationFailedProblem,
 )
-from folio_api_client.types import UNSET, Response, UnknownVariant, Unset
+from folio_api_client.types import UNSET, File, Response, UnknownVariant, Unset
 
 PASSWORD = "correct horse battery staple"
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG (8-bit RGB, a gradient), written with the standard library alone."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes((x * 7 + y * 13) % 256 for x in range(width) for _ in range(3)) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 class StepFailed(AssertionError):
@@ -131,6 +149,8 @@ class Smoke:
         self.etag = ""
         # Real answers, as the server sent them: the newer server's bodies are made from these.
         self.sent: dict[str, dict[str, Any]] = {}
+        self.media: Media
+        self.image = png(24, 16)
 
     def register(self) -> str:
         body = UserCreate(email=f"{self.name}@example.com", username=self.name, display_name="SDK Smoke", password=PASSWORD)
@@ -300,6 +320,29 @@ class Smoke:
         check(response.headers.get("www-authenticate", "").startswith("Bearer"), "no Bearer challenge")
         return f"401 {problem.code.value}, WWW-Authenticate {response.headers.get('www-authenticate')}"
 
+    def upload(self) -> str:
+        body = CreateMediaBody(alt="A gradient", file=File(payload=io.BytesIO(self.image), file_name="gradient.png", mime_type="image/png"))
+        response = create_media.sync_detailed(client=self.client, body=body)
+        self.media = expect(response, 201, Media)
+        check(self.media.content_type.value == "image/png", f"content_type {self.media.content_type}")
+        check((self.media.width, self.media.height) == (24, 16), f"dimensions {self.media.width}×{self.media.height}")
+        check(self.media.sha256 == hashlib.sha256(self.image).hexdigest(), "sha256 differs from the bytes sent")
+        return f"201, {self.media.id} ({self.media.size} bytes), Location {response.headers.get('location')}"
+
+    def read_media(self) -> str:
+        media = expect(get_media.sync_detailed(self.media.id, client=self.client), 200, Media)
+        check((media.filename, media.alt, media.size) == ("gradient.png", "A gradient", len(self.image)), f"read back {media!r}")
+        return f"200, {media.filename}, {media.width}×{media.height}, alt {media.alt!r}"
+
+    def download(self) -> str:
+        whole = get_media_content.sync_detailed(self.media.id, client=self.client)
+        check(whole.status_code == 200 and isinstance(whole.parsed, File), f"expected 200 File, got {int(whole.status_code)}")
+        check(whole.parsed.payload.read() == self.image, "downloaded bytes differ from the upload")
+        part = get_media_content.sync_detailed(self.media.id, client=self.client, range_="bytes=0-7")
+        check(part.status_code == 206 and isinstance(part.parsed, File), f"expected 206 File, got {int(part.status_code)}")
+        check(part.parsed.payload.read() == self.image[:8], "the range's bytes differ")
+        return f"200 with the same {len(self.image)} bytes (ETag {whole.headers.get('etag')}); Range bytes=0-7 → 206"
+
     def invalid_query(self) -> str:
         problem = expect(list_posts.sync_detailed(client=self.client, limit=0), 400, ValidationFailedProblem)
         pointers = [issue.pointer for issue in problem.errors]
@@ -329,6 +372,9 @@ def main() -> int:
         ("a newer server's problem code (getPost, createPost)", smoke.newer_problem_code),
         ("a newer server's enum value (getPost)", smoke.newer_enum_value),
         ("a newer server's event type (listEvents)", smoke.newer_event_type),
+        ("upload a PNG (createMedia)", smoke.upload),
+        ("read its metadata (getMedia)", smoke.read_media),
+        ("download it, whole and a range (getMediaContent)", smoke.download),
     ]
     passed = failed = 0
     for name, run in steps:

@@ -56,10 +56,11 @@ const seconds = (ms: number) => `${ms / 1000} s`;
  * 408 when it did not arrive within FOLIO_HEADERS_TIMEOUT_MS / FOLIO_REQUEST_TIMEOUT_MS, otherwise
  * 400 — not HTTP/1.1, a method Node does not know (TRACK), a header section over Node's limit.
  */
-export function transportProblem(error: NodeJS.ErrnoException): Response {
+export function transportProblem(error: NodeJS.ErrnoException, upload = false): Response {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    const whole = upload ? `an upload ${seconds(config.media.uploadTimeoutMs)}` : `all of it ${seconds(config.requestTimeoutMs)}`;
     return problem('request_timeout', newRequestId(), {
-      detail: `The request did not arrive in time: its headers are awaited ${seconds(config.headersTimeoutMs)}, all of it ${seconds(config.requestTimeoutMs)}.`,
+      detail: `The request did not arrive in time: its headers are awaited ${seconds(config.headersTimeoutMs)}, ${whole}.`,
     });
   }
   const detail = error.code === 'HPE_HEADER_OVERFLOW' ? 'The header section of the request is too large.' : 'The request is not valid HTTP/1.1.';

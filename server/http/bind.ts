@@ -14,6 +14,7 @@ import { negotiate, offeredMediaTypes } from './negotiate.ts';
 import { cachePolicy, render, type RawResult } from './render.ts';
 import { config } from '../config.ts';
 import { describeRequest, traceRequest } from '../telemetry/tracing.ts';
+import { discardUpload, uploadedFile } from './read-multipart.ts';
 
 /**
  * Binds a handler to its contract: the whole request pipeline lives here, so route files stay
@@ -64,14 +65,19 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
         return render(contract, result as RawResult, request, url, mediaType);
       };
       const key = contract.idempotent ? headers['idempotency-key'] : undefined;
-      response = key
-        ? await idempotent(
-            clientKey,
-            key,
-            fingerprint(request.method, url.pathname, input.body),
-            execute,
-          )
-        : await execute();
+      try {
+        response = key
+          ? await idempotent(
+              clientKey,
+              key,
+              fingerprint(request.method, url.pathname, input.body),
+              execute,
+            )
+          : await execute();
+      } finally {
+        // An upload's staging file is the handler's to keep (by moving it) while it runs, never after.
+        await discardUpload(uploadedFile(contract.request?.multipart, input.body));
+      }
     } catch (error) {
       // The connection closed before the request was read in full: the client gave up, or the
       // front server answered 408 once FOLIO_REQUEST_TIMEOUT_MS passed. Nothing of ours failed.

@@ -9,6 +9,7 @@ export function offeredMediaTypes(op: OperationSpec): string[] {
     if (response?.content) types.add(response.content.mediaType ?? 'application/json');
     if (response?.alternative) types.add(response.alternative.mediaType);
     if (response?.stream) types.add('text/event-stream');
+    for (const type of response?.binary?.mediaTypes ?? []) types.add(type);
   }
   return [...types];
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { OperationSpec } from '../../contracts/operation.ts';
 import { requestHeaders } from '../../contracts/shared/protocol.ts';
@@ -5,6 +6,7 @@ import { config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { toFieldIssues, type FieldIssue } from './issues.ts';
 import { readJsonBody } from './read-body.ts';
+import { discardUpload, readMultipart } from './read-multipart.ts';
 
 export interface ParsedRequest {
   params: unknown;
@@ -81,7 +83,10 @@ export async function parseRequest(
   const spec = op.request ?? {};
   const { headers, headerNames, queryFields } = shapeOf(op);
   const rawBody = spec.body ? await readJsonBody(request, config.maxBodyBytes) : undefined;
-  const issues: FieldIssue[] = [];
+  const form = spec.multipart
+    ? await readMultipart(request, spec.multipart, { maxBytes: config.media.maxBytes, stagingDir: join(config.media.dir, 'incoming') })
+    : undefined;
+  const issues: FieldIssue[] = [...(form?.issues ?? [])];
   const check = (schema: z.ZodType | undefined, value: unknown, root: string): unknown => {
     if (!schema) return root === '/body' ? undefined : {};
     const result = schema.safeParse(value);
@@ -93,9 +98,13 @@ export async function parseRequest(
     params: check(spec.params, rawParams, '/params'),
     query: check(spec.query, queryObject(url.searchParams, queryFields), '/query'),
     headers: check(headers, headerObject(request.headers, headerNames), '/headers'),
-    body: check(spec.body?.schema, rawBody, '/body'),
+    // A form: its text fields validated like a JSON body, and the staged file under its part's name.
+    body: spec.multipart
+      ? { ...(check(spec.multipart.fields, form!.fields, '/body') as object), [spec.multipart.file.name]: form!.file }
+      : check(spec.body?.schema, rawBody, '/body'),
   };
   if (issues.length > 0) {
+    await discardUpload(form?.file);
     const noun = issues.length === 1 ? 'issue' : 'issues';
     throw new AppError('validation_failed', `The request has ${issues.length} ${noun}; see errors.`, { errors: issues });
   }

@@ -3,6 +3,8 @@ import { config } from '../config.ts';
 import { etagOf, noneMatch } from '../etag.ts';
 import { eventStreamResponse } from './event-stream.ts';
 import { validateResponseBody } from './validate-response.ts';
+import type { BinaryBody } from './binary-types.ts';
+import { renderBinary } from './render-binary.ts';
 
 export interface RawResult {
   status: number;
@@ -10,6 +12,7 @@ export interface RawResult {
   headers?: Record<string, string>;
   stream?: ReadableStream<Uint8Array>;
   events?: AsyncIterable<{ id: string; type: string }>;
+  binary?: BinaryBody;
 }
 
 const PUBLIC_CACHE = 'public, s-maxage=60, stale-while-revalidate=300';
@@ -35,9 +38,10 @@ function nextLink(url: URL, body: unknown): string | undefined {
  * and 304 when If-None-Match already has them; a `next` Link for pages; or a streamed
  * alternative representation as negotiated.
  */
-export function render(op: OperationSpec, result: RawResult, request: Request, url: URL, mediaType: string | undefined): Response {
+export function render(op: OperationSpec, result: RawResult, request: Request, url: URL, mediaType: string | undefined): Response | Promise<Response> {
   const spec = (op.responses as Record<number, ResponseSpec | undefined>)[result.status];
   if (!spec) throw new Error(`${op.operationId} returned undeclared status ${result.status}`);
+  if (result.binary) return renderBinary(spec, result.status, result.binary, result.headers, request, op.conditional === 'read');
   const headers = new Headers(result.headers);
   if (result.events && spec.stream) return eventStreamResponse(result.status, result.events, spec.stream, headers, op.operationId);
   if (result.stream) {

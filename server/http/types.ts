@@ -2,9 +2,14 @@ import type { z } from 'zod';
 import type { OperationSpec } from '../../contracts/operation.ts';
 import type { Failure } from '../failure.ts';
 import type { Caller } from '../identity/caller.ts';
+import type { BinaryBodyFor, MultipartBody } from './binary-types.ts';
 
 type Part<R, K extends string> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
-type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } } ? z.output<S> : undefined;
+type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } }
+  ? z.output<S>
+  : R extends { multipart: infer M }
+    ? MultipartBody<M>
+    : undefined;
 
 /** What a handler receives: every part of the request, parsed and typed by its contract. */
 export interface HandlerInput<Op extends OperationSpec> {
@@ -32,7 +37,9 @@ type ResponseFor<Status, R> = Simplify<{ status: Status } & (R extends {
   content: { schema: infer S extends z.ZodType };
 }
   ? { body: z.input<S> }
-  : { body?: undefined }) &
+  : R extends { binary: infer B }
+    ? { binary: BinaryBodyFor<B>; body?: undefined }
+    : { body?: undefined }) &
   (R extends { headers: infer H extends z.ZodObject } ? { headers: z.input<H> } : { headers?: undefined })>;
 
 /** A stream of events, where the contract declares one: the envelopes, as the contract types them. */

@@ -20,6 +20,7 @@ const POST_COLUMNS = [
   'posts.created_at',
   'posts.updated_at',
   'posts.published_at',
+  'posts.cover_media_id',
 ] as const;
 
 /** Posts joined with their author: the shape every read returns (never the search vector). */
@@ -50,6 +51,7 @@ export function toPost(row: PostWithAuthor): PostResource {
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     published_at: row.published_at?.toISOString() ?? null,
+    cover_media_id: row.cover_media_id,
   };
 }
 

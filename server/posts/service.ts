@@ -4,7 +4,7 @@ import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Database } from '../db/schema.ts';
 import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
-import { postNotFound, slugTaken } from '../../contracts/posts/errors.ts';
+import { coverMediaInvalid, postNotFound, slugTaken } from '../../contracts/posts/errors.ts';
 import { transact } from '../db/transact.ts';
 import { fail, isFailure } from '../failure.ts';
 import { canActFor, type Caller } from '../identity/caller.ts';
@@ -30,6 +30,17 @@ const slugInUse = (slug: string) => fail(slugTaken, `A published post, or anothe
  */
 const SLUG_CONSTRAINTS = ['posts_published_slug', 'posts_author_slug'];
 const isSlugConflict = (error: unknown) => SLUG_CONSTRAINTS.some((name) => isUniqueViolation(error, name));
+
+/**
+ * Whether the author owns the media — checked, and the row share-locked, inside the transaction that
+ * sets a cover, so a concurrent delete of that media waits and then sees the post (409 media_in_use).
+ */
+async function ownsMedia(trx: Kysely<Database>, mediaId: string, authorId: string): Promise<boolean> {
+  const row = await trx.selectFrom('media').select('id').where('id', '=', mediaId).where('owner_id', '=', authorId).forShare().executeTakeFirst();
+  return row !== undefined;
+}
+
+const coverInvalid = (mediaId: string) => fail(coverMediaInvalid, `The post’s author has no media ${mediaId}.`);
 
 /** The slugs `base`, `base-…` that a new post by `authorId` cannot take: published ones and the author's own. */
 async function takenSlugs(conn: Kysely<Database>, base: string, authorId: string): Promise<Set<string>> {
@@ -62,25 +73,27 @@ export async function createPost(input: PostCreateInput, authorId: string) {
         created_at: now,
         updated_at: now,
         published_at: status === 'published' ? now : null,
+        cover_media_id: input.cover_media_id ?? null,
       })
       .execute();
 
   try {
-    await db()
-      .transaction()
-      .execute(async (trx) => {
-        let slug = input.slug;
-        if (!slug) {
-          // Creators deriving the same base slug take turns (a transaction-scoped advisory lock), so
-          // each sees the suffixes taken before it; `-2`, `-3`, … are handed out without collisions.
-          await sql`select pg_advisory_xact_lock(hashtext(${`posts.slug:${base}`}))`.execute(trx);
-          slug = firstFreeSlug(base, await takenSlugs(trx, base, authorId));
-        }
-        await insert(trx, slug);
-        const post = { id, slug, status, author_id: authorId };
-        await postEvent(trx, 'post.created', post);
-        if (status === 'published') await postEvent(trx, 'post.published', post);
-      });
+    const inserted = await transact(db(), async (trx) => {
+      if (input.cover_media_id && !(await ownsMedia(trx, input.cover_media_id, authorId))) return coverInvalid(input.cover_media_id);
+      let slug = input.slug;
+      if (!slug) {
+        // Creators deriving the same base slug take turns (a transaction-scoped advisory lock), so
+        // each sees the suffixes taken before it; `-2`, `-3`, … are handed out without collisions.
+        await sql`select pg_advisory_xact_lock(hashtext(${`posts.slug:${base}`}))`.execute(trx);
+        slug = firstFreeSlug(base, await takenSlugs(trx, base, authorId));
+      }
+      await insert(trx, slug);
+      const post = { id, slug, status, author_id: authorId };
+      await postEvent(trx, 'post.created', post);
+      if (status === 'published') await postEvent(trx, 'post.published', post);
+      return undefined;
+    });
+    if (isFailure(inserted)) return inserted;
   } catch (error) {
     // Only an explicit slug can collide (or a derived one racing an explicit one: rare, and a 409 is honest).
     if (isSlugConflict(error)) return slugInUse(base);
@@ -116,6 +129,7 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
       const current = await lockForWrite(trx, id, caller, ifMatch);
       if (isFailure(current)) return current;
       if (Object.keys(patch).length === 0) return toPost(current);
+      if (patch.cover_media_id && !(await ownsMedia(trx, patch.cover_media_id, current.author_id))) return coverInvalid(patch.cover_media_id);
       const now = new Date();
       const status = patch.status ?? current.status;
       try {
@@ -127,6 +141,7 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
             ...(patch.slug !== undefined && { slug: patch.slug }),
             ...(patch.excerpt !== undefined && { excerpt: patch.excerpt }),
             ...(patch.tags !== undefined && { tags: dedupe(patch.tags) }),
+            ...(patch.cover_media_id !== undefined && { cover_media_id: patch.cover_media_id }),
             status,
             published_at: status === 'published' ? (current.published_at ?? now) : null,
             updated_at: now,

@@ -9,6 +9,7 @@ import { expectConforms, problemCode, send } from '../support/contract-assertion
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { absentPath, ownedPath } from '../support/fixtures.ts';
 import { signUp, type Account } from '../support/identity.ts';
+import { pdf, uploadForm } from '../support/media.ts';
 
 const servers = inject('servers');
 const all = operations as readonly OperationSpec[];
@@ -35,6 +36,7 @@ describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
   it.each(all.filter((op) => op.conditional === 'write').map((op) => [op.operationId, op] as const))(
     '%s: an If-Match that no longer matches → 412, and nothing changes',
     async (_, op) => {
+      // Resources the admin owns (tests/support/fixtures.ts), whatever the path names.
       const path = await ownedPath(op, baseUrl, admin);
       const before = await send(baseUrl, path, { headers: admin.auth });
       expect(before.status, before.text).toBe(200);
@@ -90,8 +92,10 @@ describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
     '%s: a body over the limit → 413',
     async (_, op) => {
       const { path, method } = request(op);
-      const body = JSON.stringify({ padding: 'x'.repeat(1024 * 1024 + 1) });
-      const res = await send(baseUrl, path, { method, body, headers: { ...admin.auth, 'Content-Type': 'application/json' } });
+      // JSON bodies: over FOLIO_MAX_BODY_BYTES (1 MiB); uploads: a file over FOLIO_MEDIA_MAX_BYTES (25 MiB).
+      const res = op.request?.multipart
+        ? await send(baseUrl, path, { method, body: uploadForm(pdf(op.request.multipart.file.maxBytes + 1)), headers: admin.auth })
+        : await send(baseUrl, path, { method, body: JSON.stringify({ padding: 'x'.repeat(1024 * 1024 + 1) }), headers: { ...admin.auth, 'Content-Type': 'application/json' } });
       expectConforms(op, res);
       expect(res.status, res.text).toBe(413);
       expect(problemCode(res)).toBe('payload_too_large');

@@ -11,6 +11,7 @@ import { SCOPES } from '../../contracts/shared/auth.ts';
 import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
 import { ownedPath } from '../support/fixtures.ts';
 import { issueToken, PASSWORD, signUp, type Account } from '../support/identity.ts';
+import { exampleBody } from '../support/media.ts';
 
 const servers = inject('servers');
 const protectedOps = (operations as readonly OperationSpec[]).filter((op) => op.auth.type !== 'public');
@@ -26,8 +27,7 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
 
   /** A request the operation would accept from `account`: path params name resources `account` owns (tests/support/fixtures.ts). */
   async function validRequest(op: OperationSpec, account: Account): Promise<{ path: string; init: RequestInit & { json?: unknown } }> {
-    const body = op.request?.body?.example;
-    return { path: await ownedPath(op, baseUrl, account), init: { method: op.method.toUpperCase(), ...(body !== undefined && { json: body }) } };
+    return { path: await ownedPath(op, baseUrl, account), init: { method: op.method.toUpperCase(), ...(await exampleBody(op)) } };
   }
 
   async function call(op: OperationSpec, headers: Record<string, string>, as: Account = owner): Promise<ApiResponse> {
@@ -96,6 +96,8 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
     updateComment: [403, 'forbidden'],
     deleteComment: [403, 'forbidden'],
     deleteToken: [404, 'token_not_found'],
+    updateMedia: [404, 'media_not_found'],
+    deleteMedia: [404, 'media_not_found'],
     updateWebhookEndpoint: [404, 'webhook_endpoint_not_found'],
     deleteWebhookEndpoint: [404, 'webhook_endpoint_not_found'],
   };

@@ -72,6 +72,9 @@ export function expectConforms(op: OperationSpec, res: ApiResponse): void {
     if (success.stream) {
       expect(res.headers.get('content-type'), describe(res)).toMatch(/^text\/event-stream/);
       expect(res.text, `${op.operationId} ${res.status} opens its stream with retry advice`).toMatch(/^retry: \d+\n/m);
+    } else if (success.binary) {
+      // Bytes: one of the declared media types (the body is the file, not a document to parse).
+      expect(success.binary.mediaTypes, describe(res)).toContain(res.headers.get('content-type'));
     } else if (success.content) {
       expect(res.headers.get('content-type'), describe(res)).toBe(success.content.mediaType ?? 'application/json');
       const parsed = success.content.schema.safeParse(res.body);

@@ -7,6 +7,7 @@
 import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
 import { send } from './contract-assertions.ts';
 import { issueToken, type Account } from './identity.ts';
+import { png, randomSeed, upload } from './media.ts';
 
 /** Ids (and names) of the right shape that name nothing: statuses decided before any lookup, and 404s. */
 export const ABSENT: Record<string, string> = {
@@ -14,6 +15,7 @@ export const ABSENT: Record<string, string> = {
   commentId: 'cmt_00000000000000000000000000',
   tokenId: 'tok_00000000000000000000000000',
   username: 'nobody',
+  mediaId: 'media_00000000000000000000000000',
   endpointId: 'whe_00000000000000000000000000',
   deliveryId: 'whd_00000000000000000000000000',
 };
@@ -38,6 +40,10 @@ const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) 
   },
   async username(_, account) {
     return account.user.username;
+  },
+  async mediaId(baseUrl, account) {
+    const res = await upload(baseUrl, account, await png(randomSeed()), { alt: 'Owned' });
+    return (res.body as { id: string }).id;
   },
   async endpointId(baseUrl, account) {
     // A name that does not resolve: saved (it may resolve later), and no delivery reaches anyone.

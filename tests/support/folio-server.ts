@@ -28,6 +28,10 @@ export interface RunningFolio {
   kind: ServerKind;
   baseUrl: string;
   logFile: string;
+  /** Where it keeps media (FOLIO_MEDIA_DIR): staged uploads in `incoming/`, the filesystem driver's objects in `objects/`. */
+  mediaDir: string;
+  /** The server's process id (tests read its memory from /proc). */
+  pid: number;
   /** The PostgreSQL database it uses (tests may read and arrange rows there); none for PGlite, which the server holds alone. */
   databaseUrl?: string;
   /** The embedded database's folder (PGlite): open it only once the server has exited. */
@@ -95,7 +99,7 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
   const scratch = mkdtempSync(join(tmpdir(), `folio-${kind}-`));
   const logFile = join(scratch, 'server.log');
   let database: { url: string; drop(): Promise<void> } | undefined;
-  const dbEnv: Record<string, string> = { DATABASE_URL: '', FOLIO_PGLITE_DIR: join(scratch, 'pglite') };
+  const dbEnv: Record<string, string> = { DATABASE_URL: '', FOLIO_PGLITE_DIR: join(scratch, 'pglite'), FOLIO_MEDIA_DIR: join(scratch, 'media') };
   if (kind === 'postgres') {
     const base = options.postgresServer ?? postgresBaseUrl();
     if (!base) throw new Error('postgres tests need TEST_DATABASE_URL or DATABASE_URL');
@@ -119,6 +123,8 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
     kind,
     baseUrl: server.baseUrl,
     logFile,
+    mediaDir: env.FOLIO_MEDIA_DIR ?? dbEnv.FOLIO_MEDIA_DIR!,
+    pid: server.child.pid!,
     databaseUrl: database?.url,
     pgliteDir: kind === 'pglite' ? dbEnv.FOLIO_PGLITE_DIR : undefined,
     child: server.child,

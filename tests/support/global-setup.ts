@@ -3,7 +3,7 @@ import { databaseKinds, startFolio, type RunningFolio } from './folio-server.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    servers: { kind: string; baseUrl: string; logFile: string; databaseUrl?: string }[];
+    servers: { kind: string; baseUrl: string; logFile: string; mediaDir: string; databaseUrl?: string }[];
   }
 }
 
@@ -13,7 +13,7 @@ export default async function setup(project: TestProject) {
   for (const kind of databaseKinds()) running.push(await startFolio(kind));
   project.provide(
     'servers',
-    running.map(({ kind, baseUrl, logFile, databaseUrl }) => ({ kind, baseUrl, logFile, databaseUrl })),
+    running.map(({ kind, baseUrl, logFile, mediaDir, databaseUrl }) => ({ kind, baseUrl, logFile, mediaDir, databaseUrl })),
   );
   return async () => {
     await Promise.all(running.map((server) => server.stop()));

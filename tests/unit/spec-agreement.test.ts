@@ -101,9 +101,18 @@ function runtimeOp(op: OperationSpec, part: PartName): OperationSpec {
       return { ...base, request: { query: op.request?.query } };
     case 'headers':
       return { ...op, request: { headers: op.request?.headers } };
-    case 'body':
-      return { ...base, request: { body: op.request?.body } };
+    case 'body': {
+      // A multipart form's text fields are validated by their Zod object like a JSON body: held to the document the same way.
+      const form = op.request?.multipart;
+      return { ...base, request: { body: form ? { description: form.description, schema: form.fields, example: form.example } : op.request?.body } };
+    }
   }
+}
+
+/** A multipart form's schema without its file part: the text fields, as the runtime validates them. */
+function withoutPart(schema: JsonSchema, name: string): JsonSchema {
+  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([key]) => key !== name));
+  return { ...schema, properties, required: (schema.required ?? []).filter((key: string) => key !== name) };
 }
 
 function partsOf(op: OperationSpec): Part[] {
@@ -125,7 +134,8 @@ function partsOf(op: OperationSpec): Part[] {
   }
   const body = documentOperation(op).requestBody;
   if (body) {
-    const schema = resolveRefs(body.content['application/json']!.schema, document);
+    const form = op.request?.multipart;
+    const schema = form ? withoutPart(resolveRefs(body.content['multipart/form-data']!.schema, document), form.file.name) : resolveRefs(body.content['application/json']!.schema, document);
     parts.push({ op, name: 'body', schema, validate: ajv.compile(schema), runtimeOp: runtimeOp(op, 'body'), edges: edgeCases(schema, { wire: 'json' }, SEED) });
   }
   return parts;
@@ -352,10 +362,10 @@ describe('the document declares exactly the request parts the binding reads', ()
       expect(Boolean(p.required), `${p.in} parameter ${p.name}: required in the document ⇔ not optional in the contract`).toBe(!optional);
     }
     const body = documentOperation(op).requestBody;
-    expect(Boolean(body), 'a request body in the document ⇔ in the contract').toBe(Boolean(op.request?.body));
+    expect(Boolean(body), 'a request body in the document ⇔ in the contract').toBe(Boolean(op.request?.body || op.request?.multipart));
     if (body) {
       expect(body.required, 'request bodies are required').toBe(true);
-      expect(Object.keys(body.content), 'request body media types').toEqual(['application/json']);
+      expect(Object.keys(body.content), 'request body media types').toEqual([op.request?.multipart ? 'multipart/form-data' : 'application/json']);
     }
   });
 });

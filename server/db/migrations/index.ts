@@ -10,6 +10,7 @@ import * as scopesAndSlugs from './0008-scopes-and-slugs.ts';
 import * as tagCounts from './0009-tag-counts.ts';
 import * as events from './0010-events.ts';
 import * as webhooks from './0011-webhooks.ts';
+import * as media from './0012-media.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009-tag-counts': tagCounts,
   '0010-events': events,
   '0011-webhooks': webhooks,
+  '0012-media': media,
 };

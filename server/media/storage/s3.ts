@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ByteRange, MediaStorage } from './types.ts';
+
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  /** An S3-compatible server's URL (MinIO, R2, …); none for AWS itself. */
+  endpoint?: string;
+  /** `http://host/bucket/key` instead of `http://bucket.host/key`: what most self-hosted servers need. */
+  forcePathStyle: boolean;
+  /** Prepended to every key, e.g. `media/`. */
+  prefix: string;
+}
+
+/**
+ * Objects in an S3-compatible bucket, through the AWS SDK v3. Credentials come from the SDK's own
+ * chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, an instance role …), never from Folio's settings.
+ */
+export function s3Storage(settings: S3Settings, client = new S3Client({ region: settings.region, endpoint: settings.endpoint, forcePathStyle: settings.forcePathStyle })): MediaStorage {
+  const { bucket, prefix } = settings;
+  const keyOf = (key: string) => `${prefix}${key}`;
+  return {
+    description: `s3 ${settings.endpoint ?? 'aws'} bucket ${bucket}${prefix ? ` prefix ${prefix}` : ''}`,
+    async put(key, stagedPath, size) {
+      // Streamed from the staged file with its length: the SDK reads it as it sends.
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: keyOf(key), Body: createReadStream(stagedPath), ContentLength: size }));
+    },
+    async exists(key) {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: keyOf(key) }));
+        return true;
+      } catch (error) {
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+        throw error;
+      }
+    },
+    async open(key, range?: ByteRange) {
+      const answer = await client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: keyOf(key), ...(range && { Range: `bytes=${range.start}-${range.end}` }) }),
+      );
+      const body = answer.Body;
+      if (body instanceof Readable) return body;
+      return Readable.fromWeb((body as { transformToWebStream(): ReadableStream }).transformToWebStream() as never);
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyOf(key) }));
+    },
+    async *list() {
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) {
+          if (object.Key && object.LastModified) yield { key: object.Key.slice(prefix.length), modifiedAt: object.LastModified };
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    },
+  };
+}
