@@ -2,6 +2,7 @@
 // the problem pages and the client all start here.
 import { comments } from './comments/operations.ts';
 import { events } from './events/operations.ts';
+import { inbound } from './inbound/operations.ts';
 import { posts } from './posts/operations.ts';
 import type { OperationSpec } from './operation.ts';
 import { errorCatalogue, type ResourceSpec } from './resource.ts';
@@ -9,7 +10,7 @@ import { tags } from './tags/operations.ts';
 import { tokens } from './tokens/operations.ts';
 import { users } from './users/operations.ts';
 
-export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, events];
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, events, inbound];
 
 export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
 

@@ -20,6 +20,8 @@ export { readHeaders } from './headers.js';
 export type { FolioHeaders, RateLimitState } from './headers.js';
 export type { PagedPath, PageItem, PageParams } from './paginate.js';
 export type { RetryOptions } from './retry.js';
+export { signWebhook, verifyWebhook, WebhookVerificationError } from './webhooks.js';
+export type { VerifyWebhookOptions, WebhookEvent, WebhookHeaders, WebhookVerificationReason } from './webhooks.js';
 
 type Schemas = components['schemas'];
 export type Post = Schemas['Post'];

@@ -91,9 +91,19 @@ export interface EventsTable {
   seq: ColumnType<string, never, never>;
   type: string;
   data: ColumnType<Record<string, unknown>, string, string>;
-  visibility: 'public' | 'owner';
+  visibility: 'public' | 'owner' | 'admin';
   owner_id: string | null;
   created_at: Timestamp;
+}
+
+/** Verified inbound webhooks (migration 0012): see server/inbound/service.ts. */
+export interface InboundDeliveriesTable {
+  id: string;
+  source: string;
+  delivery_id: string;
+  type: string | null;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  received_at: Timestamp;
 }
 
 export interface Database {
@@ -105,6 +115,7 @@ export interface Database {
   comments: CommentsTable;
   tag_counts: TagCountsTable;
   events: EventsTable;
+  inbound_deliveries: InboundDeliveriesTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

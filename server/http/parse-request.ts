@@ -4,7 +4,8 @@ import { requestHeaders } from '../../contracts/shared/protocol.ts';
 import { config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { toFieldIssues, type FieldIssue } from './issues.ts';
-import { readJsonBody } from './read-body.ts';
+import { parseJsonBytes, readBodyBytes } from './read-body.ts';
+import type { RawBody } from './types.ts';
 
 export interface ParsedRequest {
   params: unknown;
@@ -80,7 +81,9 @@ export async function parseRequest(
 ): Promise<ParsedRequest> {
   const spec = op.request ?? {};
   const { headers, headerNames, queryFields } = shapeOf(op);
-  const rawBody = spec.body ? await readJsonBody(request, config.maxBodyBytes) : undefined;
+  const bytes = spec.body ? await readBodyBytes(request, config.maxBodyBytes) : undefined;
+  // A signed body is not parsed here: its handler verifies the bytes first, then calls parse().
+  const rawBody = spec.body && !spec.body.raw ? parseJsonBytes(bytes) : undefined;
   const issues: FieldIssue[] = [];
   const check = (schema: z.ZodType | undefined, value: unknown, root: string): unknown => {
     if (!schema) return root === '/body' ? undefined : {};
@@ -93,11 +96,25 @@ export async function parseRequest(
     params: check(spec.params, rawParams, '/params'),
     query: check(spec.query, queryObject(url.searchParams, queryFields), '/query'),
     headers: check(headers, headerObject(request.headers, headerNames), '/headers'),
-    body: check(spec.body?.schema, rawBody, '/body'),
+    body: spec.body?.raw ? rawBodyOf(spec.body.schema, bytes) : check(spec.body?.schema, rawBody, '/body'),
   };
-  if (issues.length > 0) {
-    const noun = issues.length === 1 ? 'issue' : 'issues';
-    throw new AppError('validation_failed', `The request has ${issues.length} ${noun}; see errors.`, { errors: issues });
-  }
+  if (issues.length > 0) throw validationFailed(issues);
   return parsed;
+}
+
+function validationFailed(issues: FieldIssue[]): AppError {
+  const noun = issues.length === 1 ? 'issue' : 'issues';
+  return new AppError('validation_failed', `The request has ${issues.length} ${noun}; see errors.`, { errors: issues });
+}
+
+/** A `raw` body for its handler: the bytes as sent, and the parsing and validation a body otherwise gets here, for later. */
+function rawBodyOf(schema: z.ZodType, bytes: Uint8Array | undefined): RawBody<unknown> {
+  return {
+    bytes: bytes ?? new Uint8Array(),
+    parse() {
+      const result = schema.safeParse(parseJsonBytes(bytes));
+      if (!result.success) throw validationFailed(toFieldIssues(result.error, '/body'));
+      return result.data;
+    },
+  };
 }

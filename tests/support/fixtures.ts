@@ -6,6 +6,7 @@
  */
 import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
 import { send } from './contract-assertions.ts';
+import { TEST_INBOUND_SOURCE } from './folio-server.ts';
 import { issueToken, type Account } from './identity.ts';
 
 /** Ids (and names) of the right shape that name nothing: statuses decided before any lookup, and 404s. */
@@ -14,6 +15,7 @@ export const ABSENT: Record<string, string> = {
   commentId: 'cmt_00000000000000000000000000',
   tokenId: 'tok_00000000000000000000000000',
   username: 'nobody',
+  source: 'nowhere',
 };
 
 type Params = Record<string, string>;
@@ -36,6 +38,10 @@ const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) 
   },
   async username(_, account) {
     return account.user.username;
+  },
+  // Inbound sources are the operator's, not an account's: the one every test server is configured with.
+  async source() {
+    return TEST_INBOUND_SOURCE.name;
   },
 };
 

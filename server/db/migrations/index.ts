@@ -9,6 +9,7 @@ import * as idempotencyLease from './0007-idempotency-lease.ts';
 import * as scopesAndSlugs from './0008-scopes-and-slugs.ts';
 import * as tagCounts from './0009-tag-counts.ts';
 import * as events from './0010-events.ts';
+import * as inbound from './0012-inbound.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008-scopes-and-slugs': scopesAndSlugs,
   '0009-tag-counts': tagCounts,
   '0010-events': events,
+  '0012-inbound': inbound,
 };
