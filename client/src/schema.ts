@@ -2046,7 +2046,7 @@ export type components = {
         RateLimitPolicy: string;
         /** @description Seconds to wait before retrying. */
         RetryAfter: string;
-        /** @description How to authenticate: a bearer token (RFC 6750). */
+        /** @description How to authenticate: a bearer token (RFC 6750) — or, for an inbound webhook, a `Signature` of the scheme its source is configured with. */
         WWWAuthenticate: string;
         /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
         XRequestId: string;

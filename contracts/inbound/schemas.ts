@@ -9,6 +9,9 @@ import { identifier, Timestamp } from '../shared/primitives.ts';
 export const INBOUND_SCHEMES = ['standard-webhooks', 'github', 'stripe'] as const;
 export type InboundScheme = (typeof INBOUND_SCHEMES)[number];
 
+/** The source the reference's examples name (the contract run configures it, so its example reaches the signature check). */
+export const EXAMPLE_SOURCE = 'github';
+
 export const InboundSourceName = z
   .string()
   .min(1)
@@ -16,7 +19,7 @@ export const InboundSourceName = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/)
   .openapi({
     description: 'A source of webhooks configured on this Folio by its operator: lowercase letters, digits, `-` and `_`.',
-    example: 'github',
+    example: EXAMPLE_SOURCE,
   });
 
 export const InboundId = identifier('inb', 'The receipt’s identifier.', 'inb_01jdq8m4k2c9v7x3n5r6t8w0yz');
@@ -52,7 +55,7 @@ export const InboundReceipt = z
 
 export const inboundReceiptExample: z.input<typeof InboundReceipt> = {
   id: 'inb_01jdq8m4k2c9v7x3n5r6t8w0yz',
-  source: 'github',
+  source: EXAMPLE_SOURCE,
   delivery_id: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
   type: 'push',
   received_at: '2026-11-21T09:30:00.000Z',
