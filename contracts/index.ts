@@ -3,6 +3,7 @@
 import { comments } from './comments/operations.ts';
 import { events } from './events/operations.ts';
 import { health } from './health/operations.ts';
+import { inbound } from './inbound/operations.ts';
 import { posts } from './posts/operations.ts';
 import type { OperationSpec } from './operation.ts';
 import { media } from './media/operations.ts';
@@ -12,7 +13,7 @@ import { tokens } from './tokens/operations.ts';
 import { users } from './users/operations.ts';
 import { webhookEndpoints } from './webhooks/operations.ts';
 
-export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, media, events, webhookEndpoints, health];
+export const resources: readonly ResourceSpec[] = [posts, comments, tags, users, tokens, media, events, webhookEndpoints, inbound, health];
 
 export const operations: readonly OperationSpec[] = resources.flatMap((resource) => resource.operations);
 

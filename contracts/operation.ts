@@ -70,7 +70,16 @@ export interface RequestSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   headers?: z.ZodObject;
-  body?: JsonContent & { description: string };
+  body?: JsonContent & {
+    description: string;
+    /**
+     * A signed body: the handler gets its exact bytes, to verify a signature over them before
+     * anything reads it, and parses it with the schema itself afterwards (`body.parse()`, which
+     * answers 400 as usual). The binding still refuses a wrong Content-Type (415), a content
+     * coding (415) and an oversize body (413) before the handler runs.
+     */
+    raw?: true;
+  };
   /** A `multipart/form-data` body instead of JSON: text fields and one file part (contracts/binary.ts). */
   multipart?: MultipartContent;
 }

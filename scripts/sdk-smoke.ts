@@ -13,6 +13,8 @@
  * are left out of the package: openapi-python-client reads a text body whole, so a call would wait
  * for a followed stream's end that never comes; a Python client reads them with an SSE library.
  * Then it uploads a real PNG, reads its metadata, and downloads it whole and by range.
+ * Then the official Python Standard Webhooks library verifies Folio's webhook signatures
+ * (scripts/sdk-smoke/webhook-interop.ts).
  *
  *   node scripts/sdk-smoke.ts          (needs `npm run build` and Python ≥ 3.11)
  *
@@ -24,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFolio } from '../tests/support/folio-server.ts';
 import { TALLY_DIR } from './lib/tally.ts';
+import { webhookInterop } from './sdk-smoke/webhook-interop.ts';
 
 const GENERATOR = '0.29.1';
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -166,6 +169,8 @@ try {
         cwd: scratch, // not the repository: `import folio_api_client` must find the installed package
       });
       process.exitCode = smoke.status ?? 1;
+      // Folio's webhook signatures, verified by the official Python library too (its cases join the tally).
+      if ((await webhookInterop(BIN, join(TALLY_DIR, 'sdk.json'), env)) !== 0) process.exitCode = 1;
       console.log(`\nsmoke ran in ${seconds(phase)}`);
       if (process.exitCode !== 0) console.error(`server log: ${server.logFile} (kept with FOLIO_KEEP_TEST_FILES=1)`);
     } finally {

@@ -3,6 +3,8 @@ import ms from 'ms';
 // Folio's settings, read from the environment once, as a process starts: no other module of the
 // server reads process.env (instrumentation.ts reads NEXT_RUNTIME, which Next.js sets; the scripts
 // read options of their own). README.md lists them under "Configuration".
+import { parseInboundSources } from './inbound/sources.ts';
+
 function integer(name: string, fallback: number, options: { allowZero?: boolean } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -208,6 +210,10 @@ export const config = {
   /** OpenTelemetry traces: see tracingConfigured. */
   tracing: tracingConfigured(process.env),
   media: mediaSettings(),
+  /** Who may deliver webhooks to `/api/v1/inbound/<name>`: each source's scheme and secrets (server/inbound/sources.ts). */
+  inboundSources: parseInboundSources(process.env.FOLIO_INBOUND_SOURCES),
+  /** How far a signed timestamp (Standard Webhooks, Stripe) may be from now, either way, before a delivery is refused as a replay. */
+  inboundToleranceSeconds: integer('FOLIO_INBOUND_TOLERANCE_SECONDS', 300),
 };
 
 if (config.releaseId && config.releaseId.length > 100) throw new Error('FOLIO_RELEASE_ID must be at most 100 characters');

@@ -26,6 +26,8 @@ export type { PagedPath, PageItem, PageParams } from './paginate.js';
 export type { EventListQuery, EventOf, EventOptions, EventsApi, FolioEvent, FolioEventType, SubscribeOptions, UnknownEvent } from './events.js';
 export type { RetryOptions } from './retry.js';
 export type { Download, DownloadOptions, Media, MediaContentType, MediaUploadForm, UploadOptions } from './media.js';
+export { signWebhook, verifyWebhook, WebhookVerificationError } from './webhooks.js';
+export type { VerifyWebhookOptions, WebhookEvent, WebhookHeaders, WebhookVerificationReason } from './webhooks.js';
 
 type Schemas = components['schemas'];
 export type Post = Schemas['Post'];

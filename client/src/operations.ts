@@ -27,5 +27,6 @@ export const EVENT_TYPES: readonly string[] = [
   "comment.updated",
   "comment.deleted",
   "user.created",
-  "webhook_endpoint.disabled"
+  "webhook_endpoint.disabled",
+  "inbound.received"
 ];

@@ -314,7 +314,7 @@ export type paths = {
         };
         /**
          * List events
-         * @description The log of what changed, oldest first, a page at a time; events are kept for 30 days. Start after an event you have with `after`, and follow `next_cursor`. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators.
+         * @description The log of what changed, oldest first, a page at a time; events are kept for 30 days. Start after an event you have with `after`, and follow `next_cursor`. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators; `inbound.received` events reach administrators only.
          */
         get: operations["listEvents"];
         put?: never;
@@ -334,7 +334,7 @@ export type paths = {
         };
         /**
          * Stream events
-         * @description Server-Sent Events: each change as it happens, as `id:` (the event id), `event:` (its type) and `data:` (the event as JSON). To resume, send the last id you have as `Last-Event-ID` (or `after`, for clients that cannot set headers): the events you missed come first, in order, then the live ones — none twice, none skipped. Without either, the stream starts now. `follow=false` ends it once the missed events are sent. A comment (`: ping`) keeps a quiet stream open. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators. Use fetch to read it with a token: a browser’s EventSource cannot send `Authorization` (`@folio/client` does this for you).
+         * @description Server-Sent Events: each change as it happens, as `id:` (the event id), `event:` (its type) and `data:` (the event as JSON). To resume, send the last id you have as `Last-Event-ID` (or `after`, for clients that cannot set headers): the events you missed come first, in order, then the live ones — none twice, none skipped. Without either, the stream starts now. `follow=false` ends it once the missed events are sent. A comment (`: ping`) keeps a quiet stream open. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators; `inbound.received` events reach administrators only. Use fetch to read it with a token: a browser’s EventSource cannot send `Authorization` (`@folio/client` does this for you).
          */
         get: operations["streamEvents"];
         put?: never;
@@ -471,6 +471,26 @@ export type paths = {
          * @description Queues an attempt of this delivery now, whatever its state (a succeeded one is delivered again, with the same `webhook-id`). Answers 202 with the delivery, pending. Needs `webhooks:write`.
          */
         post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbound/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a webhook
+         * @description Where other systems deliver signed webhooks to Folio. Each source is configured by Folio’s operator with a scheme and a secret: Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), GitHub (`X-Hub-Signature-256`) or Stripe (`Stripe-Signature`). The signature is verified over the body’s exact bytes before anything else is read: a missing or wrong signature, or a timestamp further from now than the tolerance (5 minutes unless the operator says otherwise: a replay), is 401 and nothing is recorded. A verified delivery is recorded once per sender’s delivery id (`webhook-id`, `X-GitHub-Delivery`, the Stripe event’s `id`) and announced as an `inbound.received` event (administrators only): 202. A delivery with an id already received is acknowledged with 200 and `duplicate: true`, and records nothing new — senders retry, so deliveries arrive at least once.
+         */
+        post: operations["receiveInbound"];
         delete?: never;
         options?: never;
         head?: never;
@@ -719,6 +739,26 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "inbound.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Event `inbound.received`
+         * @description A webhook from another system was verified and recorded (administrators only). Sent to each enabled endpoint subscribed to `inbound.received` whose owner may see the event.
+         */
+        post: operations["inboundReceivedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     ping: {
         parameters: {
             query?: never;
@@ -955,7 +995,7 @@ export type components = {
             code: "email_taken";
         };
         /** @description Something that changed: `type` says what, `data` which resource (fetch it for the rest). Tolerate types you do not know. */
-        Event: components["schemas"]["PostCreatedEvent"] | components["schemas"]["PostUpdatedEvent"] | components["schemas"]["PostPublishedEvent"] | components["schemas"]["PostUnpublishedEvent"] | components["schemas"]["PostDeletedEvent"] | components["schemas"]["CommentCreatedEvent"] | components["schemas"]["CommentUpdatedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["UserCreatedEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"];
+        Event: components["schemas"]["PostCreatedEvent"] | components["schemas"]["PostUpdatedEvent"] | components["schemas"]["PostPublishedEvent"] | components["schemas"]["PostUnpublishedEvent"] | components["schemas"]["PostDeletedEvent"] | components["schemas"]["CommentCreatedEvent"] | components["schemas"]["CommentUpdatedEvent"] | components["schemas"]["CommentDeletedEvent"] | components["schemas"]["UserCreatedEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"] | components["schemas"]["InboundReceivedEvent"];
         /** @description `event_not_found` (404): Event not found. No event you may see has this id. Events are kept for a limited time (30 days by default), then swept. [What to do](/problems/event_not_found). */
         EventNotFoundProblem: components["schemas"]["Problem"] & {
             /**
@@ -1133,6 +1173,105 @@ export type components = {
              */
             code: "image_too_large";
         };
+        /** @description A webhook Folio received and verified: which source sent it, and its ids. */
+        InboundEventData: {
+            /**
+             * @description The receipt’s identifier.
+             * @example inb_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            inbound_id: string;
+            /**
+             * @description A source of webhooks configured on this Folio by its operator: lowercase letters, digits, `-` and `_`.
+             * @example github
+             */
+            source: string;
+            /**
+             * @description The sender’s id for the delivery, the same on its retries: `webhook-id` (Standard Webhooks), `X-GitHub-Delivery`, or the Stripe event’s `id`.
+             * @example 72d3162e-cc78-11e3-81ab-4c9367dc0958
+             */
+            delivery_id: string;
+            /**
+             * @description The sender’s event type, when it names one: the payload’s `type` (Standard Webhooks, Stripe) or `X-GitHub-Event`.
+             * @example push
+             */
+            type: string | null;
+        };
+        /** @description The sender’s event exactly as it sends it: any JSON object. Folio reads nothing in it before the signature is verified. */
+        InboundPayload: {
+            [key: string]: unknown;
+        };
+        /** @description A delivery Folio verified and recorded. */
+        InboundReceipt: {
+            /**
+             * @description The receipt’s identifier.
+             * @example inb_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description A source of webhooks configured on this Folio by its operator: lowercase letters, digits, `-` and `_`.
+             * @example github
+             */
+            source: string;
+            /**
+             * @description The sender’s id for the delivery, the same on its retries: `webhook-id` (Standard Webhooks), `X-GitHub-Delivery`, or the Stripe event’s `id`.
+             * @example 72d3162e-cc78-11e3-81ab-4c9367dc0958
+             */
+            delivery_id: string;
+            /**
+             * @description The sender’s event type, when it names one: the payload’s `type` (Standard Webhooks, Stripe) or `X-GitHub-Event`.
+             * @example push
+             */
+            type: string | null;
+            /**
+             * Format: date-time
+             * @description When Folio first received this delivery.
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            received_at: string;
+            /**
+             * @description `true` when this delivery id had been received before: nothing new was recorded, and the receipt is the first one’s.
+             * @example false
+             */
+            duplicate: boolean;
+        };
+        /** @description `inbound.received`: A webhook from another system was verified and recorded (administrators only). */
+        InboundReceivedEvent: {
+            /**
+             * @description The event’s identifier: unique, and in log order.
+             * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
+             */
+            id: string;
+            /**
+             * @description Always `inbound.received`. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "inbound.received";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             * @example 2026-11-21T09:30:00.000Z
+             */
+            created_at: string;
+            data: components["schemas"]["InboundEventData"];
+        };
+        /** @description `inbound_source_not_found` (404): No such inbound source. No source of webhooks by this name is configured on this Folio (its operator lists them in `FOLIO_INBOUND_SOURCES`). [What to do](/problems/inbound_source_not_found). */
+        InboundSourceNotFoundProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/inbound_source_not_found.
+             * @enum {string}
+             */
+            type?: "/problems/inbound_source_not_found";
+            /**
+             * @description Always 404.
+             * @enum {integer}
+             */
+            status?: 404;
+            /**
+             * @description Always `inbound_source_not_found`.
+             * @enum {string}
+             */
+            code?: "inbound_source_not_found";
+        };
         /** @description `invalid_credentials` (401): Wrong email or password. The email and password do not match an account. For safety, the answer does not say which one is wrong. [What to do](/problems/invalid_credentials). */
         InvalidCredentialsProblem: components["schemas"]["Problem"] & {
             /**
@@ -1150,6 +1289,24 @@ export type components = {
              * @enum {string}
              */
             code?: "invalid_credentials";
+        };
+        /** @description `invalid_signature` (401): The webhook’s signature does not verify. The signature the source’s scheme requires is missing or malformed, does not match the body with the configured secret, or its timestamp is outside the tolerance window (a possible replay). Nothing was recorded. `detail` says which; `WWW-Authenticate` names the scheme the source is configured for. [What to do](/problems/invalid_signature). */
+        InvalidSignatureProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description This problem’s page: /problems/invalid_signature.
+             * @enum {string}
+             */
+            type?: "/problems/invalid_signature";
+            /**
+             * @description Always 401.
+             * @enum {integer}
+             */
+            status?: 401;
+            /**
+             * @description Always `invalid_signature`.
+             * @enum {string}
+             */
+            code?: "invalid_signature";
         };
         /** @description The process is up and answering (the database is not asked). */
         Liveness: {
@@ -2753,7 +2910,7 @@ export type components = {
          * @description An event type (see `webhooks` in this document).
          * @enum {string}
          */
-        WebhookEventType: "post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created" | "webhook_endpoint.disabled";
+        WebhookEventType: "post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created" | "webhook_endpoint.disabled" | "inbound.received";
         /** @description The new signing secret (shown once), and until when the previous one still signs. */
         WebhookSecretRotation: {
             /**
@@ -3238,7 +3395,7 @@ export type components = {
         /** @description The post’s opaque identifier. */
         PostId: string;
         /** @description Only events of these types. Repeat it (`?types=post.published&types=post.deleted`) for several. */
-        Types: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created" | "webhook_endpoint.disabled")[];
+        Types: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "comment.created" | "comment.updated" | "comment.deleted" | "user.created" | "webhook_endpoint.disabled" | "inbound.received")[];
     };
     requestBodies: never;
     headers: {
@@ -3264,7 +3421,7 @@ export type components = {
         RateLimitPolicy: string;
         /** @description Seconds to wait before retrying. */
         RetryAfter: string;
-        /** @description How to authenticate: a bearer token (RFC 6750). */
+        /** @description How to authenticate: a bearer token (RFC 6750) — or, for an inbound webhook, a `Signature` of the scheme its source is configured with. */
         WWWAuthenticate: string;
         /** @description Identifies this request in Folio’s logs; also in every problem body as `request_id`. */
         XRequestId: string;
@@ -5112,6 +5269,14 @@ export interface operations {
                         data: string;
                         /** @description Milliseconds to wait before reconnecting. */
                         retry?: number;
+                    } | {
+                        /** @description The event id: send it back as `Last-Event-ID` to resume after it. */
+                        id: string;
+                        /** @constant */
+                        event: "inbound.received";
+                        data: string;
+                        /** @description Milliseconds to wait before reconnecting. */
+                        retry?: number;
                     };
                 };
             };
@@ -5750,6 +5915,151 @@ export interface operations {
             503: components["responses"]["Problem503ServiceUnavailable"];
         };
     };
+    receiveInbound: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Standard Webhooks: the message id (the same on retries). */
+                "webhook-id"?: string;
+                /** @description Standard Webhooks: when the message was signed, in seconds since the epoch. */
+                "webhook-timestamp"?: string;
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` signatures, space-separated. */
+                "webhook-signature"?: string;
+                /** @description GitHub: `sha256=<hex HMAC-SHA256 of the body>`. */
+                "x-hub-signature-256"?: string;
+                /** @description GitHub: the delivery’s id (the same on redeliveries). */
+                "x-github-delivery"?: string;
+                /** @description GitHub: the event’s name. */
+                "x-github-event"?: string;
+                /** @description Stripe: `t=<seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
+                "stripe-signature"?: string;
+            };
+            path: {
+                /** @description A source of webhooks configured on this Folio by its operator: lowercase letters, digits, `-` and `_`. */
+                source: string;
+            };
+            cookie?: never;
+        };
+        /** @description The sender’s event, as it signed it. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1QpZ8kLkdIwHu7ix",
+                 *       "type": "invoice.paid",
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "in_1QpZ8kLkdIwHu7ix"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InboundPayload"];
+            };
+        };
+        responses: {
+            /** @description A delivery already received (the same delivery id): nothing new is recorded; the receipt is the first one’s. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "inb_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "source": "github",
+                     *       "delivery_id": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+                     *       "type": "push",
+                     *       "received_at": "2026-11-21T09:30:00.000Z",
+                     *       "duplicate": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InboundReceipt"];
+                };
+            };
+            /** @description Verified and recorded: an `inbound.received` event is in the log. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "inb_01jdq8m4k2c9v7x3n5r6t8w0yz",
+                     *       "source": "github",
+                     *       "delivery_id": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+                     *       "type": "push",
+                     *       "received_at": "2026-11-21T09:30:00.000Z",
+                     *       "duplicate": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InboundReceipt"];
+                };
+            };
+            400: components["responses"]["Problem400MalformedJsonOrValidationFailed"];
+            /** @description `invalid_signature`: The webhook’s signature does not verify ([what to do](/problems/invalid_signature)). */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/invalid_signature",
+                     *       "title": "The webhook’s signature does not verify",
+                     *       "status": 401,
+                     *       "detail": "The webhook’s signature does not verify.",
+                     *       "code": "invalid_signature",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["InvalidSignatureProblem"];
+                };
+            };
+            /** @description `inbound_source_not_found`: No such inbound source ([what to do](/problems/inbound_source_not_found)). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/inbound_source_not_found",
+                     *       "title": "No such inbound source",
+                     *       "status": 404,
+                     *       "detail": "No such inbound source.",
+                     *       "code": "inbound_source_not_found",
+                     *       "request_id": "req_4f8c2a1e9b7d4c3a8e6f1b2d3c4a5e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["InboundSourceNotFoundProblem"];
+                };
+            };
+            406: components["responses"]["Problem406NotAcceptable"];
+            408: components["responses"]["Problem408RequestTimeout"];
+            413: components["responses"]["Problem413PayloadTooLarge"];
+            415: components["responses"]["Problem415UnsupportedMediaType"];
+            429: components["responses"]["Problem429RateLimited"];
+            503: components["responses"]["Problem503ServiceUnavailable"];
+        };
+    };
     getLiveness: {
         parameters: {
             query?: never;
@@ -6365,6 +6675,52 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEndpointDisabledEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Folio disables the endpoint and sends it nothing more (re-enable it with `PATCH`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Received: any 2xx acknowledges the delivery (the body is ignored). Answer quickly (within 15 s) and do the work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else — or no answer within 15 s — is a failure, retried later (`Retry-After` is honoured on 429 and 503). Redirects are not followed. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    inboundReceivedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of one delivery. Deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,` then the base64 HMAC-SHA256, keyed with the endpoint’s secret (the bytes after `whsec_`, base64-decoded), of `{webhook-id}.{webhook-timestamp}.{body}`. While a secret is being rotated, one signature per secret, space-separated: accept the delivery if any matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, as JSON: exactly the bytes signed. Verify the signature on these bytes before parsing them. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboundReceivedEvent"];
             };
         };
         responses: {

@@ -75,7 +75,8 @@ function access(ops: readonly OperationSpec[]): string {
   const who = (op: OperationSpec) => {
     switch (op.auth.type) {
       case 'public':
-        return 'anyone (no token read)';
+        // A raw body is one verified by its signature (contracts/operation.ts): the signature is the credential.
+        return op.request?.body?.raw ? 'a sender that signs the body with the secret it shares with Folio (no token read)' : 'anyone (no token read)';
       case 'optional':
         return 'anyone; a token, when sent, must be valid (it may see more)';
       case 'bearer':

@@ -39,7 +39,7 @@ const RETRY_AFTER = z
 const PROBLEM_HEADERS: Record<number, z.ZodObject> = {
   401: z.object({
     'WWW-Authenticate': z.string().openapi({
-      description: 'How to authenticate: a bearer token (RFC 6750).',
+      description: 'How to authenticate: a bearer token (RFC 6750) — or, for an inbound webhook, a `Signature` of the scheme its source is configured with.',
       example: 'Bearer realm="folio", error="invalid_token"',
     }),
   }),

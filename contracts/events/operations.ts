@@ -11,7 +11,7 @@ const tags = [TAG] as const;
 
 const VISIBILITY =
   'Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, ' +
-  'reading with `posts:read`, and administrators.';
+  'reading with `posts:read`, and administrators; `inbound.received` events reach administrators only.';
 
 const types = z
   .array(EventTypeFilter)

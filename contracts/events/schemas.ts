@@ -9,6 +9,7 @@ import { z } from '../zod.ts';
 import { CommentId } from '../comments/schemas.ts';
 import { page } from '../shared/pagination.ts';
 import { identifier, Timestamp } from '../shared/primitives.ts';
+import { DeliveryId, InboundEventType, InboundId, InboundSourceName } from '../inbound/schemas.ts';
 import { PostId, PostStatus, Slug } from '../posts/schemas.ts';
 import { UserId, Username } from '../users/schemas.ts';
 import { WebhookEndpointId } from '../webhooks/ids.ts';
@@ -43,6 +44,10 @@ const EndpointData = z
   })
   .openapi('WebhookEndpointEventData', { description: 'The webhook endpoint an event is about.' });
 
+const InboundData = z
+  .object({ inbound_id: InboundId, source: InboundSourceName, delivery_id: DeliveryId, type: InboundEventType })
+  .openapi('InboundEventData', { description: 'A webhook Folio received and verified: which source sent it, and its ids.' });
+
 /** Every event type: its payload, and what it means. */
 export const EVENT_TYPES = {
   'post.created': { data: PostData, description: 'A post was created (as a draft, or published at once).' },
@@ -55,6 +60,7 @@ export const EVENT_TYPES = {
   'comment.deleted': { data: CommentData, description: 'A comment was deleted.' },
   'user.created': { data: UserData, description: 'An account was registered.' },
   'webhook_endpoint.disabled': { data: EndpointData, description: 'Folio disabled one of your webhook endpoints; it receives nothing until re-enabled.' },
+  'inbound.received': { data: InboundData, description: 'A webhook from another system was verified and recorded (administrators only).' },
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -6,7 +6,8 @@ import { z } from '../zod.ts';
 import type { OperationSpec } from '../operation.ts';
 import { isPaginated } from '../operation.ts';
 
-const HeaderText = (max: number) => z.string().max(max).regex(/^[\x20-\x7E]*$/, 'visible ASCII only');
+/** A header's text: visible ASCII (and spaces), at most `max` characters. */
+export const HeaderText = (max: number) => z.string().max(max).regex(/^[\x20-\x7E]*$/, 'visible ASCII only');
 
 const IfNoneMatch = HeaderText(1024).openapi({
   description: 'ETags you already have; if one still matches, the answer is 304 with no body.',

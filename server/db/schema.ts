@@ -93,7 +93,7 @@ export interface EventsTable {
   seq: ColumnType<string, never, never>;
   type: string;
   data: ColumnType<Record<string, unknown>, string, string>;
-  visibility: 'public' | 'owner';
+  visibility: 'public' | 'owner' | 'admin';
   owner_id: string | null;
   created_at: Timestamp;
 }
@@ -164,6 +164,16 @@ export interface MediaTable {
   updated_at: Timestamp;
 }
 
+/** Verified inbound webhooks (migration 0012): see server/inbound/service.ts. */
+export interface InboundDeliveriesTable {
+  id: string;
+  source: string;
+  delivery_id: string;
+  type: string | null;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  received_at: Timestamp;
+}
+
 export interface Database {
   posts: PostsTable;
   users: UsersTable;
@@ -178,6 +188,7 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   webhook_dispatch: WebhookDispatchTable;
   media: MediaTable;
+  inbound_deliveries: InboundDeliveriesTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

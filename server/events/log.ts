@@ -14,10 +14,12 @@ import type { Position } from './position.ts';
 /** The channel a committed event is announced on (the payload is empty: the log is the truth). */
 export const CHANNEL = 'folio_events';
 
-/** Who may see an event: everyone, or the owner of what it is about (and administrators). */
-export type Audience = { visibility: 'public' } | { visibility: 'owner'; ownerId: string };
+/** Who may see an event: everyone, the owner of what it is about (and administrators), or administrators only. */
+export type Audience = { visibility: 'public' } | { visibility: 'owner'; ownerId: string } | { visibility: 'admin' };
 
 export const PUBLIC: Audience = { visibility: 'public' };
+/** Seen by administrators alone: no owner matches it (visibleTo, readEvents). */
+export const ADMINISTRATORS: Audience = { visibility: 'admin' };
 
 /** Appends an event in the caller's transaction, and announces it (NOTIFY is delivered at commit). */
 export async function recordEvent<T extends EventType>(trx: Kysely<Database>, type: T, data: EventData<T>, audience: Audience): Promise<void> {

@@ -5,8 +5,9 @@ import { requestHeaders } from '../../contracts/shared/protocol.ts';
 import { config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { toFieldIssues, type FieldIssue } from './issues.ts';
-import { readJsonBody } from './read-body.ts';
+import { parseJsonBytes, readBodyBytes } from './read-body.ts';
 import { discardUpload, readMultipart } from './read-multipart.ts';
+import type { RawBody } from './types.ts';
 
 export interface ParsedRequest {
   params: unknown;
@@ -82,7 +83,9 @@ export async function parseRequest(
 ): Promise<ParsedRequest> {
   const spec = op.request ?? {};
   const { headers, headerNames, queryFields } = shapeOf(op);
-  const rawBody = spec.body ? await readJsonBody(request, config.maxBodyBytes) : undefined;
+  const bytes = spec.body ? await readBodyBytes(request, config.maxBodyBytes) : undefined;
+  // A signed body is not parsed here: its handler verifies the bytes first, then calls parse().
+  const rawBody = spec.body && !spec.body.raw ? parseJsonBytes(bytes) : undefined;
   const form = spec.multipart
     ? await readMultipart(request, spec.multipart, { maxBytes: config.media.maxBytes, stagingDir: join(config.media.dir, 'incoming') })
     : undefined;
@@ -101,12 +104,30 @@ export async function parseRequest(
     // A form: its text fields validated like a JSON body, and the staged file under its part's name.
     body: spec.multipart
       ? { ...(check(spec.multipart.fields, form!.fields, '/body') as object), [spec.multipart.file.name]: form!.file }
-      : check(spec.body?.schema, rawBody, '/body'),
+      : spec.body?.raw
+        ? rawBodyOf(spec.body.schema, bytes)
+        : check(spec.body?.schema, rawBody, '/body'),
   };
   if (issues.length > 0) {
     await discardUpload(form?.file);
-    const noun = issues.length === 1 ? 'issue' : 'issues';
-    throw new AppError('validation_failed', `The request has ${issues.length} ${noun}; see errors.`, { errors: issues });
+    throw validationFailed(issues);
   }
   return parsed;
+}
+
+function validationFailed(issues: FieldIssue[]): AppError {
+  const noun = issues.length === 1 ? 'issue' : 'issues';
+  return new AppError('validation_failed', `The request has ${issues.length} ${noun}; see errors.`, { errors: issues });
+}
+
+/** A `raw` body for its handler: the bytes as sent, and the parsing and validation a body otherwise gets here, for later. */
+function rawBodyOf(schema: z.ZodType, bytes: Uint8Array | undefined): RawBody<unknown> {
+  return {
+    bytes: bytes ?? new Uint8Array(),
+    parse() {
+      const result = schema.safeParse(parseJsonBytes(bytes));
+      if (!result.success) throw validationFailed(toFieldIssues(result.error, '/body'));
+      return result.data;
+    },
+  };
 }

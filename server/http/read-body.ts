@@ -26,11 +26,12 @@ function tooLarge(limit: number): AppError {
 }
 
 /**
- * Reads a JSON body, refusing more than `limit` bytes without buffering them: the declared
+ * Reads a body's bytes, refusing more than `limit` without buffering them: the declared
  * Content-Length is checked first, then the stream is counted and cancelled once past the limit.
- * Returns `undefined` for an empty body so that schema validation reports it as missing.
+ * Refuses a Content-Type other than JSON and any content coding (415) before a byte is read.
+ * Returns `undefined` for an empty body.
  */
-export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array | undefined> {
   assertJsonContentType(request.headers.get('content-type'));
   assertNoContentCoding(request.headers.get('content-encoding'));
   const declared = Number(request.headers.get('content-length') ?? 0);
@@ -50,11 +51,18 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     }
     chunks.push(value);
   }
-  if (size === 0) return undefined;
+  return size === 0 ? undefined : Buffer.concat(chunks, size);
+}
 
+/**
+ * Parses a body's bytes as UTF-8 I-JSON; `undefined` (no body) stays `undefined`, so that schema
+ * validation reports it as missing.
+ */
+export function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined) return undefined;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new AppError('malformed_json', 'The request body is not valid UTF-8.', {
       errors: [{ pointer: '/body', message: 'not valid UTF-8' }],
@@ -76,6 +84,11 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     });
   }
   return value;
+}
+
+/** Reads and parses a JSON body (readBodyBytes, then parseJsonBytes). */
+export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+  return parseJsonBytes(await readBodyBytes(request, limit));
 }
 
 /**

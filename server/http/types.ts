@@ -5,11 +5,24 @@ import type { Caller } from '../identity/caller.ts';
 import type { BinaryBodyFor, MultipartBody } from './binary-types.ts';
 
 type Part<R, K extends string> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Record<string, never>;
-type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType } }
-  ? z.output<S>
-  : R extends { multipart: infer M }
-    ? MultipartBody<M>
-    : undefined;
+type BodyOf<R> = R extends { body: { schema: infer S extends z.ZodType; raw: true } }
+  ? RawBody<z.output<S>>
+  : R extends { body: { schema: infer S extends z.ZodType } }
+    ? z.output<S>
+    : R extends { multipart: infer M }
+      ? MultipartBody<M>
+      : undefined;
+
+/**
+ * A signed (`raw`) body as its handler gets it: the exact bytes, to verify before anything reads
+ * them, and `parse()` to read them afterwards — JSON, validated by the contract's schema, throwing
+ * the same 400 problems (`malformed_json`, `validation_failed`) as any other body.
+ */
+export interface RawBody<T> {
+  /** The body exactly as sent (no bytes when there was none). */
+  bytes: Uint8Array;
+  parse(): T;
+}
 
 /** What a handler receives: every part of the request, parsed and typed by its contract. */
 export interface HandlerInput<Op extends OperationSpec> {

@@ -6,6 +6,7 @@
  */
 import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
 import { send } from './contract-assertions.ts';
+import { TEST_INBOUND_SOURCE } from './folio-server.ts';
 import { issueToken, type Account } from './identity.ts';
 import { png, randomSeed, upload } from './media.ts';
 
@@ -18,6 +19,7 @@ export const ABSENT: Record<string, string> = {
   mediaId: 'media_00000000000000000000000000',
   endpointId: 'whe_00000000000000000000000000',
   deliveryId: 'whd_00000000000000000000000000',
+  source: 'nowhere',
 };
 
 type Params = Record<string, string>;
@@ -61,6 +63,10 @@ const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) 
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error('no webhook delivery was made within 10 s of a post being published');
+  },
+  // Inbound sources are the operator's, not an account's: the one every test server is configured with.
+  async source() {
+    return TEST_INBOUND_SOURCE.name;
   },
 };
 

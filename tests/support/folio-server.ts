@@ -80,11 +80,15 @@ export function postgresBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 }
 
+/** The inbound webhook source every test server has (tests/support/fixtures.ts names it; inbound.test.ts configures its own). */
+export const TEST_INBOUND_SOURCE = { name: 'example', scheme: 'standard-webhooks', secret: 'whsec_dGVzdCBzZXJ2ZXJzIG9ubHksIG5ldmVyIGRlcGxveWVk' } as const;
+
 /** The settings of every test server, before its database and the caller's own. */
 export const TEST_SERVER_ENV: Record<string, string> = {
   FOLIO_RESPONSE_VALIDATION: 'strict',
   // Limits no test run can reach; the rate-limit test starts its own server with small ones.
   FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
+  FOLIO_INBOUND_SOURCES: JSON.stringify({ [TEST_INBOUND_SOURCE.name]: { scheme: TEST_INBOUND_SOURCE.scheme, secret: TEST_INBOUND_SOURCE.secret } }),
 };
 
 export interface StartOptions {
@@ -130,7 +134,7 @@ export async function startFolio(kind: ServerKind, env: Record<string, string> =
     child: server.child,
     async stop() {
       await server.stop();
-      const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY/.test(name)));
+      const settings = Object.fromEntries(Object.entries(env).filter(([name]) => /^FOLIO_/.test(name) && !/SECRET|TOKEN|PASSWORD|KEY|SOURCES/.test(name)));
       keepLog(logFile, { run: RUN_ID, source: SOURCE, suite: SUITE, kind, env: settings, started_at: startedAt });
       await database?.drop();
       if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });

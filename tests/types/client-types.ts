@@ -61,6 +61,9 @@ export async function narrowsEvents() {
       case 'webhook_endpoint.disabled':
         read(event.data.reason);
         break;
+      case 'inbound.received':
+        read(event.data.source);
+        break;
       default: {
         // Every type the document names is handled above: nothing is left.
         const rest: never = event;

@@ -35,6 +35,7 @@ import { requestHeaders } from '../../contracts/shared/protocol.ts';
 import { AppError } from '../../server/errors.ts';
 import type { FieldIssue } from '../../server/http/issues.ts';
 import { parseRequest } from '../../server/http/parse-request.ts';
+import type { RawBody } from '../../server/http/types.ts';
 import { edgeCases } from '../support/json-schema/edges.ts';
 import { nearValues } from '../support/json-schema/near.ts';
 import { codePoints, resolveRefs, typesOf, type JsonSchema } from '../support/json-schema/schema.ts';
@@ -260,7 +261,9 @@ function toWire(part: Part, value: unknown): Wire | undefined {
 
 async function runtimeVerdict(part: Part, wire: Wire): Promise<{ accepted: boolean; issues: FieldIssue[] }> {
   try {
-    await parseRequest(part.runtimeOp, wire.request, wire.url, wire.params);
+    const parsed = await parseRequest(part.runtimeOp, wire.request, wire.url, wire.params);
+    // A signed (`raw`) body is parsed by its handler once verified: that parse is the runtime's verdict.
+    if (part.runtimeOp.request?.body?.raw) (parsed.body as RawBody<unknown>).parse();
     return { accepted: true, issues: [] };
   } catch (error) {
     if (error instanceof AppError && error.code === 'validation_failed') return { accepted: false, issues: error.errors ?? [] };

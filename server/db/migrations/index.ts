@@ -11,6 +11,7 @@ import * as tagCounts from './0009-tag-counts.ts';
 import * as events from './0010-events.ts';
 import * as webhooks from './0011-webhooks.ts';
 import * as media from './0012-media.ts';
+import * as inbound from './0013-inbound.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010-events': events,
   '0011-webhooks': webhooks,
   '0012-media': media,
+  '0013-inbound': inbound,
 };
