@@ -32,7 +32,7 @@ export const SIGNATURE_HEADERS = z.object({
     .openapi({ description: 'The event id: the same on every retry of one delivery. Deduplicate on it.', example: 'evt_01jdq8m4k2c9v7x3n5r6t8w0yz' }),
   'webhook-timestamp': z
     .string()
-    .regex(/^\d{1,12}$/)
+    .regex(/^[0-9]{1,12}$/)
     .openapi({ description: 'When this attempt was signed, in Unix seconds. Refuse it when far from your clock (5 minutes).', example: '1795771800' }),
   'webhook-signature': z
     .string()

@@ -2,6 +2,7 @@ import { z } from '../zod.ts';
 import { defineOperation, json } from '../operation.ts';
 import { defineResource } from '../resource.ts';
 import { optionalBearer } from '../shared/auth.ts';
+import { HeaderText } from '../shared/protocol.ts';
 import { paginationQuery } from '../shared/pagination.ts';
 import { eventNotFound, tooManyStreams } from './errors.ts';
 import { EVENT_SCHEMAS, EVENT_TYPE_NAMES, EventId, EventPage, EventTypeFilter, eventExample, eventSchemaName } from './schemas.ts';
@@ -66,9 +67,7 @@ export const streamEvents = defineOperation({
     headers: z.object({
       // Any string, as the SSE standard lets a client send back whatever `id:` it last saw: one
       // that names no event the caller may see is a 404, the same answer as an unknown event id.
-      'last-event-id': z
-        .string()
-        .max(100)
+      'last-event-id': HeaderText(100)
         .optional()
         .openapi({ description: 'The id of the last event you received: the stream resumes after it. One that names no event you may see is answered with 404 `event_not_found`.', example: undefined }),
     }),

@@ -14,7 +14,7 @@ export { WebhookDeliveryId, WebhookEndpointId };
 const WebhookUrl = z
   .string()
   .max(2048)
-  .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/)
+  .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[!-~]+$/)
   .openapi({ description: 'Where deliveries are POSTed: an `http` or `https` URL (at most 2048 characters).', example: 'https://partner.example.com/folio/webhooks' });
 
 const Description = text({ max: 500 }).openapi({ description: 'What the endpoint is for (free text, for you).', example: 'Search index refresh' });
@@ -39,7 +39,7 @@ const Health = z
   .object({
     last_success_at: Timestamp.nullable().openapi({ description: 'The last delivery it acknowledged; null if none yet.' }),
     last_failure_at: Timestamp.nullable().openapi({ description: 'The last attempt that failed; null if none.' }),
-    consecutive_failures: z.int().min(0).openapi({ description: 'Attempts failed in a row since the last success.', example: 0 }),
+    consecutive_failures: z.int().min(0).max(1_000_000_000).openapi({ description: 'Attempts failed in a row since the last success.', example: 0 }),
     failing_since: Timestamp.nullable().openapi({ description: 'When the current run of failures began; null when the last attempt succeeded.' }),
   })
   .openapi('WebhookEndpointHealth', { description: 'How deliveries to it have been going.' });
@@ -102,7 +102,7 @@ export const WebhookAttempt = z
     attempted_at: Timestamp.openapi({ description: 'When the request was sent.' }),
     success: z.boolean().openapi({ description: 'Whether the endpoint acknowledged it (a 2xx).', example: true }),
     status_code: z.int().min(100).max(599).nullable().openapi({ description: 'The endpoint’s status code; null if none came back.', example: 200 }),
-    latency_ms: z.int().min(0).openapi({ description: 'From sending to the answer (or to giving up).', example: 84 }),
+    latency_ms: z.int().min(0).max(86_400_000).openapi({ description: 'From sending to the answer (or to giving up).', example: 84 }),
     response_body: z.string().max(1024).nullable().openapi({ description: 'The first 1024 characters of the answer’s body; null if none.', example: 'ok' }),
     error: z
       .enum(['timeout', 'connection_failed', 'address_refused', 'dns_failed', 'redirect'])
@@ -132,7 +132,7 @@ export const WebhookDelivery = z
     event_id: EventId,
     event_type: z.string().openapi({ description: 'The event’s type.', example: 'post.published' }),
     state: DeliveryState,
-    attempt_count: z.int().min(0).openapi({ description: 'Attempts made so far.', example: 1 }),
+    attempt_count: z.int().min(0).max(1_000_000_000).openapi({ description: 'Attempts made so far.', example: 1 }),
     attempts: z.array(WebhookAttempt).openapi({ description: 'The last 20 attempts, oldest first.' }),
     next_attempt_at: Timestamp.nullable().openapi({ description: 'When the next attempt is due; null unless pending.' }),
     created_at: Timestamp.openapi({ description: 'When the event was queued for this endpoint.' }),

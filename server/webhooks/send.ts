@@ -10,7 +10,8 @@ import https from 'node:https';
 import type { WebhookAttemptResource } from '../../contracts/webhooks/schemas.ts';
 import { config } from '../config.ts';
 import { AddressRefusedError, destinationOf, guardedLookup } from './destination.ts';
-import { signatureHeader } from './sign.ts';
+// The one implementation of the Standard Webhooks scheme: the client's, which receivers verify with.
+import { signWebhook } from '../../client/src/webhooks.ts';
 
 const USER_AGENT = 'Folio-Webhooks/1.0 (+https://www.standardwebhooks.com)';
 const KEPT_BODY = 1024;
@@ -52,6 +53,8 @@ export async function sendWebhook(endpointUrl: string, eventId: string, body: st
   const { literalRefused, nameAllowed } = destinationOf(url);
   if (literalRefused) return failure(started, attemptedAt, 'address_refused');
   const timestamp = Math.floor(attemptedAt.getTime() / 1000);
+  // One signature per secret, space-separated, while a rotation overlaps.
+  const signature = (await Promise.all(secrets.map((secret) => signWebhook(secret, eventId, timestamp, body)))).join(' ');
   const protocol = url.protocol as 'http:' | 'https:';
   return new Promise<AttemptOutcome>((resolve) => {
     const request = (protocol === 'https:' ? https : http).request(url, {
@@ -65,7 +68,7 @@ export async function sendWebhook(endpointUrl: string, eventId: string, body: st
         'User-Agent': USER_AGENT,
         'webhook-id': eventId,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(secrets, eventId, timestamp, body),
+        'webhook-signature': signature,
       },
     });
     request.on('error', (error) => resolve(failure(started, attemptedAt, errorKind(error))));

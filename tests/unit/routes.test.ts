@@ -69,6 +69,6 @@ describe('route files and contracts', () => {
   it('has unique, camelCase verbNoun operation ids', () => {
     const ids = operations.map((op) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(get|list|create|update|delete|replace|search|stream|receive)[A-Z][A-Za-z]+$/);
+    for (const id of ids) expect(id).toMatch(/^(get|list|create|update|delete|replace|search|stream|receive|rotate|test|retry)[A-Z][A-Za-z]+$/);
   });
 });
