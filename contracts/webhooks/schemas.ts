@@ -13,6 +13,7 @@ export { WebhookDeliveryId, WebhookEndpointId };
  */
 const WebhookUrl = z
   .string()
+  .min(8)
   .max(2048)
   .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[!-~]+$/)
   .openapi({ description: 'Where deliveries are POSTed: an `http` or `https` URL (at most 2048 characters).', example: 'https://partner.example.com/folio/webhooks' });
