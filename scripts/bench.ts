@@ -8,8 +8,11 @@
  *     Target: the binding adds at most 10% (median bound/bare ≤ 1.10, with logging).
  * (b) Over HTTP: the production server (`node server/start.ts`, needs `npx next build`) on a free
  *     port against a fresh PGlite directory — or a scratch database on the PostgreSQL server in
- *     BENCH_DATABASE_URL — seeded first; autocannon on GET /api/v1/posts/{id} (ids in turn) and
- *     GET /api/v1/posts?limit=20, each after a warm-up.
+ *     BENCH_DATABASE_URL — seeded first. First the bound GET /api/v1/posts/{id} against a bare
+ *     route.ts making the same query on the same server (GET /api/bench/posts/{id}, served only
+ *     because the bench sets FOLIO_BENCH_ROUTES=1), alternating; target: the bound one serves at
+ *     least 90% of the bare one's requests per second. Then autocannon on GET /api/v1/posts/{id}
+ *     (ids in turn), GET /api/v1/posts?limit=20 and search, each after a warm-up.
  *
  * Flags (environment in brackets): --duration s [BENCH_DURATION] (10), --warmup s [BENCH_WARMUP] (3),
  * --connections n [BENCH_CONNECTIONS] (10), --posts n [BENCH_POSTS] (5000, seeded for (b)),

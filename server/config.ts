@@ -86,6 +86,8 @@ export const config = {
    */
   headersTimeoutMs: integer('FOLIO_HEADERS_TIMEOUT_MS', 10_000),
   requestTimeoutMs: integer('FOLIO_REQUEST_TIMEOUT_MS', 30_000),
+  /** Set by `npm run bench` alone: serves the bare route it compares the binding with (server/bench/). */
+  benchRoutes: process.env.FOLIO_BENCH_ROUTES === '1',
 };
 
 if (config.headersTimeoutMs > config.requestTimeoutMs) {

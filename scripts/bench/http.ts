@@ -75,6 +75,8 @@ export async function startBenchServer(options: {
       DATABASE_URL: target.kind === 'postgres' ? target.url : '',
       FOLIO_PGLITE_DIR: target.kind === 'pglite' ? target.dir : '',
       FOLIO_RATE_LIMITS: BENCH_RATE_LIMITS,
+      // The bare route the bound GET is compared with (server/bench/bare-get-post.ts).
+      FOLIO_BENCH_ROUTES: '1',
     },
     ready: { path: '/api/v1/posts?limit=1', status: 200 },
     onSpawn: options.track,
