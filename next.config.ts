@@ -4,8 +4,10 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // PGlite ships a WebAssembly build of PostgreSQL and pg has optional native bindings:
-  // both must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino'],
+  // both must be loaded by Node at run time, not bundled. The rate limiters are one set per
+  // process (server/http/rate-limit-store.ts), so their library must be one copy per process
+  // too, not one per route bundle (its results are recognised with instanceof).
+  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino', 'ioredis', 'rate-limiter-flexible'],
   // `npm run typecheck` (next typegen + tsc over the whole repository, route types included)
   // runs in `npm test`; the build need not check the same files again.
   typescript: { ignoreBuildErrors: true },

@@ -75,6 +75,8 @@ export const TEST_SERVER_ENV: Record<string, string> = {
   FOLIO_RESPONSE_VALIDATION: 'strict',
   // Limits no test run can reach; the rate-limit test starts its own server with small ones.
   FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
+  // Counted where the database says (in process, or PostgreSQL) unless a test asks for Redis (rate-limit-stores.ts).
+  REDIS_URL: '',
 };
 
 export async function startFolio(kind: ServerKind, env: Record<string, string> = {}): Promise<RunningFolio> {
