@@ -20,6 +20,8 @@
  * --build (run `next build` when there is none), --skip-inproc, --skip-http.
  * Rate limits: unless FOLIO_RATE_LIMITS is set, both parts run with quotas too high to be reached
  * (scripts/bench/env.ts), so requests are counted — that cost is measured — but never refused.
+ * They are counted where the deployment would count them: in process on PGlite, in PostgreSQL on
+ * BENCH_DATABASE_URL — or in the Redis of BENCH_REDIS_URL (`redis://127.0.0.1:6379`) when set.
  * The server, temporary directories and scratch databases are removed at the end, even on error.
  *
  * `--scale` (opt-in, never in CI) measures Folio at a million posts instead (scripts/bench/run-scale.ts):

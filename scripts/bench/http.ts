@@ -77,6 +77,9 @@ export async function startBenchServer(options: {
       FOLIO_RATE_LIMITS: BENCH_RATE_LIMITS,
       // The bare route the bound GET is compared with (server/bench/bare-get-post.ts).
       FOLIO_BENCH_ROUTES: '1',
+      // Rate limits counted in Redis when BENCH_REDIS_URL names one; else where the database says (README).
+      REDIS_URL: process.env.BENCH_REDIS_URL ?? '',
+      FOLIO_REDIS_PREFIX: `folio-bench:${process.pid}:`,
     },
     ready: { path: '/api/v1/posts?limit=1', status: 200 },
     onSpawn: options.track,

@@ -110,7 +110,8 @@ export async function runHttp(root: string, settings: BenchSettings): Promise<Ht
       print: (line) => console.log(`  ${line}`),
     });
     logFile = server.logFile;
-    console.log(`  Server up at ${server.baseUrl} (NODE_ENV=production, ${server.database}, FOLIO_RATE_LIMITS=${BENCH_RATE_LIMITS}).`);
+    const store = process.env.BENCH_REDIS_URL ? 'Redis' : postgres ? 'PostgreSQL' : 'in process';
+    console.log(`  Server up at ${server.baseUrl} (NODE_ENV=production, ${server.database}, FOLIO_RATE_LIMITS=${BENCH_RATE_LIMITS}, counted ${store}).`);
     const comparison = await compareWithBare(server.baseUrl, server.ids.slice(0, 2000), settings);
     const endpoints = [
       { name: 'GET /api/v1/posts/{id}', paths: server.ids.slice(0, 2000).map((id) => `/api/v1/posts/${id}`) },
