@@ -7,10 +7,10 @@ import { db } from '../db/index.ts';
 import { log } from '../log.ts';
 
 /** Where the counters live: chosen by the deployment (see `chooseStore`). */
-export type StoreKind = 'memory' | 'redis' | 'postgres';
+type StoreKind = 'memory' | 'redis' | 'postgres';
 
 /** One counted request: how many the bucket has taken in its window, and when that window ends. */
-export interface Count {
+interface Count {
   consumed: number;
   msBeforeReset: number;
 }
@@ -31,7 +31,7 @@ function perClass(make: (kind: RateLimitClass, policy: RatePolicy) => Limiter): 
  * instance and its own memory is exact (and costs no I/O). Redis when REDIS_URL is set: one shared
  * store for every instance. Otherwise PostgreSQL, which every instance already shares.
  */
-export function chooseStore(settings: { redisUrl?: string; databaseUrl?: string }): StoreKind {
+function chooseStore(settings: { redisUrl?: string; databaseUrl?: string }): StoreKind {
   if (settings.redisUrl) return 'redis';
   return settings.databaseUrl ? 'postgres' : 'memory';
 }

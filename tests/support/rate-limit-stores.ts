@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { spawnFolio } from '../../scripts/lib/folio-process.ts';
 import { postgresBaseUrl, TEST_SERVER_ENV, type DatabaseKind, type RunningFolio } from './folio-server.ts';
 
-export type LimitStore = 'memory' | 'postgres' | 'redis';
+type LimitStore = 'memory' | 'postgres' | 'redis';
 
-export interface StoreSetup {
+interface StoreSetup {
   store: LimitStore;
   /** The database of the server that counts there. */
   kind: DatabaseKind;
