@@ -8,8 +8,11 @@
  *     Target: the binding adds at most 10% (median bound/bare ≤ 1.10, with logging).
  * (b) Over HTTP: the production server (`node server/start.ts`, needs `npx next build`) on a free
  *     port against a fresh PGlite directory — or a scratch database on the PostgreSQL server in
- *     BENCH_DATABASE_URL — seeded first; autocannon on GET /api/v1/posts/{id} (ids in turn) and
- *     GET /api/v1/posts?limit=20, each after a warm-up.
+ *     BENCH_DATABASE_URL — seeded first. First the bound GET /api/v1/posts/{id} against a bare
+ *     route.ts making the same query on the same server (GET /api/bench/posts/{id}, served only
+ *     because the bench sets FOLIO_BENCH_ROUTES=1), alternating; target: the bound one serves at
+ *     least 90% of the bare one's requests per second. Then autocannon on GET /api/v1/posts/{id}
+ *     (ids in turn), GET /api/v1/posts?limit=20 and search, each after a warm-up.
  *
  * (c) Telemetry: the bound getPost in process with tracing off (the default) and on (OpenTelemetry,
  *     exporting over OTLP/HTTP to a local sink), median ratio on/off (scripts/bench/run-telemetry.ts).
@@ -20,6 +23,8 @@
  * --build (run `next build` when there is none), --skip-inproc, --skip-http, --skip-telemetry.
  * Rate limits: unless FOLIO_RATE_LIMITS is set, both parts run with quotas too high to be reached
  * (scripts/bench/env.ts), so requests are counted — that cost is measured — but never refused.
+ * They are counted where the deployment would count them: in process on PGlite, in PostgreSQL on
+ * BENCH_DATABASE_URL — or in the Redis of BENCH_REDIS_URL (`redis://127.0.0.1:6379`) when set.
  * The server, temporary directories and scratch databases are removed at the end, even on error.
  *
  * `--media` (opt-in, never in CI) measures uploads and downloads instead (scripts/bench/run-media.ts):

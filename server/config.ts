@@ -152,8 +152,12 @@ export const config = {
   responseValidation: (process.env.FOLIO_RESPONSE_VALIDATION ??
     (process.env.NODE_ENV === 'production' ? 'strip' : 'strict')) as ResponseValidation,
   logLevel: process.env.LOG_LEVEL || 'info',
-  /** Requests per window per token (or per client address without one), by class. */
+  /** Requests per window per account (or per client address without one), by class. */
   rateLimits: ratePolicies(process.env.FOLIO_RATE_LIMITS ?? ''),
+  /** Redis for the rate-limit counters, shared by every instance; without it see server/http/rate-limit-store.ts. */
+  redisUrl: process.env.REDIS_URL || undefined,
+  /** Put before every key Folio writes to Redis, so several deployments (or test servers) can share one. */
+  redisKeyPrefix: process.env.FOLIO_REDIS_PREFIX || 'folio:',
   /** Password hashes computed at once (the rest queue); keep it under libuv's thread pool size (4). */
   hashConcurrency: integer('FOLIO_HASH_CONCURRENCY', 2),
   /** Hashes that may wait for a turn; beyond that, sign-in and registration answer 503. */
@@ -214,6 +218,8 @@ export const config = {
   inboundSources: parseInboundSources(process.env.FOLIO_INBOUND_SOURCES),
   /** How far a signed timestamp (Standard Webhooks, Stripe) may be from now, either way, before a delivery is refused as a replay. */
   inboundToleranceSeconds: integer('FOLIO_INBOUND_TOLERANCE_SECONDS', 300),
+  /** Set by `npm run bench` alone: serves the bare route it compares the binding with (server/bench/). */
+  benchRoutes: process.env.FOLIO_BENCH_ROUTES === '1',
 };
 
 if (config.releaseId && config.releaseId.length > 100) throw new Error('FOLIO_RELEASE_ID must be at most 100 characters');

@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** A strong ETag: a hash of the exact bytes of the representation. */
-export function etagOf(representation: string): string {
-  return `"${createHash('sha256').update(representation).digest('base64url').slice(0, 27)}"`;
+/**
+ * A strong ETag: a hash of the exact bytes of the representation (a string is hashed as its
+ * UTF-8 bytes, so the text and its encoding give the same tag).
+ */
+export function etagOf(representation: string | Uint8Array): string {
+  return `"${hash('sha256', representation, 'base64url').slice(0, 27)}"`;
 }
 
 /** The entity tags of an If-Match / If-None-Match value; `*` stays `*`. */

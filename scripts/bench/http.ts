@@ -75,6 +75,11 @@ export async function startBenchServer(options: {
       DATABASE_URL: target.kind === 'postgres' ? target.url : '',
       FOLIO_PGLITE_DIR: target.kind === 'pglite' ? target.dir : '',
       FOLIO_RATE_LIMITS: BENCH_RATE_LIMITS,
+      // The bare route the bound GET is compared with (server/bench/bare-get-post.ts).
+      FOLIO_BENCH_ROUTES: '1',
+      // Rate limits counted in Redis when BENCH_REDIS_URL names one; else where the database says (README).
+      REDIS_URL: process.env.BENCH_REDIS_URL ?? '',
+      FOLIO_REDIS_PREFIX: `folio-bench:${process.pid}:`,
     },
     ready: { path: '/api/v1/posts?limit=1', status: 200 },
     onSpawn: options.track,

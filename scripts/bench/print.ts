@@ -1,5 +1,6 @@
 /** What `npm run bench` prints: each in-process run as it finishes, and the summary at the end. */
 import type { EventsRun } from './run-events.ts';
+import type { LoadResult } from './http.ts';
 import type { HttpRun } from './run-http.ts';
 import type { InprocRun } from './run-inproc.ts';
 import type { BenchSettings } from './settings.ts';
@@ -7,6 +8,8 @@ import { ms, percent, table } from './stats.ts';
 
 /** The target of part (a): the binding adds at most 10% to the bare handler's median. */
 const TARGET_RATIO = 1.1;
+/** The target of part (b): the bound GET serves at least 90% of the bare route's requests per second. */
+const TARGET_HTTP_RATIO = 0.9;
 
 export const indent = (text: string, n = 2) => text.replace(/^/gm, ' '.repeat(n));
 
@@ -67,6 +70,18 @@ export function printSummary(settings: BenchSettings, inproc: InprocRun[], http:
       String(r.errors + r.timeouts),
     ]);
     if (inproc.length > 0) console.log('');
+    const c = http.comparison;
+    const rps = (runs: LoadResult[]) => runs.map((r) => Math.round(r.requestsPerSecond).toLocaleString('en')).join(' / ');
+    console.log(
+      indent(
+        table(
+          [`HTTP bound vs bare (${http.database.split(' ')[0]})`, 'bound req/s', 'bare req/s', 'ratio', '≥ 0.90'],
+          [['GET /api/v1/posts/{id}', rps(c.bound), rps(c.bare), `${c.ratio.toFixed(3)}×`, c.ratio >= TARGET_HTTP_RATIO ? 'yes' : 'NO']],
+        ),
+      ),
+    );
+    console.log(`  The two alternated (bound, bare, bare, bound, twice); the ratio is of their totals.${c.sameResponse ? '' : ' The two answered DIFFERENT bodies.'}`);
+    console.log('');
     console.log(indent(table([`HTTP (${http.database.split(' ')[0]}, ${settings.connections} conns, ${settings.duration} s)`, 'req/s', 'p50', 'p99', 'non-2xx', 'errors'], rows)));
     if (http.results.some((r) => r.non2xx > 0)) {
       console.log('  Some responses were not 2xx: req/s counts them, p50/p99 do not (see the status counts above).');

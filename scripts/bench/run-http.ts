@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { track } from './cleanup.ts';
 import { BENCH_RATE_LIMITS } from './env.ts';
 import { hasBuild, load, startBenchServer, type LoadResult } from './http.ts';
@@ -13,10 +14,50 @@ import { indent } from './print.ts';
 import type { BenchSettings } from './settings.ts';
 import { ms } from './stats.ts';
 
+/** The bound GET /api/v1/posts/{id} against the bare route doing the same query, on the same server and ids. */
+export interface HttpComparison {
+  bound: LoadResult[];
+  bare: LoadResult[];
+  /** Bound requests per second over bare ones (total requests over total time of each). */
+  ratio: number;
+  /** Whether both answered the first id with status 200 and the same JSON. */
+  sameResponse: boolean;
+}
+
 export interface HttpRun {
   database: string;
   seedMs: number;
+  comparison: HttpComparison;
   results: LoadResult[];
+}
+
+const rate = (runs: LoadResult[]) => runs.reduce((sum, r) => sum + r.requests, 0) / runs.reduce((sum, r) => sum + r.requests / r.requestsPerSecond, 0);
+
+/** Bound, bare, bare, bound, twice: neither side always runs while the machine is busier with something else. */
+const ORDER = ['bound', 'bare', 'bare', 'bound', 'bound', 'bare', 'bare', 'bound'] as const;
+
+/** After a warm-up of each, bound and bare alternate in ORDER, each turn a quarter of the duration (at least a second). */
+async function compareWithBare(baseUrl: string, ids: string[], settings: BenchSettings): Promise<HttpComparison> {
+  const bound = ids.map((id) => `/api/v1/posts/${id}`);
+  const bare = ids.map((id) => `/api/bench/posts/${id}`);
+  const [a, b] = await Promise.all([fetch(`${baseUrl}${bound[0]}`), fetch(`${baseUrl}${bare[0]}`)]);
+  const sameResponse = a.status === 200 && b.status === 200 && isDeepStrictEqual(await a.json(), await b.json());
+  const run = (paths: string[], name: string, durationSeconds: number) =>
+    load({ baseUrl, paths, connections: settings.connections, name, durationSeconds });
+  const turn = Math.max(1, settings.duration / 4);
+  console.log(`  bound GET /api/v1/posts/{id} vs bare route.ts (same query, same ids): warm-up ${settings.warmup} s each, then ${ORDER.length} × ${turn} s alternating …`);
+  await run(bound, 'bound', settings.warmup);
+  await run(bare, 'bare', settings.warmup);
+  const results = { bound: [] as LoadResult[], bare: [] as LoadResult[] };
+  for (const which of ORDER) {
+    results[which].push(await run(which === 'bound' ? bound : bare, which, turn));
+  }
+  const ratio = rate(results.bound) / rate(results.bare);
+  console.log(
+    `    bound ${Math.round(rate(results.bound)).toLocaleString('en')} req/s, bare ${Math.round(rate(results.bare)).toLocaleString('en')} req/s: ` +
+      `${ratio.toFixed(3)}× (${sameResponse ? 'same body' : 'DIFFERENT body'})`,
+  );
+  return { ...results, ratio, sameResponse };
 }
 
 /** The newest modification time of the sources a build is made from. */
@@ -69,7 +110,9 @@ export async function runHttp(root: string, settings: BenchSettings): Promise<Ht
       print: (line) => console.log(`  ${line}`),
     });
     logFile = server.logFile;
-    console.log(`  Server up at ${server.baseUrl} (NODE_ENV=production, ${server.database}, FOLIO_RATE_LIMITS=${BENCH_RATE_LIMITS}).`);
+    const store = process.env.BENCH_REDIS_URL ? 'Redis' : postgres ? 'PostgreSQL' : 'in process';
+    console.log(`  Server up at ${server.baseUrl} (NODE_ENV=production, ${server.database}, FOLIO_RATE_LIMITS=${BENCH_RATE_LIMITS}, counted ${store}).`);
+    const comparison = await compareWithBare(server.baseUrl, server.ids.slice(0, 2000), settings);
     const endpoints = [
       { name: 'GET /api/v1/posts/{id}', paths: server.ids.slice(0, 2000).map((id) => `/api/v1/posts/${id}`) },
       { name: 'GET /api/v1/posts?limit=20', paths: ['/api/v1/posts?limit=20'] },
@@ -96,7 +139,7 @@ export async function runHttp(root: string, settings: BenchSettings): Promise<Ht
           `non-2xx ${result.non2xx}, errors ${result.errors} (statuses: ${codes})`,
       );
     }
-    return { database: server.database, seedMs: server.seedMs, results };
+    return { database: server.database, seedMs: server.seedMs, comparison, results };
   } catch (error) {
     if (logFile) {
       const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-20).join('\n');

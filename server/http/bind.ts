@@ -2,7 +2,7 @@ import { operationErrors, rateLimitClass, type OperationSpec } from '../../contr
 import { isTransientDatabaseError } from '../db/errors.ts';
 import { AppError } from '../errors.ts';
 import { isFailure } from '../failure.ts';
-import { log } from '../log.ts';
+import { accessLog, log } from '../log.ts';
 import { authenticate, authorize } from './authenticate.ts';
 import type { Caller } from '../identity/caller.ts';
 import { parseRequest } from './parse-request.ts';
@@ -42,6 +42,15 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
     let response: Response;
     let caller: Caller | null = null;
     let limit: RateLimitState | undefined;
+    /** What every response to this request carries, whoever made it. */
+    const pipelineHeaders = (status: number): Record<string, string> => ({
+      'X-Request-Id': requestId,
+      ...limit?.headers,
+      'Cache-Control': cachePolicy(contract, caller === null, status),
+      ...(isRead && { Vary: 'Authorization, Accept' }),
+    });
+    // The handler's response gets them as it is built (render); any other (a problem, a replay) afterwards.
+    let rendered: Response | undefined;
     try {
       const authentication = await authenticate(contract.auth, request);
       caller = authentication.caller;
@@ -62,7 +71,7 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       const execute = async () => {
         const result = await handler({ ...input, caller, requestId, mediaType, ifMatch: headers['if-match'], signal: request.signal, clientKey } as HandlerInput<Op>);
         if (isFailure(result)) return problem(result.failure, requestId, { detail: result.detail, headers: result.headers });
-        return render(contract, result as RawResult, request, url, mediaType);
+        return (rendered = await render(contract, result as RawResult, request, url, mediaType, pipelineHeaders(result.status)));
       };
       const key = contract.idempotent ? headers['idempotency-key'] : undefined;
       try {
@@ -85,12 +94,14 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
         ? problem('request_timeout', requestId, { detail: 'The connection closed before the request arrived in full.' })
         : toProblem(error, requestId);
     }
-    response.headers.set('X-Request-Id', requestId);
-    for (const [name, value] of Object.entries(limit?.headers ?? {})) response.headers.set(name, value);
-    if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', cachePolicy(contract, caller === null, response.status));
-    if (isRead) response.headers.set('Vary', 'Authorization, Accept');
+    if (response !== rendered) {
+      for (const [name, value] of Object.entries(pipelineHeaders(response.status))) {
+        // A problem's own Cache-Control (no-store) stands.
+        if (name !== 'Cache-Control' || !response.headers.has(name)) response.headers.set(name, value);
+      }
+    }
     describeRequest({ 'folio.request_id': requestId, ...(caller && { 'user.id': caller.userId }) });
-    log.info({
+    accessLog.info({
       request_id: requestId,
       method: request.method,
       route,

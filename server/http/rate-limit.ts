@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import type { RateLimitClass } from '../../contracts/shared/auth.ts';
 import { config } from '../config.ts';
-import { db } from '../db/index.ts';
+import { count } from './rate-limit-store.ts';
 
 export interface RateLimitState {
   headers: Record<string, string>;
@@ -9,36 +9,33 @@ export interface RateLimitState {
   retryAfterSeconds: number;
 }
 
-// Old windows are swept now and then by whichever request happens to draw the short straw.
-const SWEEP_PROBABILITY = 0.001;
+// The policy of a class never changes while the server runs: its header is written once.
+const POLICY_HEADERS = Object.fromEntries(
+  Object.entries(config.rateLimits).map(([kind, { quota, windowSeconds }]) => [kind, `"${kind}";q=${quota};w=${windowSeconds}`]),
+) as Record<RateLimitClass, string>;
 
 /**
- * Counts one request against `bucket` in the current fixed window — in the database, so every
- * instance shares the count — and returns the IETF RateLimit headers for the response.
+ * Counts one request against `bucket` in its class's fixed window (which starts with the bucket's
+ * first request) — in the store the deployment uses (./rate-limit-store.ts) — and returns the
+ * IETF RateLimit headers for the response.
  */
 export async function consume(kind: RateLimitClass, bucket: string): Promise<RateLimitState> {
-  const { quota, windowSeconds } = config.rateLimits[kind];
-  const now = Date.now();
-  const windowMs = windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
-  const { hits } = await db()
-    .insertInto('rate_limit_counters')
-    .values({ bucket: `${kind}:${bucket}`, window_start: windowStart, hits: 1 })
-    .onConflict((oc) => oc.columns(['bucket', 'window_start']).doUpdateSet({ hits: sql`rate_limit_counters.hits + 1` }))
-    .returning('hits')
-    .executeTakeFirstOrThrow();
-  if (Math.random() < SWEEP_PROBABILITY) {
-    await db().deleteFrom('rate_limit_counters').where('window_start', '<', new Date(now - 24 * 3600 * 1000)).execute();
-  }
-  const reset = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now) / 1000));
+  const { quota } = config.rateLimits[kind];
+  const { consumed, msBeforeReset } = await count(kind, bucket);
+  const reset = Math.max(1, Math.ceil(msBeforeReset / 1000));
   return {
-    limited: hits > quota,
+    limited: consumed > quota,
     retryAfterSeconds: reset,
-    headers: {
-      'RateLimit-Policy': `"${kind}";q=${quota};w=${windowSeconds}`,
-      RateLimit: `"${kind}";r=${Math.max(0, quota - hits)};t=${reset}`,
-    },
+    headers: { 'RateLimit-Policy': POLICY_HEADERS[kind], RateLimit: `"${kind}";r=${Math.max(0, quota - consumed)};t=${reset}` },
   };
+}
+
+/**
+ * The bucket of a sign-in attempt's email: a hash, so no counter store holds the addresses
+ * people typed (nor a key longer than a store allows).
+ */
+export function emailBucket(email: string): string {
+  return `account:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { fail } from '../failure.ts';
 import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
 import { invalidCredentials, tokenNotFound } from '../../contracts/tokens/errors.ts';
 import { newId } from '../ids.ts';
-import { consume } from '../http/rate-limit.ts';
+import { consume, emailBucket } from '../http/rate-limit.ts';
 
 const DEFAULT_SCOPES = SCOPES.filter((scope) => scope !== 'admin');
 
@@ -33,7 +33,7 @@ function toToken(row: TokenRow): TokenResource {
  * addresses is throttled too (unknown emails are counted alike, so the limit reveals nothing).
  */
 export async function createToken(input: TokenCreateInput) {
-  const attempts = await consume('auth', `account:${input.email.toLowerCase()}`);
+  const attempts = await consume('auth', emailBucket(input.email));
   if (attempts.limited) {
     throw new AppError('rate_limited', `Too many sign-in attempts for this account; retry in ${attempts.retryAfterSeconds} s.`, {
       headers: { 'Retry-After': String(attempts.retryAfterSeconds) },

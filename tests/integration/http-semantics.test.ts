@@ -59,6 +59,12 @@ describe.each(servers)('HTTP semantics on $kind', ({ baseUrl }) => {
     expect(JSON.parse(res.body)).toMatchObject({ code: 'not_found', status: 404 });
   });
 
+  it('does not serve the bench’s bare route (only a server `npm run bench` starts does)', async () => {
+    const res = await rawRequest(baseUrl, 'GET', '/api/bench/posts/post_01jdq8m4k2c9v7x3n5r6t8w0yz');
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
   it('serves the committed document and the reference', async () => {
     const doc = await send(baseUrl, '/api/openapi.json');
     expect(doc.status).toBe(200);

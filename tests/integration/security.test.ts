@@ -13,7 +13,8 @@ import { ownedPath } from '../support/fixtures.ts';
 import { issueToken, PASSWORD, signUp, type Account } from '../support/identity.ts';
 import { exampleBody } from '../support/media.ts';
 
-const servers = inject('servers');
+// Every database, and a server counting its rate limits in Redis when the run has one: the suite runs on every store.
+const servers = [...inject('servers'), ...inject('redisServers')];
 const protectedOps = (operations as readonly OperationSpec[]).filter((op) => op.auth.type !== 'public');
 const bearerOps = protectedOps.filter((op) => op.auth.type === 'bearer');
 

@@ -89,6 +89,8 @@ export const TEST_SERVER_ENV: Record<string, string> = {
   // Limits no test run can reach; the rate-limit test starts its own server with small ones.
   FOLIO_RATE_LIMITS: 'read=1000000/60,write=1000000/60,auth=1000000/60',
   FOLIO_INBOUND_SOURCES: JSON.stringify({ [TEST_INBOUND_SOURCE.name]: { scheme: TEST_INBOUND_SOURCE.scheme, secret: TEST_INBOUND_SOURCE.secret } }),
+  // Counted where the database says (in process, or PostgreSQL) unless a test asks for Redis (rate-limit-stores.ts).
+  REDIS_URL: '',
 };
 
 export interface StartOptions {

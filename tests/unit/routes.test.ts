@@ -12,12 +12,16 @@ const NOT_CONTRACTS: Record<string, string> = {
   '/api/docs': 'serves the interactive reference for the document',
   '/api/docs/scalar.js': 'serves the reference’s script bundle, so the page needs no CDN',
   '/api/[...path]': 'answers unknown /api paths with a 404 problem',
+  '/api/bench/posts/[postId]': 'the bare route `npm run bench` compares getPost with; a 404 unless the bench starts the server',
 };
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 const routeFiles = readdirSync(APP, { recursive: true, encoding: 'utf8' })
   .filter((file) => file.endsWith(`${sep}route.ts`) || file === 'route.ts')
   .map((file) => join(APP, file));
+
+/** app/api/v1/posts/[postId]/route.ts → /api/v1/posts/[postId] (the keys of NOT_CONTRACTS) */
+const folderOf = (file: string) => `/${relative(APP, file).split(sep).slice(0, -1).join('/')}`;
 
 /** app/api/v1/posts/[postId]/route.ts → /api/v1/posts/{postId} */
 function templateOf(file: string): string {
@@ -30,7 +34,7 @@ describe('route files and contracts', () => {
     const served: string[] = [];
     for (const file of routeFiles) {
       const template = templateOf(file);
-      if (template in NOT_CONTRACTS || relative(APP, file).split(sep).slice(0, -1).join('/') in NOT_CONTRACTS) continue;
+      if (folderOf(file) in NOT_CONTRACTS) continue;
       const mod = (await import(file)) as Record<string, RouteHandler>;
       const mounted = mountedOperations(mod.OPTIONS!);
       expect(mounted.length, `${file} mounts no contract`).toBeGreaterThan(0);
@@ -45,11 +49,18 @@ describe('route files and contracts', () => {
   });
 
   it('keeps the non-contract routes out of the versioned API', () => {
-    const templates = routeFiles.map((file) => `/${relative(APP, file).split(sep).slice(0, -1).join('/')}`);
+    const templates = routeFiles.map(folderOf);
     for (const path of Object.keys(NOT_CONTRACTS)) expect(templates).toContain(path);
     for (const template of templates) {
       if (template in NOT_CONTRACTS) expect(template.startsWith('/api/v1')).toBe(false);
     }
+  });
+
+  it('serves the bench’s bare route only to a server the bench started', async () => {
+    const mod = (await import(join(APP, 'api/bench/posts/[postId]/route.ts'))) as Record<string, RouteHandler>;
+    const res = await mod.GET!(new Request('http://folio.test/api/bench/posts/post_x'), { params: Promise.resolve({ postId: 'post_x' }) });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: 'not_found' });
   });
 
   it('keeps every route file a thin binding', () => {
