@@ -14,7 +14,8 @@
 import type { components } from './schema.js';
 
 /** Any event Folio delivers: the document's event envelopes, told apart by `type`. Tolerate types you do not know. */
-export type WebhookEvent = components['schemas']['Event'];
+/** What a delivery carries: any event of the log, or the `ping` a test sends (the document's `webhooks`). */
+export type WebhookEvent = components['schemas']['Event'] | components['schemas']['PingEvent'];
 
 /** Why a webhook was refused. */
 export type WebhookVerificationReason =

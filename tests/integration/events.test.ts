@@ -222,6 +222,7 @@ describe.each(databaseKinds())('event stream settings on %s', (kind) => {
       const third = await send(server.baseUrl, '/api/v1/events/stream', { headers: account.auth });
       expectConforms(contract.streamEvents, third);
       expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
       expect(problemCode(third)).toBe('too_many_streams');
     } finally {
       for (const stream of open) stream.close();
