@@ -12,7 +12,9 @@
  *     route.ts making the same query on the same server (GET /api/bench/posts/{id}, served only
  *     because the bench sets FOLIO_BENCH_ROUTES=1), alternating; target: the bound one serves at
  *     least 90% of the bare one's requests per second. Then autocannon on GET /api/v1/posts/{id}
- *     (ids in turn), GET /api/v1/posts?limit=20 and search, each after a warm-up.
+ *     (ids in turn), GET /api/v1/posts?limit=20 and search, each after a warm-up. Last, one client
+    reads posts one at a time, alone and then during a burst of 40 sign-ins at once (password
+    hashing is bounded so the burst cannot starve other requests): p50/p99 of both.
  *
  * (c) Telemetry: the bound getPost in process with tracing off (the default) and on (OpenTelemetry,
  *     exporting over OTLP/HTTP to a local sink), median ratio on/off (scripts/bench/run-telemetry.ts).

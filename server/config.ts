@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import ms from 'ms';
 
 // Folio's settings, read from the environment once, as a process starts: no other module of the
@@ -158,8 +159,11 @@ export const config = {
   redisUrl: process.env.REDIS_URL || undefined,
   /** Put before every key Folio writes to Redis, so several deployments (or test servers) can share one. */
   redisKeyPrefix: process.env.FOLIO_REDIS_PREFIX || 'folio:',
-  /** Password hashes computed at once (the rest queue); keep it under libuv's thread pool size (4). */
-  hashConcurrency: integer('FOLIO_HASH_CONCURRENCY', 2),
+  /**
+   * Password hashes computed at once (the rest queue). Each takes a core for tens of milliseconds:
+   * by default one core is left for everything else, and never more than libuv's pool (4) is used.
+   */
+  hashConcurrency: integer('FOLIO_HASH_CONCURRENCY', Math.min(4, Math.max(1, availableParallelism() - 1))),
   /** Hashes that may wait for a turn; beyond that, sign-in and registration answer 503. */
   hashQueue: integer('FOLIO_HASH_QUEUE', 32, { allowZero: true }),
   /** Server-Sent Events: the reconnection delay suggested to clients, and how often a quiet stream sends a heartbeat. */

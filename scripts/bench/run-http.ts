@@ -11,6 +11,7 @@ import { track } from './cleanup.ts';
 import { BENCH_RATE_LIMITS } from './env.ts';
 import { hasBuild, load, startBenchServer, type LoadResult } from './http.ts';
 import { indent } from './print.ts';
+import { signInBurst } from './signin-burst.ts';
 import type { BenchSettings } from './settings.ts';
 import { ms } from './stats.ts';
 
@@ -139,6 +140,12 @@ export async function runHttp(root: string, settings: BenchSettings): Promise<Ht
           `non-2xx ${result.non2xx}, errors ${result.errors} (statuses: ${codes})`,
       );
     }
+    console.log('  A sign-in burst: 40 sign-ins at a time, without pause, while one client reads posts one by one …');
+    const burst = await signInBurst(server.baseUrl, server.ids.slice(0, 200).map((id) => `/api/v1/posts/${id}`), { concurrency: 40, reads: 300 });
+    console.log(
+      `    reads alone: p50 ${ms(burst.quiet.median)}, p99 ${ms(burst.quiet.p99)}; during the burst: p50 ${ms(burst.burst.median)}, p99 ${ms(burst.burst.p99)} ` +
+        `(p99 ${(burst.burst.p99 / burst.quiet.p99).toFixed(1)}× quiet); sign-ins: ${burst.signIns.ok} issued, ${burst.signIns.refused} refused (503/429), ${burst.signIns.other} other`,
+    );
     return { database: server.database, seedMs: server.seedMs, comparison, results };
   } catch (error) {
     if (logFile) {
