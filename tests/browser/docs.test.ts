@@ -30,6 +30,7 @@ interface Operation {
 
 const document = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, { operationId: string; summary: string; tags: string[] }>>;
+  webhooks: Record<string, { post: { summary: string } }>;
   tags?: { name: string }[];
 };
 const operations: Operation[] = Object.entries(document.paths).flatMap(([path, item]) =>
@@ -37,6 +38,8 @@ const operations: Operation[] = Object.entries(document.paths).flatMap(([path, i
     .filter(([method]) => METHODS.includes(method))
     .map(([method, op]) => ({ method: method.toUpperCase(), path, operationId: op.operationId, summary: op.summary, tag: op.tags[0]! })),
 );
+
+const webhooks = Object.entries(document.webhooks).map(([name, item]) => ({ name, summary: item.post.summary }));
 
 const server = inject('servers').find((s) => s.kind === 'pglite')!;
 const origin = new URL(server.baseUrl).origin;
@@ -81,7 +84,7 @@ describe('the API reference at /api/docs', () => {
     expect(source.slice(0, -scalar.length)).toMatch(/^globalThis\.__zod_globalConfig = [^\n]*jitless: true[^\n]*\n$/);
   });
 
-  it(`shows all ${operations.length} operations of openapi.json, each under its tag`, async () => {
+  it(`shows all ${operations.length} operations and ${webhooks.length} webhooks of openapi.json, each under its tag`, async () => {
     await page.goto(`${server.baseUrl}/api/docs`);
     const sidebar = page.getByRole('complementary', { name: /^Sidebar for / });
     await sidebar.getByText(operations[0]!.summary, { exact: true }).waitFor();
@@ -102,8 +105,14 @@ describe('the API reference at /api/docs', () => {
       }
     }
     expect(missing, `operations missing from the reference:\n${missing.join('\n')}`).toEqual([]);
+    // The outgoing calls (the document's `webhooks`) are listed too, each under its tag, by summary.
+    const shown = await sidebar
+      .locator('li[data-sidebar-id*="/webhook/POST/"]')
+      .evaluateAll((items) => items.map((item) => (item as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    // (Scalar follows the summary with a visually hidden "HTTP METHOD:" label.)
+    expect(shown.map((text) => text.replace(/ HTTP METHOD:.*$/, '')).sort()).toEqual(webhooks.map((w) => w.summary).sort());
     const entries = await sidebar.locator('li[data-sidebar-id*="/tag/"]:not(:has(li))').count();
-    expect(entries, 'sidebar operation entries').toBe(operations.length);
+    expect(entries, 'sidebar entries: operations and webhooks').toBe(operations.length + webhooks.length);
   });
 
   it('sends a real request with "Test Request" and shows the server’s answer', async () => {
