@@ -15,6 +15,16 @@ function integer(name: string, fallback: number, options: { allowZero?: boolean 
 }
 
 /** `5s`, `200ms`, `2h`, `5d` (or a bare number of milliseconds), read with the `ms` package. */
+/** A key that seals webhook secrets (server/webhooks/secrets.ts): 32 bytes in base64, read at start so a wrong one stops the server, not a request later. */
+export function sealingKey(where: string, base64: string): Buffer;
+export function sealingKey(where: string, base64: string | undefined): Buffer | undefined;
+export function sealingKey(where: string, base64: string | undefined): Buffer | undefined {
+  if (base64 === undefined) return undefined;
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${where} must hold 32 bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
+  return key;
+}
+
 function duration(name: string, raw: string | undefined, fallback: string): number {
   const value = raw === undefined || raw === '' ? fallback : raw.trim();
   const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as ms.StringValue);
@@ -204,7 +214,7 @@ export const config = {
   /** Hosts, addresses or CIDR ranges deliveries may reach although loopback or private (development, tests). */
   webhookAllowHosts: hostList(process.env.FOLIO_WEBHOOK_ALLOW_HOSTS),
   /** The key that encrypts signing secrets at rest (base64, 32 bytes); without it, one kept in FOLIO_WEBHOOK_KEY_FILE. */
-  webhookSecretKey: process.env.FOLIO_WEBHOOK_SECRET_KEY || undefined,
+  webhookSecretKey: sealingKey('FOLIO_WEBHOOK_SECRET_KEY', process.env.FOLIO_WEBHOOK_SECRET_KEY || undefined),
   webhookKeyFile: process.env.FOLIO_WEBHOOK_KEY_FILE || '.data/webhook-secrets.key',
   /** How long readiness waits for each database check before it reports `fail`. */
   readyTimeoutMs: integer('FOLIO_READY_TIMEOUT_MS', 1000),

@@ -99,5 +99,8 @@ export async function runAttempt(deliveryId: string, jobId: string): Promise<voi
   if (!row || row.job_id !== jobId || row.state !== 'pending' || !row.enabled) return;
   const body = payloadOf(toEvent(row));
   const outcome = await sendWebhook(row.url, row.id, body, signingSecrets(row));
+  const { success, status_code, latency_ms, error } = outcome.attempt;
+  // One line per attempt: what on-call reads first when a partner says a delivery never came.
+  log.info({ delivery: deliveryId, event: row.id, success, status_code, latency_ms, error }, 'webhook attempt');
   await settle(deliveryId, jobId, outcome);
 }

@@ -26,13 +26,19 @@ export interface AttemptJob {
  */
 export const expireInSeconds = () => Math.ceil(config.webhookTimeoutMs / 1000) * 2 + 10;
 
+/**
+ * pg-boss finds expired jobs when it supervises (every 60 s by default); supervising as often as a
+ * job can expire bounds how long a dead worker's attempt waits: about twice the expiry.
+ */
+const supervision = () => ({ superviseIntervalSeconds: expireInSeconds(), monitorIntervalSeconds: expireInSeconds() });
+
 const holder = globalThis as typeof globalThis & { __folioBoss?: Promise<PgBoss> };
 
 async function start(): Promise<PgBoss> {
   const embedded = embeddedDatabase();
   const boss = embedded
-    ? new PgBoss({ db: fromPglite(await embedded), backend: 'pglite', schema: 'pgboss', useListenNotify: true, schedule: false })
-    : new PgBoss({ connectionString: config.databaseUrl, max: 3, schema: 'pgboss', useListenNotify: true, schedule: false, application_name: 'folio-webhooks' });
+    ? new PgBoss({ db: fromPglite(await embedded), backend: 'pglite', schema: 'pgboss', useListenNotify: true, schedule: false, ...supervision() })
+    : new PgBoss({ connectionString: config.databaseUrl, max: 3, schema: 'pgboss', useListenNotify: true, schedule: false, application_name: 'folio-webhooks', ...supervision() });
   boss.on('error', (error) => log.warn({ err: error }, 'webhook queue: pg-boss reported an error'));
   boss.on('warning', (warning) => log.warn({ warning: warning.message }, 'webhook queue: pg-boss warns'));
   await boss.start();

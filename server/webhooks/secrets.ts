@@ -8,7 +8,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { config } from '../config.ts';
+import { config, sealingKey } from '../config.ts';
 
 const KEY_BYTES = 32;
 const holder = globalThis as typeof globalThis & { __folioWebhookKey?: Buffer };
@@ -18,16 +18,10 @@ export function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-function decodeKey(base64: string, where: string): Buffer {
-  const key = Buffer.from(base64.trim(), 'base64');
-  if (key.length !== KEY_BYTES) throw new Error(`${where} must hold ${KEY_BYTES} bytes in base64 (e.g. \`openssl rand -base64 32\`)`);
-  return key;
-}
-
 /** The key from the environment, else from the key file (created, readable by this user only, if missing). */
 function key(): Buffer {
   if (holder.__folioWebhookKey) return holder.__folioWebhookKey;
-  if (config.webhookSecretKey) return (holder.__folioWebhookKey = decodeKey(config.webhookSecretKey, 'FOLIO_WEBHOOK_SECRET_KEY'));
+  if (config.webhookSecretKey) return (holder.__folioWebhookKey = config.webhookSecretKey);
   const file = config.webhookKeyFile;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -36,7 +30,7 @@ function key(): Buffer {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  return (holder.__folioWebhookKey = decodeKey(readFileSync(file, 'utf8'), file));
+  return (holder.__folioWebhookKey = sealingKey(file, readFileSync(file, 'utf8')));
 }
 
 const keyId = (k: Buffer) => createHash('sha256').update(k).digest('base64url').slice(0, 8);

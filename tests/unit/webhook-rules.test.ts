@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealingKey } from '../../server/config.ts';
 import { nextDelay } from '../../server/webhooks/attempt.ts';
 import { addressAllowed, checkUrl } from '../../server/webhooks/destination.ts';
 import { newSecret } from '../../server/webhooks/secrets.ts';
@@ -92,5 +93,16 @@ describe('the retry schedule (default: 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10
     expect(nextDelay(1, 60_000)).toBe(60_000);
     expect(nextDelay(1, 1000)).toBeLessThanOrEqual(5_500);
     expect(nextDelay(1, 7 * 86_400_000)).toBe(86_400_000);
+  });
+});
+
+describe('the key that seals signing secrets', () => {
+  it('is 32 bytes in base64; anything else is refused when the settings are read, naming the setting', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(sealingKey('FOLIO_WEBHOOK_SECRET_KEY', ` ${key.toString('base64')}\n`)).toEqual(key);
+    expect(sealingKey('FOLIO_WEBHOOK_SECRET_KEY', undefined)).toBeUndefined();
+    for (const wrong of ['', 'short', Buffer.alloc(31).toString('base64'), Buffer.alloc(33).toString('base64'), 'a-key-that-is-not-base64-at-all-0123456789']) {
+      expect(() => sealingKey('FOLIO_WEBHOOK_SECRET_KEY', wrong)).toThrow(/^FOLIO_WEBHOOK_SECRET_KEY must hold 32 bytes in base64/);
+    }
   });
 });
