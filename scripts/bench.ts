@@ -46,6 +46,12 @@
  * the server's memory per stream; its idle CPU with only heartbeats, over --events-idle s (15),
  * with the default FOLIO_SSE_HEARTBEAT_MS and with --events-heartbeat ms (1000). A lost event
  * makes it exit 1. --quick shrinks every number.
+ *
+ * `--webhooks` (opt-in: about a minute) measures outgoing webhook deliveries instead
+ * (scripts/bench/run-webhooks.ts), on PostgreSQL (the server in BENCH_DATABASE_URL, as --scale) with
+ * one `npm run worker` process: deliveries/s and commit → arrival p50/p99 over --webhooks-count n
+ * (500) events; then the receiver answers 500 for --webhooks-outage s (10) while half as many are
+ * published: every event must arrive and the queue drain, or it exits 1. --quick shrinks both.
  */
 // The parts live in scripts/bench/: settings.ts, run-inproc.ts (a), run-http.ts (b), print.ts, cleanup.ts.
 // (`--help` prints the comment above, so this note stays out of it.)
@@ -62,6 +68,7 @@ import { machineNote } from './bench/machine.ts';
 import { printEventsSummary, printInproc, printSummary } from './bench/print.ts';
 import { eventFailures, runEvents, type EventsRun } from './bench/run-events.ts';
 import { ensureBuild, runHttp, type HttpRun } from './bench/run-http.ts';
+import { runWebhooks } from './bench/run-webhooks.ts';
 import { runInprocChild, type InprocRun } from './bench/run-inproc.ts';
 import { printTelemetry, runTelemetry } from './bench/run-telemetry.ts';
 import { benchSettings } from './bench/settings.ts';
@@ -95,6 +102,9 @@ const { values: flags } = parseArgs({
     'events-fanout': { type: 'string' },
     'events-idle': { type: 'string' },
     'events-heartbeat': { type: 'string' },
+    webhooks: { type: 'boolean' },
+    'webhooks-count': { type: 'string' },
+    'webhooks-outage': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -157,9 +167,31 @@ async function events() {
   }
 }
 
+async function webhooks() {
+  const scratch = mkdtempSync(join(tmpdir(), 'folio-webhooks-'));
+  track(async () => rmSync(scratch, { recursive: true, force: true }));
+  if (!ensureBuild(ROOT, Boolean(flags.build))) throw new Error('no production build: run `npm run build` (or pass --build)');
+  console.log(`Folio webhooks bench — Node ${process.version}, ${availableParallelism()} CPUs`);
+  const { failures } = await runWebhooks({
+    root: ROOT,
+    scratch,
+    postgresServerUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    settings: {
+      count: Number(flags['webhooks-count'] ?? (flags.quick ? 100 : 500)),
+      outageSeconds: Number(flags['webhooks-outage'] ?? (flags.quick ? 3 : 10)),
+    },
+    track,
+  });
+  if (failures.length > 0) {
+    console.error(`\nWEBHOOK DELIVERIES WERE LOST:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
 async function main() {
   if (flags.scale) return scale();
   if (flags.events) return events();
+  if (flags.webhooks) return webhooks();
   if (flags.media) {
     if (!ensureBuild(ROOT, Boolean(flags.build))) throw new Error('no production build: run `npm run build` (or pass --build)');
     console.log(`Folio media bench — Node ${process.version}, ${availableParallelism()} CPUs\nMachine: ${await machineNote()}`);

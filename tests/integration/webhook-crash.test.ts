@@ -20,7 +20,7 @@ import { spawnFolio, type FolioProcess } from '../../scripts/lib/folio-process.t
 import { expectConforms, send } from '../support/contract-assertions.ts';
 import { databaseKinds, postgresBaseUrl, TEST_SERVER_ENV } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
-import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
+import { startReceiver, type Receiver } from '../../scripts/lib/webhook-receiver.ts';
 
 const POSTS = 30;
 const WRITERS = 3;

@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../../scripts/lib/folio-process.ts';
 import { send } from '../support/contract-assertions.ts';
 import { postgresBaseUrl, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { signUp } from '../support/identity.ts';
-import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
+import { startReceiver, type Receiver } from '../../scripts/lib/webhook-receiver.ts';
 
 const POSTS = 30;
 const ENDPOINTS = ['/w1', '/w2', '/w3'];

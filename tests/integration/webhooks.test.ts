@@ -14,7 +14,7 @@ import { SIGNATURE_HEADERS } from '../../contracts/webhook.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
-import { startReceiver, type Answer, type Received, type Receiver } from '../support/webhook-receiver.ts';
+import { startReceiver, type Answer, type Received, type Receiver } from '../../scripts/lib/webhook-receiver.ts';
 
 type Endpoint = { id: string; secret: string; enabled: boolean; disabled_reason: string | null; health: { consecutive_failures: number; last_success_at: string | null } };
 type Attempt = { status_code: number | null; success: boolean; error: string | null; attempted_at: string };

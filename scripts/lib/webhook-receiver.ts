@@ -1,5 +1,5 @@
 /**
- * A partner's webhook endpoint, for tests: a local HTTP server that keeps every request it gets —
+ * A partner's webhook endpoint, for the tests and the bench: a local HTTP server that keeps every request it gets —
  * raw body and headers, as signed — and answers as the test says (status, headers, delay).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
