@@ -1,8 +1,8 @@
 /**
  * The event log (migration 0010): written by services in the transaction that makes the change,
- * read by the list, the stream and (later) webhook deliveries. Readers see only events of
- * transactions that have ended — `txid` below the oldest transaction still running — so the log
- * only ever grows at its end, whatever order transactions commit in.
+ * read by the list, the stream and webhook deliveries. Readers see only events of transactions
+ * that have ended — `txid` below the oldest transaction still running in this database (HORIZON)
+ * — so the log only ever grows at its end, whatever order transactions commit in.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { EventData, EventResource, EventType } from '../../contracts/events/schemas.ts';
@@ -10,6 +10,26 @@ import type { Database, EventsTable } from '../db/schema.ts';
 import { hasScope, type Caller } from '../identity/caller.ts';
 import { newId } from '../ids.ts';
 import type { Position } from './position.ts';
+
+/**
+ * Where the readable log ends: every transaction with a lower id has ended. The snapshot's own
+ * xmin would do, but it counts transactions of every database on the server, so a long one in
+ * another database (a report, a migration, a session left idle in a transaction) would hold
+ * Folio's stream and deliveries still. So when xmin hides an event that has committed, the
+ * horizon is the oldest transaction still running that may belong to this database: those of
+ * backends connected to another database are skipped (a backend never changes database); one
+ * whose backend cannot be found any more has just ended after the snapshot, so it still counts.
+ */
+const HORIZON = sql<string>`(
+  case when not exists (select 1 from events where txid >= pg_snapshot_xmin(pg_current_snapshot()))
+    then pg_snapshot_xmin(pg_current_snapshot())
+    else (select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+            from pg_snapshot_xip(pg_current_snapshot()) as x
+           where x::xid not in (
+             select l.transactionid from pg_locks l join pg_stat_activity a on a.pid = l.pid
+              where l.locktype = 'transactionid' and l.granted and l.mode = 'ExclusiveLock'
+                and a.datid <> (select oid from pg_database where datname = current_database())))
+  end)`;
 
 /** The channel a committed event is announced on (the payload is empty: the log is the truth). */
 export const CHANNEL = 'folio_events';
@@ -70,7 +90,7 @@ export async function readEvents(conn: Kysely<Database>, options: ReadOptions): 
   let query = conn
     .selectFrom('events')
     .select(['id', sql<string>`txid::text`.as('txid'), sql<string>`seq::text`.as('seq'), 'type', 'data', 'visibility', 'owner_id', 'created_at'])
-    .where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())`);
+    .where(sql<boolean>`txid < ${HORIZON}`);
   const { after, upTo, types, caller } = options;
   if (after) query = query.where(sql<boolean>`(txid, seq) > (${after.txid}::xid8, ${after.seq}::bigint)`);
   if (upTo) query = query.where(sql<boolean>`(txid, seq) <= (${upTo.txid}::xid8, ${upTo.seq}::bigint)`);
@@ -98,7 +118,7 @@ export async function head(conn: Kysely<Database>): Promise<Position> {
   const row = await conn
     .selectFrom('events')
     .select([sql<string>`txid::text`.as('txid'), sql<string>`seq::text`.as('seq')])
-    .where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())`)
+    .where(sql<boolean>`txid < ${HORIZON}`)
     .orderBy('events.txid', 'desc') // the columns, not the text selected (as in readEvents)
     .orderBy('events.seq', 'desc')
     .limit(1)

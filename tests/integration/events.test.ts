@@ -196,6 +196,45 @@ describe.each(servers.filter((server) => server.databaseUrl))('event order on $k
       await Promise.all([first.end(), second.end()]);
     }
   });
+
+  it('is not held still by a transaction left open in another database on the same server', async () => {
+    // PostgreSQL's snapshot horizon spans every database; Folio's log must not wait on another's.
+    const elsewhere = new URL(databaseUrl!);
+    elsewhere.pathname = '/postgres';
+    const [other, here] = [new pg.Client({ connectionString: elsewhere.href }), new pg.Client({ connectionString: databaseUrl })];
+    await Promise.all([other.connect(), here.connect()]);
+    const author = await signUp(baseUrl);
+    const publish = async (title: string) => {
+      const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: author.auth, json: { title, status: 'published' } });
+      expect(res.status, res.text).toBe(201);
+      return (res.body as { id: string }).id;
+    };
+    const listed = async () => {
+      const res = await send(baseUrl, '/api/v1/events?types=post.published&limit=100', { headers: author.auth });
+      expect(res.status, res.text).toBe(200);
+      return (res.body as Page).data.map((e) => e.data.post_id);
+    };
+    const stream = await openStream(`${baseUrl}/api/v1/events/stream?types=post.published`, author.auth);
+    try {
+      await other.query('begin');
+      await other.query('select pg_current_xact_id()'); // a transaction id, held
+      const beside = await publish('Beside a transaction in another database');
+      expect(await listed()).toContain(beside);
+      await stream.until((events) => events.some((e) => e.envelope.data.post_id === beside));
+      // One in Folio's own database still holds the log's end until it ends, as it must.
+      await here.query('begin');
+      await here.query('select pg_current_xact_id()');
+      const behind = await publish('Behind a transaction in this database');
+      expect(await listed()).not.toContain(behind);
+      await here.query('rollback');
+      expect(await listed()).toContain(behind);
+      await stream.until((events) => events.some((e) => e.envelope.data.post_id === behind));
+    } finally {
+      stream.close();
+      await other.query('rollback').catch(() => undefined);
+      await Promise.all([other.end(), here.end()]);
+    }
+  });
 });
 
 // Settings a shared server does not have: a short heartbeat, a low cap on open streams.
