@@ -7,7 +7,7 @@ import { operations } from '../../contracts/index.ts';
 import { operationErrors, rateLimitClass, type OperationSpec } from '../../contracts/operation.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
-import { absentPath, ownedPath } from '../support/fixtures.ts';
+import { absentPath, ownedPath, signedPath } from '../support/fixtures.ts';
 import { signUp, type Account } from '../support/identity.ts';
 import { pdf, uploadForm } from '../support/media.ts';
 
@@ -156,9 +156,11 @@ describe('503 for every operation without a database', () => {
     async (_, op) => {
       const { path, method } = request(op);
       const body = op.request?.body?.example;
-      const res = await send(server.baseUrl, path, {
+      // An operation a signature authenticates gets a valid one, so the request reaches the database.
+      const signed = signedPath(op, JSON.stringify(body));
+      const res = await send(server.baseUrl, signed?.path ?? path, {
         method,
-        headers: { Authorization: `Bearer folio_${'x'.repeat(43)}` },
+        headers: { Authorization: `Bearer folio_${'x'.repeat(43)}`, ...signed?.headers },
         ...(body !== undefined && { json: body }),
       });
       expectConforms(op, res);

@@ -4,6 +4,7 @@
  * create a resource an account owns. A new resource with a new path parameter adds one entry to
  * each table; the suites say so, naming this file, when one is missing.
  */
+import { Webhook } from 'standardwebhooks';
 import { expandPath, type OperationSpec } from '../../contracts/operation.ts';
 import { send } from './contract-assertions.ts';
 import { TEST_INBOUND_SOURCE } from './folio-server.ts';
@@ -96,4 +97,19 @@ export async function ownedPath(op: OperationSpec, baseUrl: string, account: Acc
     params[name] = await create(baseUrl, account, params);
   }
   return expandPath(op.path, params);
+}
+
+/**
+ * The credential of a request to an operation that a signature authenticates (an inbound webhook's
+ * `{source}`): the path naming the source every test server has, and headers signing `body` with
+ * its secret as its sender would (Standard Webhooks). Undefined for other operations.
+ */
+export function signedPath(op: OperationSpec, body: string): { path: string; headers: Record<string, string> } | undefined {
+  if (!op.path.includes('{source}')) return undefined;
+  const id = `msg_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+  const at = new Date();
+  return {
+    path: expandPath(op.path, { ...ABSENT, source: TEST_INBOUND_SOURCE.name }),
+    headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(TEST_INBOUND_SOURCE.secret).sign(id, at, body) },
+  };
 }
