@@ -314,7 +314,7 @@ export type paths = {
         };
         /**
          * List events
-         * @description The log of what changed, oldest first, a page at a time; events are kept for 30 days. Start after an event you have with `after`, and follow `next_cursor`. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators; `inbound.received` events reach administrators only.
+         * @description The log of what changed, oldest first, a page at a time; events are kept for 30 days. The order is the order in which changes committed (an event is listed once every change that began before it has ended), so `created_at`, taken as each change was made, can be a moment out of order between concurrent changes. Start after an event you have with `after`, and follow `next_cursor`. Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, reading with `posts:read`, and administrators; `inbound.received` events reach administrators only.
          */
         get: operations["listEvents"];
         put?: never;

@@ -26,7 +26,9 @@ export const listEvents = defineOperation({
   path: '/api/v1/events',
   summary: 'List events',
   description:
-    'The log of what changed, oldest first, a page at a time; events are kept for 30 days. Start after an event you have ' +
+    'The log of what changed, oldest first, a page at a time; events are kept for 30 days. The order is the order in which ' +
+    'changes committed (an event is listed once every change that began before it has ended), so `created_at`, taken as ' +
+    'each change was made, can be a moment out of order between concurrent changes. Start after an event you have ' +
     `with \`after\`, and follow \`next_cursor\`. ${VISIBILITY}`,
   tags,
   auth: optionalBearer,

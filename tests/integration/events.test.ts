@@ -29,8 +29,19 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     expect(res.status, res.text).toBe(201);
     return res.body as { id: string; slug: string };
   };
-  /** Every event the caller may list, after `after` (an event id), all pages. */
-  const listAll = async (auth: Record<string, string>, query = '') => {
+  /**
+   * Every event the caller may list, all pages — once the events about `settled` (the test's last
+   * write) are there. A change is listed once every transaction older than it has ended, and other
+   * test files write to this server meanwhile: so wait for the last write's events (sequential
+   * writes: the earlier ones are then listed too).
+   */
+  const listAll = async (auth: Record<string, string>, query = '', settled?: string) => {
+    for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const all = await listPages(auth, query);
+      if (!settled || all.some(about(settled)) || Date.now() > deadline) return all;
+    }
+  };
+  const listPages = async (auth: Record<string, string>, query: string) => {
     const all: Page['data'] = [];
     let cursor: string | null = null;
     do {
@@ -58,7 +69,7 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     const clash = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: author.auth, json: { title: 'Clash', slug: created.slug } });
     expect(clash.status, clash.text).toBe(409);
 
-    const all = await listAll(author.auth);
+    const all = await listAll(author.auth, '', reuse.id);
     expect(all.filter((e) => e.data.post_id === created.id).map((e) => e.type)).toEqual([
       'post.created',
       'post.published',
@@ -79,7 +90,7 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     const open = await post(author, { title: 'Open post', status: 'published' });
     const admin = await signUp(baseUrl, { admin: true });
     const writeOnly = await issueToken(baseUrl, author, { scopes: ['posts:write'] });
-    const seen = async (auth: Record<string, string>) => (await listAll(auth)).filter((e) => e.data.post_id === draft.id || e.data.post_id === open.id);
+    const seen = async (auth: Record<string, string>) => (await listAll(auth, '', open.id)).filter((e) => e.data.post_id === draft.id || e.data.post_id === open.id);
     expect((await seen(author.auth)).map((e) => e.type)).toEqual(['post.created', 'comment.created', 'post.created', 'post.published']);
     expect((await seen(admin.auth)).length).toBe(4);
     for (const auth of [{}, other.auth, { Authorization: `Bearer ${writeOnly.token}` }]) {
@@ -89,10 +100,16 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
 
   it('pages oldest first, filters by type, starts after an event id, and says so when that id is unknown', async () => {
     const first = await post(author, { title: 'Paging 1', status: 'published' });
-    await post(author, { title: 'Paging 2', status: 'published' });
-    const all = await listAll(author.auth);
+    const second = await post(author, { title: 'Paging 2', status: 'published' });
+    const all = await listAll(author.auth, '', second.id);
     const index = all.findIndex((e) => e.data.post_id === first.id);
-    expect(all.map((e) => e.created_at)).toEqual([...all.map((e) => e.created_at)].sort());
+    // In the order the changes committed (concurrent changes of other tests interleave).
+    expect(all.filter((e) => about(first.id)(e) || about(second.id)(e)).map((e) => [e.type, e.data.post_id])).toEqual([
+      ['post.created', first.id],
+      ['post.published', first.id],
+      ['post.created', second.id],
+      ['post.published', second.id],
+    ]);
     const after = await listAll(author.auth, `&after=${all[index]!.id}`);
     expect(after[0]).toEqual(all[index + 1]);
     const published = await listAll(author.auth, '&types=post.published&types=user.created');
@@ -126,7 +143,7 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
 
   it('resumes after Last-Event-ID (or `after`) with the missed events, then live ones: no gap, no duplicate', async () => {
     const mark = await post(author, { title: 'Before the gap', status: 'published' });
-    const [markEvent] = (await listAll(author.auth, '&types=post.published')).filter((e) => e.data.post_id === mark.id);
+    const [markEvent] = (await listAll(author.auth, '&types=post.published', mark.id)).filter((e) => e.data.post_id === mark.id);
     const missed = [await post(author, { title: 'Missed 1', status: 'published' }), await post(author, { title: 'Missed 2', status: 'published' })];
     for (const resume of [{ headers: { 'Last-Event-ID': markEvent!.id } as Record<string, string>, query: '' }, { headers: {}, query: `&after=${markEvent!.id}` }]) {
       const stream = await openStream(`${baseUrl}/api/v1/events/stream?types=post.published${resume.query}`, { ...author.auth, ...resume.headers });
@@ -144,7 +161,7 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
 
   it('with follow=false, sends the missed events and ends', async () => {
     const mark = await post(author, { title: 'Follow false mark', status: 'published' });
-    const [markEvent] = (await listAll(author.auth, '&types=post.published')).filter((e) => e.data.post_id === mark.id);
+    const [markEvent] = (await listAll(author.auth, '&types=post.published', mark.id)).filter((e) => e.data.post_id === mark.id);
     const next = await post(author, { title: 'Follow false next', status: 'published' });
     const stream = await openStream(`${baseUrl}/api/v1/events/stream?follow=false&types=post.published&after=${markEvent!.id}`, author.auth);
     await stream.ended;
