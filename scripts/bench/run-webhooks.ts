@@ -130,7 +130,7 @@ export async function runWebhooks(options: {
   const started = Date.now();
   await publish(server.baseUrl, auth, settings.count, 'Throughput');
   const publishedIn = Date.now() - started;
-  await receiver.until((r) => acknowledged(receiver, 0).size >= settings.count, DRAIN_TIMEOUT_MS).catch(() => undefined);
+  await receiver.until(() => acknowledged(receiver, 0).size >= settings.count, DRAIN_TIMEOUT_MS).catch(() => undefined);
   const steady = acknowledged(receiver, 0);
   if (steady.size < settings.count) failures.push(`throughput: ${settings.count - steady.size} of ${settings.count} events never arrived`);
   const last = Math.max(...[...steady.values()].map((a) => a.at));

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { findPath, type DocumentedPath } from './documented-paths.ts';
 import { pathOf } from './request-target.ts';
+import { drainable } from './response-head.ts';
 
 /** How long a connection answered before its body was read stays open for the answer to be read. */
 const LINGER_MS = 1000;
@@ -37,10 +38,13 @@ export function isUpload(req: Pick<IncomingMessage, 'method' | 'url'>, paths: Do
  * or the exchange is over; unref'd so it never keeps a process alive.
  */
 export function armDeadline(req: IncomingMessage, res: ServerResponse, ms: number, expire: () => void): void {
-  // Answered before the body was read (a 413 mid-upload; response-head.ts says `Connection: close`):
-  // give the client a moment to read the answer, then close, rather than wait for a body nobody reads.
+  // Answered before the body was read: a small rest is read and dropped (the deadline still holds
+  // it to time); otherwise (a 413 mid-upload; response-head.ts says `Connection: close`) give the
+  // client a moment to read the answer, then close, rather than wait for a body nobody reads.
   res.once('finish', () => {
-    if (!req.complete) setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+    if (req.complete) return;
+    if (drainable(req)) req.resume();
+    else setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
   });
   if (req.complete) return;
   const timer = setTimeout(() => {

@@ -1,17 +1,29 @@
 /**
  * Last words on a response's headers, just before they are written (a hook on writeHead, which
  * Node calls for every response, Next.js's included):
- * - answered before its body was read (a 413 mid-upload), the connection cannot carry another
- *   request: `Connection: close`, so no client reuses it (request-deadline.ts closes it shortly);
+ * - answered before its body was read: a small rest of known length (a 401 to an upload whose
+ *   token is wrong) is read and dropped, as Node does, and the connection lives on — closing it
+ *   under a client still sending would cut it off mid-write (EPIPE) before it reads the answer; a
+ *   large or unknown rest (a 413 mid-upload) is not worth reading: `Connection: close`, so no
+ *   client reuses the connection (request-deadline.ts closes it shortly);
  * - a download's length, which Next.js would drop, restored (server/http/content-length.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_LENGTH_RELAY } from '../http/content-length.ts';
 
+/** An unread rest of a request body this size or less is read and dropped rather than worth a connection. */
+const DRAIN_LIMIT = 1024 * 1024;
+
+/** Whether the request's body, unread when it was answered, is small enough (and of known length) to read to its end. */
+export function drainable(req: IncomingMessage): boolean {
+  const length = Number(req.headers['content-length']);
+  return req.headers['transfer-encoding'] === undefined && Number.isSafeInteger(length) && length <= DRAIN_LIMIT;
+}
+
 export function finishResponseHead(req: IncomingMessage, res: ServerResponse): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    if (!req.complete) this.setHeader('Connection', 'close');
+    if (!req.complete && !drainable(req)) this.setHeader('Connection', 'close');
     const length = this.getHeader(CONTENT_LENGTH_RELAY);
     if (length !== undefined) {
       this.removeHeader(CONTENT_LENGTH_RELAY);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { operations } from '../../contracts/index.ts';
 import { expandPath, operationErrors, type OperationSpec } from '../../contracts/operation.ts';
@@ -71,6 +71,49 @@ async function stall(baseUrl: string, text: string, limitMs: number): Promise<{ 
   const [statusLine = '', ...lines] = head.split('\r\n');
   const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
   return { closedAfterMs, response: { status: Number(statusLine.split(' ')[1]), headers, body } };
+}
+
+/** Reads responses from a connection kept open, one at a time, as they arrive (Content-Length or chunked bodies). */
+function responses(socket: Socket): () => Promise<RawResponse> {
+  let raw = Buffer.alloc(0);
+  let wake: (() => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    raw = Buffer.concat([raw, chunk]);
+    wake?.();
+  });
+  const parse = (): RawResponse | undefined => {
+    const end = raw.indexOf('\r\n\r\n');
+    if (end < 0) return undefined;
+    const [statusLine = '', ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
+    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    let body = '';
+    let rest = raw.subarray(end + 4);
+    if (headers['transfer-encoding'] === 'chunked') {
+      for (;;) {
+        const line = rest.indexOf('\r\n');
+        if (line < 0) return undefined;
+        const size = parseInt(rest.subarray(0, line).toString('latin1'), 16);
+        if (rest.length < line + 2 + size + 2) return undefined;
+        body += rest.subarray(line + 2, line + 2 + size).toString('utf8');
+        rest = rest.subarray(line + 2 + size + 2);
+        if (size === 0) break;
+      }
+    } else {
+      const length = Number(headers['content-length'] ?? 0);
+      if (rest.length < length) return undefined;
+      body = rest.subarray(0, length).toString('utf8');
+      rest = rest.subarray(length);
+    }
+    raw = rest;
+    return { status: Number(statusLine.split(' ')[1]), headers, body };
+  };
+  return async () => {
+    for (;;) {
+      const response = parse();
+      if (response) return response;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
 }
 
 function headerOf(res: RawResponse | Awaited<ReturnType<typeof send>>, name: string): string | null | undefined {
@@ -191,6 +234,39 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
       const res = await exchange(baseUrl, 'OPTIONS', 'http://other.example/api/v1/posts');
       expect(res.status).toBe(204);
       expect(res.headers['allow']).toBe('GET, POST, HEAD, OPTIONS');
+    });
+  });
+
+  describe('an answer before the body was read (an upload with a bad token)', () => {
+    const head = (length: number) =>
+      `POST /api/v1/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer folio_short\r\n` +
+      `Content-Type: multipart/form-data; boundary=b\r\nContent-Length: ${length}\r\n\r\n`;
+
+    it('a small rest is read and dropped: the client may send it after the answer, and the connection serves the next request', async () => {
+      const { hostname, port } = new URL(baseUrl);
+      const socket = connect(Number(port), hostname);
+      const nextResponse = responses(socket);
+      try {
+        const body = Buffer.alloc(256 * 1024, 'a');
+        socket.write(head(body.length));
+        const early = await nextResponse();
+        expect(early.status, early.body).toBe(401);
+        expect(early.headers.connection).not.toBe('close');
+        // Sent after the answer: no reset under the client (the EPIPE a closed connection gives it).
+        socket.write(body);
+        socket.write('GET /api/health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+        const next = await nextResponse();
+        expect(next.status, next.body).toBe(200);
+      } finally {
+        socket.destroy();
+      }
+    });
+
+    it('a large one is not worth reading: Connection: close, and the connection is closed', async () => {
+      const { closedAfterMs, response } = await stall(baseUrl, head(64 * 1024 * 1024), 10_000);
+      expect(response?.status, response?.body).toBe(401);
+      expect(response?.headers.connection).toBe('close');
+      expect(closedAfterMs).toBeDefined();
     });
   });
 
