@@ -4,16 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { operations } from '../../contracts/index.ts';
+import type { OperationSpec } from '../../contracts/operation.ts';
 import { createPost } from '../../contracts/posts/operations.ts';
 import type { PostResource } from '../../contracts/posts/schemas.ts';
 import { createScratchDatabase } from '../../scripts/lib/database.ts';
 import { spawnFolio, type FolioProcess } from '../../scripts/lib/folio-process.ts';
 import { LEASE_SECONDS } from '../../server/http/idempotency.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
+import { ownedPath } from '../support/fixtures.ts';
 import { postgresBaseUrl, TEST_SERVER_ENV } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
 
 const servers = inject('servers');
+const idempotentOps = (operations as readonly OperationSpec[]).filter((op) => op.idempotent);
 
 async function countByTag(baseUrl: string, account: Account, tag: string, status: 'draft' | 'published'): Promise<number> {
   const res = await send(baseUrl, `/api/v1/posts?tag=${tag}&status=${status}&limit=100`, { headers: account.auth });
@@ -114,12 +118,16 @@ describe.each(servers.filter((s) => s.databaseUrl))('Idempotency-Key whose first
     expect(await countByTag(baseUrl, account, tag, 'draft')).toBe(1);
   });
 
-  it('still answers 409 after the wait while its lease is live', async () => {
+  // Every operation that takes an Idempotency-Key, each with its example body where its path says.
+  it.each(idempotentOps.map((op) => [op.operationId, op] as const))('%s: still answers 409 after the wait while its lease is live', async (_, op) => {
+    const path = await ownedPath(op, baseUrl, account);
     const key = randomUUID();
-    expect((await post(key, { title: 'Live' })).status).toBe(201);
+    const make = () => send(baseUrl, path, { method: 'POST', json: op.request!.body!.example, headers: { ...account.auth, 'Idempotency-Key': key } });
+    const first = await make();
+    expect(first.status, first.text).toBe(201);
     await abandon(key, 60);
-    const retry = await post(key, { title: 'Live' });
-    expectConforms(createPost, retry);
+    const retry = await make();
+    expectConforms(op, retry);
     expect(retry.status, retry.text).toBe(409);
     expect(problemCode(retry)).toBe('idempotency_in_flight');
   });

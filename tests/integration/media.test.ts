@@ -122,6 +122,12 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     expect(draft.status, draft.text).toBe(201);
     const postId = (draft.body as { id: string; cover_media_id: string }).id;
     expect((draft.body as { cover_media_id: string }).cover_media_id).toBe(media.id);
+    // Nor can an update make it one.
+    const own = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: stranger.auth, json: { title: 'Mine' } });
+    const swap = await send(baseUrl, `/api/v1/posts/${(own.body as { id: string }).id}`, { method: 'PATCH', headers: stranger.auth, json: { cover_media_id: media.id } });
+    expectConforms(posts.updatePost, swap);
+    expect(swap.status, swap.text).toBe(422);
+    expect(problemCode(swap)).toBe('cover_media_invalid');
     expect((await content(media.id)).status, 'a draft does not make it public').toBe(404);
 
     const published = await send(baseUrl, `/api/v1/posts/${postId}`, { method: 'PATCH', headers: owner.auth, json: { status: 'published' } });
