@@ -13,6 +13,8 @@ import { dispatchAll } from './dispatch.ts';
 import { QUEUE, queue, stopQueue, type AttemptJob } from './queue.ts';
 
 const POLL_MS = 2000;
+/** Attempts one pg-boss worker fetches at once (FOLIO_WEBHOOK_CONCURRENCY are spread over as many workers as it takes). */
+const ATTEMPTS_PER_FETCH = 4;
 
 interface Worker {
   stop(): Promise<void>;
@@ -50,9 +52,29 @@ async function start(): Promise<Worker> {
   const retries = config.webhookRetrySchedule.filter((delay) => delay > 0);
   const pollSeconds = Math.max(0.5, Math.min(2, Math.min(...retries, 2000) / 1000));
   const polling = { pollingIntervalSeconds: pollSeconds, notifyPollingIntervalSeconds: pollSeconds };
-  await boss.work<AttemptJob>(QUEUE, { localConcurrency: config.webhookConcurrency, batchSize: 1, ...polling }, async ([job]) => {
-    await runAttempt(job!.data.delivery_id, job!.id);
-  });
+  // A worker that fetched one job waits out its poll before the next fetch unless NOTIFY wakes it,
+  // which caps a backlog (a burst of events, retries coming due) at about one attempt per worker
+  // per poll. So each fetches a few at once and, while its fetches come back full, fetches again
+  // at once (burstWhenBatchFull); the attempts of a batch run side by side, each settled alone.
+  const batchSize = Math.min(ATTEMPTS_PER_FETCH, config.webhookConcurrency);
+  const workers = Math.ceil(config.webhookConcurrency / batchSize);
+  await boss.work<AttemptJob>(
+    QUEUE,
+    { localConcurrency: workers, batchSize, burstWhenBatchFull: true, perJobResults: true, ...polling },
+    (jobs) =>
+      Promise.all(
+        jobs.map(async (job) => {
+          try {
+            await runAttempt(job.data.delivery_id, job.id);
+            return { id: job.id, status: 'completed' as const };
+          } catch (error) {
+            // Failed alone, and retried by pg-boss; the others of its batch stand.
+            log.warn({ err: error, delivery: job.data.delivery_id }, 'webhook attempt failed; pg-boss retries it');
+            return { id: job.id, status: 'failed' as const, output: { message: error instanceof Error ? error.message : String(error) } };
+          }
+        }),
+      ),
+  );
   log.info({ concurrency: config.webhookConcurrency }, 'webhook worker started');
   // Shutdown stops it like other background work: no new attempts; those under way finish.
   registerBackgroundWork({ name: 'webhook-worker', stop: stopWebhookWorker });
