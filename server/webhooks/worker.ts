@@ -6,6 +6,7 @@
  */
 import { registerBackgroundWork } from '../background.ts';
 import { config } from '../config.ts';
+import { embeddedDatabase } from '../db/index.ts';
 import { eventHub } from '../events/hub.ts';
 import { log } from '../log.ts';
 import { runAttempt } from './attempt.ts';
@@ -56,7 +57,9 @@ async function start(): Promise<Worker> {
   // which caps a backlog (a burst of events, retries coming due) at about one attempt per worker
   // per poll. So each fetches a few at once and, while its fetches come back full, fetches again
   // at once (burstWhenBatchFull); the attempts of a batch run side by side, each settled alone.
-  const batchSize = Math.min(ATTEMPTS_PER_FETCH, config.webhookConcurrency);
+  // Not on the embedded database: its one connection is the API's too, and a backlog of attempts
+  // fetched without pause would queue every request behind them.
+  const batchSize = embeddedDatabase() ? 1 : Math.min(ATTEMPTS_PER_FETCH, config.webhookConcurrency);
   const workers = Math.ceil(config.webhookConcurrency / batchSize);
   await boss.work<AttemptJob>(
     QUEUE,
