@@ -25,6 +25,13 @@ export const ABSENT: Record<string, string> = {
 
 type Params = Record<string, string>;
 
+/** A webhook endpoint of `account` at a host that does not resolve, subscribed to `eventTypes`. */
+async function endpoint(baseUrl: string, account: Account, eventTypes: string[]): Promise<string> {
+  const res = await send(baseUrl, '/api/v1/webhook-endpoints', { method: 'POST', json: { url: 'https://receiver.invalid/hook', event_types: eventTypes }, headers: account.auth });
+  if (res.status !== 201) throw new Error(`creating a webhook endpoint: ${res.status} ${res.text}`);
+  return (res.body as { id: string }).id;
+}
+
 /**
  * Creates a resource `account` owns and returns its id. `params` holds the parameters filled so
  * far, in path order (a comment is created under the post filled before it).
@@ -73,12 +80,6 @@ const OWNED: Record<string, (baseUrl: string, account: Account, params: Params) 
     return TEST_INBOUND_SOURCE.name;
   },
 };
-
-async function endpoint(baseUrl: string, account: Account, eventTypes: string[]): Promise<string> {
-  const res = await send(baseUrl, '/api/v1/webhook-endpoints', { method: 'POST', json: { url: 'https://receiver.invalid/hook', event_types: eventTypes }, headers: account.auth });
-  if (res.status !== 201) throw new Error(`creating a webhook endpoint: ${res.status} ${res.text}`);
-  return (res.body as { id: string }).id;
-}
 
 const names = (op: OperationSpec) => [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
