@@ -3,9 +3,9 @@
  * document like every other call. A Blob or File goes as FormData; a stream is sent as it is read —
  * a multipart body built around it, never buffered — so a large file need not fit in memory.
  */
-import type { Client } from 'openapi-fetch';
 import { unwrap } from './errors.js';
 import type { components, paths } from './schema.js';
+import type { FetchClient } from './transport.js';
 
 export type Media = components['schemas']['Media'];
 /** The upload form as the document declares it; `file` is typed as a Blob (scripts/generate.ts). */
@@ -92,8 +92,7 @@ function rangeHeader(range: DownloadOptions['range']): string | undefined {
   return `bytes=${range.start}-${range.end ?? ''}`;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function mediaApi(client: Client<paths, any>) {
+export function mediaApi(client: FetchClient) {
   return {
     /** Uploads a file (Blob, File, a web ReadableStream or a Node stream) and returns its metadata; throws ApiError on a problem. */
     async upload(file: Blob | Bytes, options: UploadOptions): Promise<Media> {
