@@ -20,6 +20,19 @@ type Status = HealthCheckValue['status'];
 type Observation = Omit<HealthCheckValue, 'time' | 'componentType' | 'componentId'>;
 type Check = { componentType: HealthCheckValue['componentType']; database: boolean; observe: () => Promise<Observation> };
 
+/** Background work's check: how far behind it is, in seconds; past `warnSeconds` a warning saying `behindOutput`. */
+function backlog(secondsBehind: () => Promise<number>, warnSeconds: number, behindOutput: string): Check {
+  return {
+    componentType: 'component',
+    database: true,
+    async observe() {
+      const seconds = await secondsBehind();
+      const behind = seconds > warnSeconds;
+      return { observedValue: seconds, observedUnit: 's', status: behind ? 'warn' : 'pass', ...(behind && { output: behindOutput }) };
+    },
+  };
+}
+
 const componentId = () => (config.databaseUrl ? 'postgresql' : 'pglite');
 
 class CheckTimeout extends Error {}
@@ -59,24 +72,8 @@ const CHECKS: { [K in Exclude<ReadinessCheckName, 'server:lifecycle'>]: Check } 
       };
     },
   },
-  'idempotency-keys:backlog': {
-    componentType: 'component',
-    database: true,
-    async observe() {
-      const seconds = await idempotencyBacklogSeconds();
-      const behind = seconds > IDEMPOTENCY_BACKLOG_WARN_SECONDS;
-      return { observedValue: seconds, observedUnit: 's', status: behind ? 'warn' : 'pass', ...(behind && { output: 'The sweep of expired keys is falling behind.' }) };
-    },
-  },
-  'webhooks:backlog': {
-    componentType: 'component',
-    database: true,
-    async observe() {
-      const seconds = await webhookBacklogSeconds();
-      const behind = seconds > WEBHOOK_BACKLOG_WARN_SECONDS;
-      return { observedValue: seconds, observedUnit: 's', status: behind ? 'warn' : 'pass', ...(behind && { output: 'Webhook attempts are overdue: the workers are not keeping up, or none runs.' }) };
-    },
-  },
+  'idempotency-keys:backlog': backlog(idempotencyBacklogSeconds, IDEMPOTENCY_BACKLOG_WARN_SECONDS, 'The sweep of expired keys is falling behind.'),
+  'webhooks:backlog': backlog(webhookBacklogSeconds, WEBHOOK_BACKLOG_WARN_SECONDS, 'Webhook attempts are overdue: the workers are not keeping up, or none runs.'),
 };
 
 /** A check that threw: the reason in words a client may see (the error itself goes to the log). */

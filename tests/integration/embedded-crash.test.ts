@@ -16,6 +16,7 @@ import { createPost, getPost } from '../../contracts/posts/operations.ts';
 import { spawnFolio, type FolioProcess } from '../../scripts/lib/folio-process.ts';
 import { openPGlite } from '../../server/db/embedded.ts';
 import { send } from '../support/contract-assertions.ts';
+import { checkBtreeIndexes, corruptHeaps } from '../support/amcheck.ts';
 import { TEST_SERVER_ENV } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
 
@@ -106,25 +107,15 @@ describe('an embedded database killed with SIGKILL mid-write', () => {
 
     const pglite = await openPGlite(folder, { extensions: { amcheck } });
     try {
-      await pglite.exec('create extension if not exists amcheck');
-      const indexes = await pglite.query<{ checked: number }>(
-        `select count(bt_index_check(c.oid, true))::int as checked
-           from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
-           join pg_namespace n on n.oid = c.relnamespace
-          where am.amname = 'btree' and n.nspname = 'public' and c.relpersistence = 'p'`,
-      );
-      expect(indexes.rows[0]!.checked).toBeGreaterThan(5);
-      const corrupt = await pglite.query<{ relname: string; msg: string }>(
-        `select c.relname, v.msg from pg_class c join pg_namespace n on n.oid = c.relnamespace, verify_heapam(c.oid) v
-          where c.relkind = 'r' and n.nspname = 'public' and c.relpersistence = 'p'`,
-      );
-      expect(corrupt.rows, 'verify_heapam').toEqual([]);
+      const indexes = await checkBtreeIndexes(pglite, { permanentOnly: true });
+      expect(indexes).toBeGreaterThan(5);
+      expect(await corruptHeaps(pglite), 'verify_heapam').toEqual([]);
       const rows = await pglite.query<{ id: string; title: string; body: string }>(`select id, title, body from posts where 'crash' = any(tags)`);
       const stored = new Map(rows.rows.map((row) => [row.id, row]));
       for (const post of written) expect(stored.get(post.id), post.id).toEqual(post);
       console.log(
         [`Embedded database under SIGKILL (${WRITERS} writers):`, ...rounds.map((r) => `  ${r}`),
-          `  after ${ROUNDS} kills: ${written.length} acknowledged posts, all present and intact; ${stored.size} stored (the rest were written but not yet acknowledged); amcheck: ${indexes.rows[0]!.checked} B-tree indexes with heapallindexed and every heap clean`].join('\n'),
+          `  after ${ROUNDS} kills: ${written.length} acknowledged posts, all present and intact; ${stored.size} stored (the rest were written but not yet acknowledged); amcheck: ${indexes} B-tree indexes with heapallindexed and every heap clean`].join('\n'),
       );
     } finally {
       await pglite.close();

@@ -15,6 +15,7 @@ import { createPost } from '../../contracts/posts/operations.ts';
 import { freePort, REPO_ROOT, spawnFolio, type FolioProcess } from '../../scripts/lib/folio-process.ts';
 import { openPGlite } from '../../server/db/embedded.ts';
 import { send } from '../support/contract-assertions.ts';
+import { checkBtreeIndexes } from '../support/amcheck.ts';
 import { TEST_SERVER_ENV } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
 
@@ -115,14 +116,7 @@ describe('an embedded database folder', () => {
     // Given up on a clean stop too; and every B-tree index checks out.
     const pglite = await openPGlite(folder, { extensions: { amcheck } });
     try {
-      await pglite.exec('create extension if not exists amcheck');
-      const checked = await pglite.query<{ checked: number }>(
-        `select count(bt_index_check(c.oid, true))::int as checked
-           from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
-           join pg_namespace n on n.oid = c.relnamespace
-          where am.amname = 'btree' and n.nspname = 'public'`,
-      );
-      expect(checked.rows[0]?.checked).toBeGreaterThan(5);
+      expect(await checkBtreeIndexes(pglite)).toBeGreaterThan(5);
       const posts = await pglite.query<{ count: number }>(`select count(*)::int as count from posts where 'before-kill' = any(tags)`);
       expect(posts.rows[0]?.count).toBe(written.length);
     } finally {

@@ -68,9 +68,14 @@ async function stall(baseUrl: string, text: string, limitMs: number): Promise<{ 
   const raw = Buffer.concat(chunks).toString('utf8');
   if (!raw) return { closedAfterMs, response: undefined };
   const [head = '', body = ''] = raw.split('\r\n\r\n', 2);
+  return { closedAfterMs, response: { ...parseHead(head), body } };
+}
+
+/** A response's status line and header fields (names in lower case). */
+function parseHead(head: string): Omit<RawResponse, 'body'> {
   const [statusLine = '', ...lines] = head.split('\r\n');
   const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-  return { closedAfterMs, response: { status: Number(statusLine.split(' ')[1]), headers, body } };
+  return { status: Number(statusLine.split(' ')[1]), headers };
 }
 
 /** Reads responses from a connection kept open, one at a time, as they arrive (Content-Length or chunked bodies). */
@@ -84,8 +89,7 @@ function responses(socket: Socket): () => Promise<RawResponse> {
   const parse = (): RawResponse | undefined => {
     const end = raw.indexOf('\r\n\r\n');
     if (end < 0) return undefined;
-    const [statusLine = '', ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
-    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const { status, headers } = parseHead(raw.subarray(0, end).toString('latin1'));
     let body = '';
     let rest = raw.subarray(end + 4);
     if (headers['transfer-encoding'] === 'chunked') {
@@ -105,7 +109,7 @@ function responses(socket: Socket): () => Promise<RawResponse> {
       rest = rest.subarray(length);
     }
     raw = rest;
-    return { status: Number(statusLine.split(' ')[1]), headers, body };
+    return { status, headers, body };
   };
   return async () => {
     for (;;) {
