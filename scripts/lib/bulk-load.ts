@@ -62,7 +62,7 @@ export async function copyRows(
 
 /**
  * Runs `load` with `table`'s secondary indexes dropped (those no constraint owns), then rebuilds
- * them — several at once, with generous maintenance memory — and analyses the table. Indexes are
+ * them — several at once, with generous maintenance memory — and vacuums and analyses the table. Indexes are
  * rebuilt even when the load fails, so the schema is never left without them.
  */
 export async function withoutSecondaryIndexes<T>(pool: pg.Pool, table: string, load: () => Promise<T>, onRebuilt?: (name: string, ms: number) => void): Promise<T> {
@@ -92,6 +92,8 @@ export async function withoutSecondaryIndexes<T>(pool: pg.Pool, table: string, l
       }
     };
     await Promise.all([builder(), builder()]);
-    await pool.query(`analyze ${table}`);
+    // Vacuum as well as analyse: it marks the new pages all-visible, so index-only scans (keyset
+    // pages, search windows) need not visit the heap — autovacuum may be off, or an hour away.
+    await pool.query(`vacuum (analyze) ${table}`);
   }
 }

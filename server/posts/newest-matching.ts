@@ -42,8 +42,10 @@ export interface NewestMatching {
   cap?: number;
 }
 
+/** Pins the planner for the rest of the transaction: every switch in one statement (one round trip, not one each). */
 async function planWith(trx: Kysely<Database>, settings: Record<string, 'on' | 'off'>) {
-  for (const [name, value] of Object.entries(settings)) await sql`select set_config(${name}, ${value}, true)`.execute(trx);
+  const switches = Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`);
+  await sql`select ${sql.join(switches)}`.execute(trx);
 }
 
 export async function newestMatching(conn: Kysely<Database>, options: NewestMatching): Promise<Position[]> {
