@@ -39,12 +39,14 @@ export function isUpload(req: Pick<IncomingMessage, 'method' | 'url'>, paths: Do
  */
 export function armDeadline(req: IncomingMessage, res: ServerResponse, ms: number, expire: () => void): void {
   // Answered before the body was read: a small rest is read and dropped (the deadline still holds
-  // it to time); otherwise (a 413 mid-upload; response-head.ts says `Connection: close`) give the
-  // client a moment to read the answer, then close, rather than wait for a body nobody reads.
+  // it to time); otherwise (a 413 mid-upload; response-head.ts says `Connection: close` and
+  // lingers) give the client a moment to read the answer, then close, rather than wait for a body
+  // nobody reads. The socket is taken now: the request may have let go of it by then.
+  const socket = req.socket;
   res.once('finish', () => {
     if (req.complete) return;
     if (drainable(req)) req.resume();
-    else setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+    else setTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
   if (req.complete) return;
   const timer = setTimeout(() => {

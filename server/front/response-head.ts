@@ -5,10 +5,11 @@
  *   token is wrong) is read and dropped, as Node does, and the connection lives on — closing it
  *   under a client still sending would cut it off mid-write (EPIPE) before it reads the answer; a
  *   large or unknown rest (a 413 mid-upload) is not worth reading: `Connection: close`, so no
- *   client reuses the connection (request-deadline.ts closes it shortly);
+ *   client reuses the connection, and a lingering close (below; request-deadline.ts bounds it);
  * - a download's length, which Next.js would drop, restored (server/http/content-length.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { CONTENT_LENGTH_RELAY } from '../http/content-length.ts';
 
 /** An unread rest of a request body this size or less is read and dropped rather than worth a connection. */
@@ -20,10 +21,32 @@ export function drainable(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] === undefined && Number.isSafeInteger(length) && length <= DRAIN_LIMIT;
 }
 
+/**
+ * What Node does once a `Connection: close` answer is written, made a lingering close. Node
+ * destroys the socket: with the client still sending its body, the kernel answers the next bytes
+ * with a reset, which can reach the client before it has read the answer — it sees EPIPE or
+ * ECONNRESET instead of the 413. Here the answer is followed by FIN alone, and what still arrives
+ * is read and dropped (the request is dumped) until the client closes its side, or until
+ * request-deadline.ts's linger ends and the socket is destroyed after all.
+ */
+function lingeringClose(this: Socket): void {
+  this.end();
+  // The request's reader may be gone (a route that stopped at the body limit): Node's HTTP parser,
+  // unable to hand the rest to it, pauses the socket after each chunk. While lingering nothing
+  // may: the parser drops what arrives, and the kernel never has unread bytes to reset over.
+  this.on('pause', () => process.nextTick(() => this.resume()));
+  this.resume();
+}
+
 export function finishResponseHead(req: IncomingMessage, res: ServerResponse): void {
+  // Taken now: by the time an early answer is written, the request may have let go of it.
+  const socket = req.socket;
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    if (!req.complete && !drainable(req)) this.setHeader('Connection', 'close');
+    if (!req.complete && !drainable(req)) {
+      this.setHeader('Connection', 'close');
+      socket.destroySoon = lingeringClose;
+    }
     const length = this.getHeader(CONTENT_LENGTH_RELAY);
     if (length !== undefined) {
       this.removeHeader(CONTENT_LENGTH_RELAY);
