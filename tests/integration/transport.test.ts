@@ -292,7 +292,7 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
     });
 
     it.each([
-      ['an upload with a bad token (401)', (_: string) => [head(LARGE.length), LARGE], 401],
+      ['an upload with a bad token (401)', () => [head(LARGE.length), LARGE], 401],
       ['a post over the body limit, declared (413)', (auth: string) => [postHead(auth, `Content-Length: ${LARGE.length}`), LARGE], 413],
       ['a post over the body limit, chunked (413)', (auth: string) => [postHead(auth, 'Transfer-Encoding: chunked'), `${LARGE.length.toString(16)}\r\n`, LARGE, '\r\n0\r\n\r\n'], 413],
     ])('a large rest still being sent: %s is read by the client, then the connection closes (no reset under it)', async (_, request, status) => {
