@@ -151,7 +151,7 @@ async function copyPosts(db: Kysely<Database>, pool: pg.Pool, rows: Iterable<Ins
 }
 
 /** Below this many posts, dropping and rebuilding the indexes costs more than it saves. */
-const BULK_THRESHOLD = 20_000;
+export const BULK_THRESHOLD = 20_000;
 
 /** Adds `options.posts` sample posts to a migrated database: by COPY when given a PostgreSQL pool, else in batches. */
 export async function seedPosts(db: Kysely<Database>, options: SeedOptions, pool?: pg.Pool): Promise<SeedResult> {

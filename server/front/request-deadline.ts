@@ -12,9 +12,6 @@ import { findPath, type DocumentedPath } from './documented-paths.ts';
 import { pathOf } from './request-target.ts';
 import { drainable } from './response-head.ts';
 
-/** How long a connection answered before its body was read stays open for the answer to be read. */
-const LINGER_MS = 1000;
-
 type Document = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>> };
 
 /** `METHOD template` of every operation that takes multipart/form-data. */
@@ -39,14 +36,9 @@ export function isUpload(req: Pick<IncomingMessage, 'method' | 'url'>, paths: Do
  */
 export function armDeadline(req: IncomingMessage, res: ServerResponse, ms: number, expire: () => void): void {
   // Answered before the body was read: a small rest is read and dropped (the deadline still holds
-  // it to time); otherwise (a 413 mid-upload; response-head.ts says `Connection: close` and
-  // lingers) give the client a moment to read the answer, then close, rather than wait for a body
-  // nobody reads. The socket is taken now: the request may have let go of it by then.
-  const socket = req.socket;
+  // it to time); a large one gets `Connection: close` and a bounded lingering close (response-head.ts).
   res.once('finish', () => {
-    if (req.complete) return;
-    if (drainable(req)) req.resume();
-    else setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    if (!req.complete && drainable(req)) req.resume();
   });
   if (req.complete) return;
   const timer = setTimeout(() => {

@@ -5,12 +5,15 @@
  *   token is wrong) is read and dropped, as Node does, and the connection lives on — closing it
  *   under a client still sending would cut it off mid-write (EPIPE) before it reads the answer; a
  *   large or unknown rest (a 413 mid-upload) is not worth reading: `Connection: close`, so no
- *   client reuses the connection, and a lingering close (below; request-deadline.ts bounds it);
+ *   client reuses the connection, and a lingering close (below);
  * - a download's length, which Next.js would drop, restored (server/http/content-length.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { CONTENT_LENGTH_RELAY } from '../http/content-length.ts';
+
+/** How long a connection answered before its body was read stays open for the answer to be read. */
+const LINGER_MS = 1000;
 
 /** An unread rest of a request body this size or less is read and dropped rather than worth a connection. */
 const DRAIN_LIMIT = 1024 * 1024;
@@ -26,11 +29,12 @@ export function drainable(req: IncomingMessage): boolean {
  * destroys the socket: with the client still sending its body, the kernel answers the next bytes
  * with a reset, which can reach the client before it has read the answer — it sees EPIPE or
  * ECONNRESET instead of the 413. Here the answer is followed by FIN alone, and what still arrives
- * is read and dropped (the request is dumped) until the client closes its side, or until
- * request-deadline.ts's linger ends and the socket is destroyed after all.
+ * is read and dropped until the client closes its side — for LINGER_MS at most, then the socket
+ * is destroyed after all.
  */
 function lingeringClose(this: Socket): void {
   this.end();
+  setTimeout(() => this.destroy(), LINGER_MS).unref();
   // The request's reader may be gone (a route that stopped at the body limit): Node's HTTP parser,
   // unable to hand the rest to it, pauses the socket after each chunk. While lingering nothing
   // may: the parser drops what arrives, and the kernel never has unread bytes to reset over.

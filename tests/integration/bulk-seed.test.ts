@@ -8,10 +8,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, openDatabase } from '../../scripts/lib/database.ts';
-import { seedTarget } from '../../scripts/seed.ts';
+import { BULK_THRESHOLD, seedTarget } from '../../scripts/seed.ts';
 import { postgresBaseUrl } from '../support/folio-server.ts';
 
-const POSTS = 20_000; // scripts/seed.ts BULK_THRESHOLD: the smallest load that takes the bulk path
+/** The smallest load that takes the bulk path. */
+const POSTS = BULK_THRESHOLD;
 
 const base = postgresBaseUrl();
 
@@ -27,9 +28,7 @@ describe.runIf(base)('bulk seed on postgres', () => {
     scratch = await createScratchDatabase(base!, 'folio_bulk_seed', { migrate: true });
     db = await openDatabase({ kind: 'postgres', url: scratch.url }, { poolSize: 1 });
     before = await indexesOf();
-    const lines: string[] = [];
     await seedTarget({ kind: 'postgres', url: scratch.url }, { posts: POSTS, authors: 12, seed: 7, batchSize: 2000, until: Date.parse('2026-11-01T00:00:00Z') }, (line) => {
-      lines.push(line);
       const name = /index (\S+) rebuilt/.exec(line)?.[1];
       if (name) rebuilt.push(name);
     });

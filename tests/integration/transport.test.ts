@@ -65,10 +65,15 @@ async function stall(baseUrl: string, text: string, limitMs: number): Promise<{ 
   });
   const closedAfterMs = closed ? Date.now() - started : undefined;
   socket.destroy();
+  return { closedAfterMs, response: parseWhole(chunks) };
+}
+
+/** The one answer a connection carried, from all it received (undefined when nothing came). */
+function parseWhole(chunks: Buffer[]): RawResponse | undefined {
   const raw = Buffer.concat(chunks).toString('utf8');
-  if (!raw) return { closedAfterMs, response: undefined };
+  if (!raw) return undefined;
   const [head = '', body = ''] = raw.split('\r\n\r\n', 2);
-  return { closedAfterMs, response: { ...parseHead(head), body } };
+  return { ...parseHead(head), body };
 }
 
 /** A body far over every limit, sent whole: 16 MiB. */
@@ -90,10 +95,7 @@ async function sendWhole(baseUrl: string, bytes: Buffer): Promise<{ response: Ra
   socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
   socket.write(bytes);
   await new Promise((resolve) => socket.on('close', resolve));
-  const raw = Buffer.concat(chunks).toString('utf8');
-  if (!raw) return { response: undefined, error };
-  const [head = '', body = ''] = raw.split('\r\n\r\n', 2);
-  return { response: { ...parseHead(head), body }, error };
+  return { response: parseWhole(chunks), error };
 }
 
 /** A response's status line and header fields (names in lower case). */
