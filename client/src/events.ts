@@ -137,11 +137,17 @@ export function createEvents({ client, fetch, maxDelayMs, paginate }: EventsDepe
       const parser = createParser({ onEvent: (message) => messages.push(message), onRetry: (ms) => (retryMs = ms) });
       const decoder = new TextDecoder();
       const reader = result.data.getReader();
+      // An abort ends a pending read here, whatever the caller's fetch does with its signal once
+      // the body is open (a wrapper's own stream may never hear of it): cancelling closes the connection.
+      const stop = () => void reader.cancel().catch(() => undefined);
+      signal?.addEventListener('abort', stop, { once: true });
       let ended = false; // by the server, rather than dropped
       try {
         while (!ended) {
+          if (signal?.aborted) return;
           try {
             const chunk = await reader.read();
+            if (signal?.aborted) return;
             if (chunk.done) ended = true;
             else parser.feed(decoder.decode(chunk.value, { stream: true }));
           } catch {
@@ -158,6 +164,7 @@ export function createEvents({ client, fetch, maxDelayMs, paginate }: EventsDepe
         }
       } finally {
         // A loop that breaks or throws, an abort: the connection goes with it.
+        signal?.removeEventListener('abort', stop);
         await reader.cancel().catch(() => undefined);
       }
       if (ended && !follow) return;

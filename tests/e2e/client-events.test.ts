@@ -13,6 +13,7 @@ import { ApiError, createClient, unwrap, type EventOf, type FolioClient, type Fo
 import { openStream, type OpenStream } from '../support/event-stream.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
+import { within } from '../support/within.ts';
 
 const servers = inject('servers');
 
@@ -252,7 +253,7 @@ describe.each(servers)('@folio/client events on $kind', ({ baseUrl }) => {
     try {
       while ((await oneMore()) === 200) held.push(await openStream(`${baseUrl}/api/v1/events/stream`, caller.auth));
       controller.abort();
-      await subscription.done;
+      await within(5_000, 'the subscription’s end after the abort', subscription.done);
       await expectFreed('aborted');
 
       // What `for await … break` does: next() until the event, then return().
@@ -262,7 +263,7 @@ describe.each(servers)('@folio/client events on $kind', ({ baseUrl }) => {
       expect(await oneMore(), 'the subscription holds the last stream allowed').toBe(429);
       const post = await createPost(client, 'Leave after me');
       for (let next = await first; next.value?.data.post_id !== post.id; next = await events.next()) if (next.done) throw new Error('the subscription ended');
-      await events.return();
+      await within(5_000, 'the subscription’s end on return()', events.return());
       await expectFreed('left');
       expect(recorder.connections).toHaveLength(2);
     } finally {
