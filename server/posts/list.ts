@@ -8,7 +8,7 @@ import { keyset } from '../db/keyset.ts';
 import { fail, isFailure } from '../failure.ts';
 import { hasScope, type Caller } from '../identity/caller.ts';
 import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
-import { newestMatching, type NewestMatching, type Position } from './newest-matching.ts';
+import { newestMatching, type NewestMatching, type Position, type WindowEdge } from './newest-matching.ts';
 import { parseSearch, toTsquery } from './search-query.ts';
 
 export interface PostFilters {
@@ -64,9 +64,12 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
   // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
   const startTier = after?.rank !== undefined && after.rank < 0.5 ? 1 : 0;
   const positions: (Position & { rank?: number })[] = [];
+  // Tiers that start from the top (no cursor) share one window edge: one query fewer for a search's first page.
+  const topEdge: WindowEdge = {};
   for (const [index, tier] of tiers.entries()) {
     if (index < startTier || positions.length >= limit) continue;
-    const page = await newestMatching(conn, { scope, needle: tier.needle, after: index === startTier ? after : undefined, limit: limit - positions.length });
+    const from = index === startTier ? after : undefined;
+    const page = await newestMatching(conn, { scope, needle: tier.needle, after: from, limit: limit - positions.length, edge: from ? undefined : topEdge });
     positions.push(...page.map((position) => ({ ...position, rank: tier.rank })));
   }
   if (positions.length === 0) return [];

@@ -40,6 +40,18 @@ export interface NewestMatching {
   /** The step sizes (tests make them small to reach every step with a few posts). */
   window?: number;
   cap?: number;
+  /**
+   * The window's edge, shared by calls with the same scope and `after` (a search's two tiers):
+   * the first finds it, the next reuse it. Any edge gives the same page — the window and the
+   * steps past it meet there — so one found in an earlier transaction is as good.
+   */
+  edge?: WindowEdge;
+}
+
+export interface WindowEdge {
+  /** Set once looked for: the window's last post, or undefined when the scope has fewer posts than the window. */
+  position?: Position;
+  found?: boolean;
 }
 
 /** Pins the planner for the rest of the transaction: every switch in one statement (one round trip, not one each). */
@@ -63,7 +75,11 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
   return conn.transaction().execute(async (trx) => {
     const all = (from: Keyset | Position | undefined) => positioned(scope(trx.selectFrom('posts')), from);
     // 1. The window: its last post, then the matches up to it, by walking the keyset index.
-    const [edge] = await all(after).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute();
+    const shared = options.edge;
+    const edge = shared?.found
+      ? shared.position
+      : (await all(after).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute())[0];
+    if (shared && !shared.found) Object.assign(shared, { position: edge, found: true });
     await planWith(trx, { enable_bitmapscan: 'off' });
     const inWindow = all(after).where(needle);
     const found = await newest(

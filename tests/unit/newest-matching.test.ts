@@ -7,7 +7,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../server/db/index.ts';
 import { newId } from '../../server/ids.ts';
-import { newestMatching, type NewestMatching } from '../../server/posts/newest-matching.ts';
+import { newestMatching, type NewestMatching, type WindowEdge } from '../../server/posts/newest-matching.ts';
 
 const AUTHOR = 'user_01jdq8m4k2c9v7x3n5r6t8w1aa';
 const COUNT = 400;
@@ -55,6 +55,24 @@ describe('newestMatching', () => {
       if (expected.length < limit) break;
       const last = expected.at(-1)!;
       after = { createdAt: last.created_at, id: last.id };
+    }
+  });
+
+  it('a shared window edge is looked for once, and any edge — even another one — gives the same pages', async () => {
+    const edge: WindowEdge = {};
+    for (const tag of ['common', 'sparse', 'late', 'none']) {
+      const expected = await reference(tagged(tag), undefined, 10);
+      expect(await newestMatching(db(), { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, edge })).toEqual(expected);
+    }
+    // The first call found the 30th newest post and the others reused it.
+    const [thirtieth] = await scope(db().selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(29).limit(1).execute();
+    expect(edge).toEqual({ position: thirtieth, found: true });
+    // An edge from elsewhere (as from an earlier transaction, the table having changed since) moves
+    // where the window ends, never what the page holds.
+    const [elsewhere] = await scope(db().selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(71).limit(1).execute();
+    for (const tag of ['common', 'sparse', 'late', 'none']) {
+      const expected = await reference(tagged(tag), undefined, 10);
+      expect(await newestMatching(db(), { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, edge: { position: elsewhere, found: true } })).toEqual(expected);
     }
   });
 
