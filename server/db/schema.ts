@@ -58,12 +58,6 @@ export interface TokensTable {
   revoked_at: Date | null;
 }
 
-export interface RateLimitCountersTable {
-  bucket: string;
-  window_start: Date;
-  hits: number;
-}
-
 export interface IdempotencyKeysTable {
   scope: string;
   key: string;
@@ -178,7 +172,6 @@ export interface Database {
   posts: PostsTable;
   users: UsersTable;
   tokens: TokensTable;
-  rate_limit_counters: RateLimitCountersTable;
   idempotency_keys: IdempotencyKeysTable;
   comments: CommentsTable;
   tag_counts: TagCountsTable;

@@ -12,6 +12,7 @@ import * as events from './0010-events.ts';
 import * as webhooks from './0011-webhooks.ts';
 import * as media from './0012-media.ts';
 import * as inbound from './0013-inbound.ts';
+import * as dropRateLimitCounters from './0014-drop-rate-limit-counters.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0011-webhooks': webhooks,
   '0012-media': media,
   '0013-inbound': inbound,
+  '0014-drop-rate-limit-counters': dropRateLimitCounters,
 };
