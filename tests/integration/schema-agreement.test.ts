@@ -24,8 +24,8 @@ const NOT_OURS = new Set(['kysely_migration', 'kysely_migration_lock', 'rate_lim
 function declaredTables(): Record<string, string[]> {
   const program = ts.createProgram([SCHEMA], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
-  const module = checker.getSymbolAtLocation(program.getSourceFile(SCHEMA)!)!;
-  const database = checker.getExportsOfModule(module).find((symbol) => symbol.name === 'Database');
+  const source = checker.getSymbolAtLocation(program.getSourceFile(SCHEMA)!)!;
+  const database = checker.getExportsOfModule(source).find((symbol) => symbol.name === 'Database');
   if (!database) throw new Error('server/db/schema.ts exports no Database');
   const tables: Record<string, string[]> = {};
   for (const table of checker.getDeclaredTypeOfSymbol(database).getProperties()) {
