@@ -1,7 +1,7 @@
 /**
  * Media over HTTP: upload (multipart, streamed), metadata, download (ETag, 304, ranges, 416,
  * Content-Disposition), who may see it, posts' covers, what uploads refuse (413, 415, 422, 400),
- * location metadata removed from JPEGs, filenames kept as metadata only, and identical bytes
+ * location metadata removed from JPEG, PNG, WebP and AVIF, filenames kept as metadata only, and identical bytes
  * stored once.
  */
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import * as contract from '../../contracts/media/operations.ts';
 import * as posts from '../../contracts/posts/operations.ts';
 import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
 import { signUp, type Account } from '../support/identity.ts';
-import { jpegWithLocation, pdf, png, pngBomb, upload } from '../support/media.ts';
+import { imageWithLocation, jpegWithLocation, LOCATED_FORMATS, pdf, png, pngBomb, upload } from '../support/media.ts';
 
 const servers = inject('servers');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -219,6 +219,31 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     const meta = await sharp(stored).metadata();
     expect(meta.exif).toBeUndefined();
     expect(stored.includes(Buffer.from('Folio test camera'))).toBe(false);
+  });
+
+  it.each(LOCATED_FORMATS.filter((format) => format !== 'jpeg'))('removes location metadata from the %s format too, keeping the type (and a lossless image’s pixels)', async (format) => {
+    const original = await imageWithLocation(format);
+    const before = await sharp(original).metadata();
+    expect(before.exif).toBeDefined();
+    const media = await created(await upload(baseUrl, owner, original, { partName: `holiday.${before.format}` }));
+    const stored = await bytesOf(await content(media.id, owner.auth));
+    expect(media).toMatchObject({ width: 40, height: 30, size: stored.length, sha256: sha256(stored) });
+    expect(media.sha256).not.toBe(sha256(original));
+    const after = await sharp(stored).metadata();
+    expect(after.format).toBe(before.format);
+    expect(after.exif).toBeUndefined();
+    expect(stored.includes(Buffer.from('Folio test camera'))).toBe(false);
+    if (format === 'png' || format === 'lossless webp') {
+      const pixels = (image: Buffer) => sharp(image).removeAlpha().raw().toBuffer();
+      expect((await pixels(stored)).equals(await pixels(original))).toBe(true);
+    }
+  });
+
+  it('stores an image without metadata exactly as sent', async () => {
+    const plain = await sharp(await imageWithLocation('webp')).webp({ quality: 80 }).toBuffer();
+    expect((await sharp(plain).metadata()).exif).toBeUndefined();
+    const media = await created(await upload(baseUrl, owner, plain, { partName: 'plain.webp' }));
+    expect(media.sha256).toBe(sha256(plain));
   });
 
   it('accepts a PDF, served as an attachment without dimensions', async () => {

@@ -3,7 +3,7 @@
  * file no encoder would write (a decompression bomb) — and the multipart requests that carry them.
  */
 import { crc32 } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { OperationSpec } from '../../contracts/operation.ts';
 import { send, type ApiResponse } from './contract-assertions.ts';
 import type { Account } from './identity.ts';
@@ -17,13 +17,31 @@ export async function png(seed = 0, width = 8, height = 6): Promise<Buffer> {
   return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
 }
 
-/** A JPEG carrying EXIF with a GPS position, as a phone writes it. */
-export async function jpegWithLocation(): Promise<Buffer> {
-  return sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 120, b: 40 } } })
-    .jpeg()
-    .withExif({ IFD0: { Make: 'Folio test camera' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 2640/100', GPSLongitudeRef: 'W', GPSLongitude: '0/1 7/1 3960/100' } })
-    .toBuffer();
+/** The EXIF a phone writes: a camera name and a GPS position. */
+const LOCATION_EXIF = { IFD0: { Make: 'Folio test camera' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 2640/100', GPSLongitudeRef: 'W', GPSLongitude: '0/1 7/1 3960/100' } };
+
+/** The types that can carry EXIF, and how sharp writes each (`lossless` for PNG and a lossless WebP). */
+const WRITERS = {
+  jpeg: (image: Sharp) => image.jpeg(),
+  png: (image: Sharp) => image.png(),
+  webp: (image: Sharp) => image.webp({ quality: 80 }),
+  'lossless webp': (image: Sharp) => image.webp({ lossless: true }),
+  avif: (image: Sharp) => image.avif(),
+};
+export type LocatedFormat = keyof typeof WRITERS;
+export const LOCATED_FORMATS = Object.keys(WRITERS) as LocatedFormat[];
+
+/** An image carrying EXIF with a GPS position, as a phone writes it; its pixels vary, so a lossless copy can be compared. */
+export async function imageWithLocation(format: LocatedFormat = 'jpeg'): Promise<Buffer> {
+  const width = 40;
+  const height = 30;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7) & 255;
+  return WRITERS[format](sharp(pixels, { raw: { width, height, channels: 3 } })).withExif(LOCATION_EXIF).toBuffer();
 }
+
+/** A JPEG carrying EXIF with a GPS position, as a phone writes it. */
+export const jpegWithLocation = () => imageWithLocation('jpeg');
 
 function chunk(type: string, data: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
