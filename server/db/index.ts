@@ -1,7 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, type ControlledTransaction } from 'kysely';
 import pg from 'pg';
 import { config } from '../config.ts';
 import { log } from '../log.ts';
@@ -19,7 +20,15 @@ const holder = globalThis as typeof globalThis & {
   __folioDb?: Kysely<Database>;
   __folioEmbedded?: Promise<PGlite>;
   __folioMigrated?: Promise<void>;
+  __folioRequestTransaction?: AsyncLocalStorage<RequestTransaction>;
 };
+
+interface RequestTransaction {
+  trx: ControlledTransaction<Database>;
+  /** Until it commits or rolls back: work that outlives it (a timer it started) gets the pool again. */
+  open: boolean;
+}
+const requestTransaction = (holder.__folioRequestTransaction ??= new AsyncLocalStorage<RequestTransaction>());
 
 /** The database this process uses, in words fit for a log: PostgreSQL's password is never shown. */
 const where = () => describeTarget(targetFrom(config));
@@ -101,9 +110,45 @@ function createDatabase(options: { url?: string; pgliteDir: string; poolSize: nu
   return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: () => embedded(options.pgliteDir) }), ...(config.tracing && { log: logQuerySpan }) });
 }
 
+/** The database — or, inside `inRequestTransaction`, that transaction (which transact() then joins). */
 export function db(): Kysely<Database> {
+  const ambient = requestTransaction.getStore();
+  return ambient?.open ? ambient.trx : pool();
+}
+
+function pool(): Kysely<Database> {
   holder.__folioDb ??= createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: config.poolSize, statementTimeoutMs: config.statementTimeoutMs });
   return holder.__folioDb;
+}
+
+/**
+ * Runs `work` in one transaction that every db() inside it uses — a handler's statements, and
+ * what the caller writes after them with `conn` — and commits it when `work` says so, or rolls it
+ * back (also when it throws). So on PostgreSQL a request's effects and the record of its response
+ * (an Idempotency-Key's, server/http/idempotency.ts) are committed together or not at all.
+ *
+ * Not on the embedded database: its one connection serves every request in turn, and a handler
+ * may wait on other things than the database (a webhook URL's DNS lookup), during which holding
+ * that connection would stall every other request. There `work` runs on the database as usual,
+ * each statement committed as it goes — and the database cannot fail apart from the process, so
+ * what separates the two commits is only the instant between them.
+ */
+export async function inRequestTransaction<T>(work: (conn: Kysely<Database>) => Promise<{ result: T; commit: boolean }>): Promise<T> {
+  if (!config.databaseUrl) return (await work(pool())).result;
+  const trx = await pool().startTransaction().execute();
+  const scope: RequestTransaction = { trx, open: true };
+  let outcome: { result: T; commit: boolean };
+  try {
+    outcome = await requestTransaction.run(scope, () => work(trx));
+  } catch (error) {
+    scope.open = false;
+    await trx.rollback().execute().catch(() => undefined);
+    throw error;
+  }
+  scope.open = false;
+  if (outcome.commit) await trx.commit().execute();
+  else await trx.rollback().execute();
+  return outcome.result;
 }
 
 /** The database could not be prepared at start (a migration failed): the server must not serve. */

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { every } from '../background.ts';
 import { config } from '../config.ts';
-import { db } from '../db/index.ts';
+import { db, inRequestTransaction } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
 
@@ -85,10 +85,22 @@ async function claim(scope: string, key: string, print: string): Promise<string 
   return claimed?.locked_by ?? undefined;
 }
 
-/** Runs the request as the key's owner, renewing the lease meanwhile, and stores its response. */
+/**
+ * Runs the request as the key's owner, renewing the lease meanwhile, and stores its response in
+ * the transaction the handler's writes are made in (server/db/index.ts inRequestTransaction; on
+ * PostgreSQL): they commit together or not at all. So whatever fails — the database between the
+ * write and the record, the process, a lease lost to a retry — a retry either replays the response
+ * or runs the request anew, and never finds its effects without a record of them. A client error
+ * (4xx) changed nothing (a service rolls its own writes back when it fails): the response is stored
+ * alone, to be replayed.
+ */
 async function runAsOwner(scope: string, key: string, owner: string, execute: () => Promise<Response>): Promise<Response> {
-  const mine = () => db().updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('locked_by', '=', owner);
+  const mine = (conn = db()) => conn.updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('locked_by', '=', owner);
   const release = () => db().deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('locked_by', '=', owner).execute();
+  const record = async (response: Response) => {
+    const headers = Object.fromEntries(STORED_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
+    return { state: 'done' as const, status: response.status, headers: JSON.stringify(headers), body: await response.clone().text(), locked_by: null, locked_until: null };
+  };
   const renewal = setInterval(() => {
     mine()
       .set({ locked_until: leaseEnd() })
@@ -98,22 +110,36 @@ async function runAsOwner(scope: string, key: string, owner: string, execute: ()
   renewal.unref();
   try {
     let response: Response;
+    let stored = false;
+    let atomic = false; // the writes and the record in one transaction (PostgreSQL)
     try {
-      response = await execute();
+      response = await inRequestTransaction(async (conn) => {
+        atomic = conn.isTransaction;
+        const answer = await execute();
+        // No rows updated: the lease lapsed and a retry holds the key — its run is the one that counts.
+        if (answer.status < 400) stored = (await mine(conn).set(await record(answer)).executeTakeFirst()).numUpdatedRows > 0n;
+        return { result: answer, commit: stored };
+      });
     } catch (error) {
       await release();
       throw error;
+    }
+    if (stored) return response;
+    if (response.status < 400) {
+      if (!atomic) {
+        log.warn({ scope }, 'an idempotency lease lapsed before its response was stored; a retry may have run the request again');
+        return response;
+      }
+      log.warn({ scope }, 'an idempotency lease lapsed before the response was stored; its writes were rolled back for the retry that holds the key');
+      throw new AppError('idempotency_in_flight', 'A retry with this Idempotency-Key took it over; retry shortly for its response.');
     }
     // Server errors are not stored, so they can be retried.
     if (response.status >= 500) {
       await release();
       return response;
     }
-    const headers = Object.fromEntries(STORED_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
-    const stored = await mine()
-      .set({ state: 'done', status: response.status, headers: JSON.stringify(headers), body: await response.clone().text(), locked_by: null, locked_until: null })
-      .executeTakeFirst();
-    if (stored.numUpdatedRows === 0n) log.warn({ scope }, 'an idempotency lease lapsed before its response was stored; a retry may have run the request again');
+    const { numUpdatedRows } = await mine().set(await record(response)).executeTakeFirst();
+    if (numUpdatedRows === 0n) log.warn({ scope }, 'an idempotency lease lapsed before a client error was stored');
     return response;
   } finally {
     clearInterval(renewal);

@@ -118,6 +118,37 @@ describe.each(servers.filter((s) => s.databaseUrl))('Idempotency-Key whose first
     expect(await countByTag(baseUrl, account, tag, 'draft')).toBe(1);
   });
 
+  it('commits a create and the record of its response together: a database failure between them leaves neither', async () => {
+    const tag = `record-${randomUUID().slice(0, 8)}`;
+    const key = `fail-record-${randomUUID()}`;
+    // Storing this key's response fails as a database going away would (cannot_connect_now), after the post's insert ran.
+    await query(
+      databaseUrl!,
+      `create or replace function folio_test_fail_record() returns trigger language plpgsql as $$
+       begin
+         if new.key like 'fail-record-%' and new.state = 'done' then raise exception 'gone' using errcode = '57P03'; end if;
+         return new;
+       end $$`,
+    );
+    await query(databaseUrl!, 'create trigger folio_test_fail_record before update on idempotency_keys for each row execute function folio_test_fail_record()');
+    try {
+      const failed = await post(key, { title: 'Recorded', tags: [tag] });
+      expectConforms(createPost, failed);
+      expect(failed.status, failed.text).toBe(503);
+      expect(await countByTag(baseUrl, account, tag, 'draft'), 'a post whose response was not recorded').toBe(0);
+    } finally {
+      await query(databaseUrl!, 'drop trigger folio_test_fail_record on idempotency_keys');
+    }
+    const retry = await post(key, { title: 'Recorded', tags: [tag] });
+    expectConforms(createPost, retry);
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    const again = await post(key, { title: 'Recorded', tags: [tag] });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(retry.text);
+    expect(await countByTag(baseUrl, account, tag, 'draft')).toBe(1);
+  });
+
   // Every operation that takes an Idempotency-Key, each with its example body where its path says.
   it.each(idempotentOps.map((op) => [op.operationId, op] as const))('%s: still answers 409 after the wait while its lease is live', async (_, op) => {
     const path = await ownedPath(op, baseUrl, account);
