@@ -139,15 +139,12 @@ export async function inRequestTransaction<T>(work: (conn: Kysely<Database>) => 
   const scope: RequestTransaction = { trx, open: true };
   let outcome: { result: T; commit: boolean };
   try {
-    outcome = await requestTransaction.run(scope, () => work(trx));
+    outcome = await requestTransaction.run(scope, () => work(trx)).finally(() => (scope.open = false));
   } catch (error) {
-    scope.open = false;
     await trx.rollback().execute().catch(() => undefined);
     throw error;
   }
-  scope.open = false;
-  if (outcome.commit) await trx.commit().execute();
-  else await trx.rollback().execute();
+  await (outcome.commit ? trx.commit() : trx.rollback()).execute();
   return outcome.result;
 }
 

@@ -39,8 +39,7 @@ const ENCODERS: Record<string, (image: Sharp, lossless: boolean) => Sharp> = {
  * walked, header by header, to the first image chunk (an extended file puts its colour profile,
  * of any size, before it; an animation's first frame says it for all).
  */
-async function isLosslessWebp(path: string, mediaType: string): Promise<boolean> {
-  if (mediaType !== 'image/webp') return false;
+async function isLosslessWebp(path: string): Promise<boolean> {
   const handle = await open(path);
   try {
     const header = Buffer.alloc(8);
@@ -82,7 +81,7 @@ export async function inspect(path: string, mediaType: string, options: { maxPix
     // of an animation is kept (and an animation is not turned).
     const animated = (meta.pages ?? 1) > 1;
     const image = sharp(path, { limitInputPixels: options.maxPixels, animated });
-    await encode(animated ? image : image.autoOrient(), await isLosslessWebp(path, mediaType)).keepIccProfile().toFile(strippedPath);
+    await encode(animated ? image : image.autoOrient(), mediaType === 'image/webp' && (await isLosslessWebp(path))).keepIccProfile().toFile(strippedPath);
   } catch {
     await rm(strippedPath, { force: true });
     return { kind: 'unreadable' };
