@@ -8,8 +8,8 @@ import { keyset } from '../db/keyset.ts';
 import { fail, isFailure } from '../failure.ts';
 import { hasScope, type Caller } from '../identity/caller.ts';
 import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
-import { newestMatching, type NewestMatching, type Position, type WindowEdge } from './newest-matching.ts';
-import { parseSearch, toTsquery } from './search-query.ts';
+import { newestMatching, type Estimate, type NewestMatching, type Position, type WindowEdge } from './newest-matching.ts';
+import { LexemeCache, parseSearch, toTsquery, wordBound } from './search-query.ts';
 
 export interface PostFilters {
   status?: PostStatusValue;
@@ -52,14 +52,19 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
     return scoped;
   };
   const tagged = filters.tag?.length ? sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]` : undefined;
-  const tiers: { rank?: number; needle?: RawBuilder<boolean> }[] = [];
+  const tiers: { rank?: number; needle?: RawBuilder<boolean>; estimate?: Estimate }[] = [];
   if (filters.q === undefined) {
     tiers.push({ needle: tagged });
   } else {
-    const tsquery = toTsquery(parseSearch(filters.q));
+    const search = parseSearch(filters.q);
+    const tsquery = toTsquery(search);
     if (!tsquery) return [];
     const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
-    tiers.push({ rank: 1, needle: both(tagged, inTitle) }, { rank: 0, needle: both(tagged, sql<boolean>`posts.search @@ ${tsquery} and not (${inTitle})`) });
+    const lexemes = new LexemeCache();
+    tiers.push(
+      { rank: 1, needle: both(tagged, inTitle), estimate: wordBound(search, 'posts.title_search', lexemes) },
+      { rank: 0, needle: both(tagged, sql<boolean>`posts.search @@ ${tsquery} and not (${inTitle})`), estimate: wordBound(search, 'posts.search', lexemes) },
+    );
   }
   // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
   const startTier = after?.rank !== undefined && after.rank < 0.5 ? 1 : 0;
@@ -69,7 +74,7 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
   for (const [index, tier] of tiers.entries()) {
     if (index < startTier || positions.length >= limit) continue;
     const from = index === startTier ? after : undefined;
-    const page = await newestMatching(conn, { scope, needle: tier.needle, after: from, limit: limit - positions.length, edge: from ? undefined : topEdge });
+    const page = await newestMatching(conn, { scope, needle: tier.needle, estimate: tier.estimate, after: from, limit: limit - positions.length, edge: from ? undefined : topEdge });
     positions.push(...page.map((position) => ({ ...position, rank: tier.rank })));
   }
   if (positions.length === 0) return [];

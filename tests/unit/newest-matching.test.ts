@@ -1,13 +1,14 @@
 /**
  * newestMatching (server/posts/newest-matching.ts) gives exactly the page a plain
- * `where needle order by created_at desc, id desc limit n` gives — through each of its three
- * steps (window walk, capped index lookup, walk past the window), reached here with small steps.
+ * `where needle order by created_at desc, id desc limit n` gives — through each of its steps
+ * (index first; or window walk, capped index lookup, walk past the window), reached here with
+ * small steps and with the planner's estimate replaced by a guess of few, then of many matches.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../server/db/index.ts';
 import { newId } from '../../server/ids.ts';
-import { newestMatching, type NewestMatching, type WindowEdge } from '../../server/posts/newest-matching.ts';
+import { newestMatching, plannedRows, type Estimate, type NewestMatching, type WindowEdge } from '../../server/posts/newest-matching.ts';
 
 const AUTHOR = 'user_01jdq8m4k2c9v7x3n5r6t8w1aa';
 const COUNT = 400;
@@ -16,6 +17,11 @@ const prefix = `nm${Date.now().toString(36)}`;
 const tagsOf = (i: number) => [i % 2 === 0 && 'common', i % 40 === 0 && 'sparse', i < 20 && i % 3 === 0 && 'late'].filter(Boolean).map((t) => `${prefix}-${t}`);
 
 const scope: NewestMatching['scope'] = (query) => query.where('posts.status', '=', 'published').where('posts.author_id', '=', AUTHOR);
+/** Guesses that force each order: the index first (few expected), or the window first (many). */
+const FEW: Estimate = async () => 0;
+const MANY: Estimate = async () => Number.POSITIVE_INFINITY;
+const GUESSES = { 'the planner': undefined, few: FEW, many: MANY };
+
 const tagged = (tag: string) => sql<boolean>`posts.tags @> ${sql.val([`${prefix}-${tag}`])}::text[]` as Expression<SqlBool>;
 
 async function reference(needle: Expression<SqlBool>, after: { createdAt: Date; id: string } | undefined, limit: number) {
@@ -40,17 +46,23 @@ describe('newestMatching', () => {
     await db().insertInto('posts').values(rows).execute();
   });
 
-  it.each([
-    ['a common needle (found in the window)', 'common', 10],
-    ['a sparse needle (capped index lookup)', 'sparse', 7],
-    ['a needle only among the oldest posts (past the window)', 'late', 5],
-    ['an absent needle', 'none', 10],
-    ['a common needle, more than the cap past the window (walk on)', 'common', 60],
-  ])('%s: the same pages as the plain query, cursor after cursor', async (_, tag, limit) => {
+  it.each(
+    (['the planner', 'few', 'many'] as const).flatMap((guess) =>
+      (
+        [
+          ['a common needle (found in the window, or the index overflows and the walk finds it)', 'common', 10],
+          ['a sparse needle (capped index lookup)', 'sparse', 7],
+          ['a needle only among the oldest posts (past the window)', 'late', 5],
+          ['an absent needle', 'none', 10],
+          ['a common needle, more than the cap past the window (walk on)', 'common', 60],
+        ] as const
+      ).map(([name, tag, limit]) => [guess, name, tag, limit] as const),
+    ),
+  )('guessing %s, %s: the same pages as the plain query, cursor after cursor', async (guess, _, tag, limit) => {
     let after: { createdAt: Date; id: string } | undefined;
     for (let page = 0; page < 6; page++) {
       const expected = await reference(tagged(tag), after, limit);
-      const actual = await newestMatching(db(), { scope, needle: tagged(tag), after, limit, window: 30, cap: 15 });
+      const actual = await newestMatching(db(), { scope, needle: tagged(tag), after, limit, window: 30, cap: 15, estimate: GUESSES[guess] });
       expect(actual).toEqual(expected);
       if (expected.length < limit) break;
       const last = expected.at(-1)!;
@@ -62,7 +74,7 @@ describe('newestMatching', () => {
     const edge: WindowEdge = {};
     for (const tag of ['common', 'sparse', 'late', 'none']) {
       const expected = await reference(tagged(tag), undefined, 10);
-      expect(await newestMatching(db(), { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, edge })).toEqual(expected);
+      expect(await newestMatching(db(), { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, estimate: MANY, edge })).toEqual(expected);
     }
     // The first call found the 30th newest post and the others reused it.
     const [thirtieth] = await scope(db().selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(29).limit(1).execute();
@@ -72,8 +84,24 @@ describe('newestMatching', () => {
     const [elsewhere] = await scope(db().selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(71).limit(1).execute();
     for (const tag of ['common', 'sparse', 'late', 'none']) {
       const expected = await reference(tagged(tag), undefined, 10);
-      expect(await newestMatching(db(), { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, edge: { position: elsewhere, found: true } })).toEqual(expected);
+      expect(await newestMatching(db(), { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, estimate: MANY, edge: { position: elsewhere, found: true } })).toEqual(expected);
     }
+  });
+
+  it('a guess of few matches asks the index first: the window edge is never looked for', async () => {
+    const edge: WindowEdge = {};
+    expect(await newestMatching(db(), { scope, needle: tagged('sparse'), limit: 5, window: 30, cap: 15, estimate: FEW, edge })).toEqual(await reference(tagged('sparse'), undefined, 5));
+    expect(edge).toEqual({});
+  });
+
+  it("the planner's estimate, read from EXPLAIN without running the query, tells a common needle from an absent one", async () => {
+    await sql`analyze posts`.execute(db());
+    const [common, none, sparse] = await plannedRows(db(), ['common', 'none', 'sparse'].map((tag) => scope(db().selectFrom('posts')).where(tagged(tag))));
+    expect(common).toBeGreaterThan(sparse!);
+    expect(sparse).toBeGreaterThanOrEqual(none!);
+    expect(none).toBeGreaterThanOrEqual(0);
+    // One query alone is planned without a union.
+    expect(await plannedRows(db(), [scope(db().selectFrom('posts')).where(tagged('common'))])).toEqual([common]);
   });
 
   it('without a needle, is the plain keyset page', async () => {

@@ -1,14 +1,19 @@
 /**
- * Search text → tsquery (server/posts/search-query.ts): the syntax, and a property test over the
- * contract's `q` rule — no string the contract accepts makes the database fail.
+ * Search text → tsquery (server/posts/search-query.ts): the syntax, a property test over the
+ * contract's `q` rule — no string the contract accepts makes the database fail — and the bound on
+ * a search's matches that newestMatching's choice of order reads.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listPosts as listPostsContract } from '../../contracts/posts/operations.ts';
 import { SEARCH_MAX_TERMS } from '../../contracts/posts/schemas.ts';
 import { isFailure } from '../../server/failure.ts';
 import { postsPage } from '../../server/posts/list.ts';
-import { parseSearch } from '../../server/posts/search-query.ts';
+import { db } from '../../server/db/index.ts';
+import { newId } from '../../server/ids.ts';
+import { plannedRows } from '../../server/posts/newest-matching.ts';
+import { LexemeCache, parseSearch, toTsquery, wordBound } from '../../server/posts/search-query.ts';
 
 const q = listPostsContract.request.query.shape.q;
 
@@ -61,5 +66,59 @@ describe('search against the database', () => {
 
   it.each(['-'.repeat(33), '-'.repeat(64), Array(100).fill('-').join(' '), '!'.repeat(200), '('.repeat(200)])('answers %j', async (text) => {
     expect((await run(text)).data).toEqual([]);
+  });
+});
+
+describe('wordBound', () => {
+  const AUTHOR = 'user_01jdq8m4k2c9v7x3n5r6t8w1bb';
+  // Letters only, so each word is one lexeme whatever the stemmer does to it.
+  const tag = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]!);
+  const [first, second, other] = ['quokka', 'wombat', 'numbat'].map((word) => `${word}${tag}`) as [string, string, string];
+  const scoped = () => db().selectFrom('posts').where('posts.status', '=', 'published').where('posts.author_id', '=', AUTHOR);
+  const bound = (text: string, column: 'posts.search' | 'posts.title_search' = 'posts.title_search') =>
+    db().transaction().execute((trx) => wordBound(parseSearch(text), column, new LexemeCache())(trx, scoped(), sql<boolean>`true`));
+
+  beforeAll(async () => {
+    const now = new Date();
+    await db()
+      .insertInto('users')
+      .values({ id: AUTHOR, email: `${tag}@example.com`, username: tag.slice(0, 30), display_name: 'WB', password_hash: '!', is_admin: false, created_at: now, updated_at: now })
+      .execute();
+    // Two words that always come together (a topic), and a third on its own.
+    const titles = [...Array(60).fill(`Notes on ${first} ${second}`), ...Array(40).fill(`Why ${other} matters`)] as string[];
+    await db()
+      .insertInto('posts')
+      .values(titles.map((title, i) => ({ id: newId('post', now.getTime() - i), author_id: AUTHOR, slug: `${tag}-${i}`, title, body: '', excerpt: null, status: 'published' as const, tags: [], created_at: now, updated_at: now, published_at: now })))
+      .execute();
+    await sql`analyze posts`.execute(db());
+  });
+
+  const count = async (text: string) => Number((await scoped().where(sql<boolean>`posts.title_search @@ ${toTsquery(parseSearch(text))!}`).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('bounds words that come together by the rarer one, where the estimate of them together is far lower', async () => {
+    const phrase = `"${first} ${second}"`;
+    expect(await count(phrase)).toBe(60);
+    const [together] = await plannedRows(db(), [scoped().where(sql<boolean>`posts.title_search @@ ${toTsquery(parseSearch(phrase))!}`)]);
+    const words = await bound(phrase);
+    expect(words).toBeGreaterThanOrEqual(60);
+    expect(words).toBeLessThan(200);
+    // The planner multiplies the words' frequencies as if they were independent.
+    expect(together).toBeLessThan(words);
+    expect(await bound(`${first} ${second}`)).toBe(words);
+  });
+
+  it('sums the terms of an `or` group, and takes the smallest group', async () => {
+    expect(await count(`${first} or ${other}`)).toBe(100);
+    expect(await bound(`${first} or ${other}`)).toBeGreaterThanOrEqual(100);
+    expect(await bound(`${other} ${first} or ${second}`)).toBeLessThan(await bound(`${first} or ${second}`));
+  });
+
+  it('reads stop words as constraining nothing, and a search of only stop words as unbounded', async () => {
+    expect(await bound(`the ${other}`)).toBe(await bound(other));
+    expect(await bound('the or a')).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('bounds by the column it is given (the body tier searches title and body)', async () => {
+    expect(await bound(other, 'posts.search')).toBeGreaterThanOrEqual(40);
   });
 });
