@@ -68,15 +68,20 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
   }
   // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
   const startTier = after?.rank !== undefined && after.rank < 0.5 ? 1 : 0;
-  const positions: (Position & { rank?: number })[] = [];
   // Tiers that start from the top (no cursor) share one window edge: one query fewer for a search's first page.
   const topEdge: WindowEdge = {};
-  for (const [index, tier] of tiers.entries()) {
-    if (index < startTier || positions.length >= limit) continue;
-    const from = index === startTier ? after : undefined;
-    const page = await newestMatching(conn, { scope, needle: tier.needle, estimate: tier.estimate, after: from, limit: limit - positions.length, edge: from ? undefined : topEdge });
-    positions.push(...page.map((position) => ({ ...position, rank: tier.rank })));
-  }
+  const tierPages = async (trx: Kysely<Database>) => {
+    const positions: (Position & { rank?: number })[] = [];
+    for (const [index, tier] of tiers.entries()) {
+      if (index < startTier || positions.length >= limit) continue;
+      const from = index === startTier ? after : undefined;
+      const page = await newestMatching(trx, { scope, needle: tier.needle, estimate: tier.estimate, after: from, limit: limit - positions.length, edge: from ? undefined : topEdge });
+      positions.push(...page.map((position) => ({ ...position, rank: tier.rank })));
+    }
+    return positions;
+  };
+  // A search's tiers share one transaction: one begin and commit, not one each.
+  const positions = tiers.length > 1 ? await conn.transaction().execute(tierPages) : await tierPages(conn);
   if (positions.length === 0) return [];
   const rows = new Map((await selectPosts(conn).where('posts.id', 'in', positions.map((p) => p.id)).execute()).map((row) => [row.id, row]));
   return positions.flatMap(({ id, rank }) => {

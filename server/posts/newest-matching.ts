@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.ts';
  * plan from its guess of the selectivity, and a wrong guess (a word no post contains looks like a
  * rare word) walks the whole table: seconds at a million posts, from one anonymous request. So
  * the plan is decided here, from two bounded steps, each pinned with `SET LOCAL` planner switches
- * inside one transaction:
+ * (all of them, each time: a transaction may hold several calls):
  *
  * - **The index:** ask the needle's GIN index for at most CAP matches and sort them — all of them
  *   when the needle is rare (or absent: nothing to fetch at all). More than CAP means common.
@@ -110,7 +110,9 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
     query.select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(n).execute();
   if (!needle) return newest(positioned(scope(conn.selectFrom('posts')), after), limit);
 
-  return conn.transaction().execute(async (trx) => {
+  // In the caller's transaction when given one (a search's tiers share theirs), else in its own.
+  const inTransaction = <T>(run: (trx: Kysely<Database>) => Promise<T>) => (conn.isTransaction ? run(conn) : conn.transaction().execute(run));
+  return inTransaction(async (trx) => {
     const all = (from: Keyset | Position | undefined) => positioned(scope(trx.selectFrom('posts')), from);
     const walk = async (from: Keyset | Position | undefined, n: number) => {
       await planWith(trx, WALK);
@@ -137,7 +139,7 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
     const shared = options.edge;
     const edge = shared?.found ? shared.position : (await all(after).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute())[0];
     if (shared && !shared.found) Object.assign(shared, { position: edge, found: true });
-    await planWith(trx, { enable_bitmapscan: 'off' });
+    await planWith(trx, WALK);
     const inWindow = all(after).where(needle);
     const found = await newest(edge ? inWindow.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '>=', eb.tuple(edge.created_at, edge.id))) : inWindow, limit);
     if (found.length >= limit || !edge) return found;

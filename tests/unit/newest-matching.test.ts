@@ -104,6 +104,20 @@ describe('newestMatching', () => {
     expect(await plannedRows(db(), [scope(db().selectFrom('posts')).where(tagged('common'))])).toEqual([common]);
   });
 
+  it("runs in the caller's transaction when given one: calls one after another, each pinning its own plan, give the same pages", async () => {
+    const pages = await db()
+      .transaction()
+      .execute(async (trx) => {
+        const found = [];
+        for (const [tag, estimate] of [['sparse', FEW], ['common', MANY], ['late', FEW], ['common', FEW], ['sparse', MANY]] as const) {
+          found.push(await newestMatching(trx, { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, estimate }));
+        }
+        return found;
+      });
+    const expected = await Promise.all(['sparse', 'common', 'late', 'common', 'sparse'].map((tag) => reference(tagged(tag), undefined, 10)));
+    expect(pages).toEqual(expected);
+  });
+
   it('without a needle, is the plain keyset page', async () => {
     const expected = await scope(db().selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(25).execute();
     expect(await newestMatching(db(), { scope, limit: 25 })).toEqual(expected);
