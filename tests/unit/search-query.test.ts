@@ -73,7 +73,8 @@ describe('wordBound', () => {
   const AUTHOR = 'user_01jdq8m4k2c9v7x3n5r6t8w1bb';
   // Letters only, so each word is one lexeme whatever the stemmer does to it.
   const tag = Date.now().toString(36).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]!);
-  const [first, second, other] = ['quokka', 'wombat', 'numbat'].map((word) => `${word}${tag}`) as [string, string, string];
+  const [first, second, other, absent] = ['quokka', 'wombat', 'numbat', 'zorilla'].map((word) => `${word}${tag}`) as [string, string, string, string];
+  const shared = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'].map((word) => `${word}${tag}`);
   const scoped = () => db().selectFrom('posts').where('posts.status', '=', 'published').where('posts.author_id', '=', AUTHOR);
   const bound = (text: string, column: 'posts.search' | 'posts.title_search' = 'posts.title_search') =>
     db().transaction().execute((trx) => wordBound(parseSearch(text), column, new LexemeCache())(trx, scoped(), sql<boolean>`true`));
@@ -85,7 +86,7 @@ describe('wordBound', () => {
       .values({ id: AUTHOR, email: `${tag}@example.com`, username: tag.slice(0, 30), display_name: 'WB', password_hash: '!', is_admin: false, created_at: now, updated_at: now })
       .execute();
     // Two words that always come together (a topic), and a third on its own.
-    const titles = [...Array(60).fill(`Notes on ${first} ${second}`), ...Array(40).fill(`Why ${other} matters`)] as string[];
+    const titles = [...Array(60).fill(`Notes on ${first} ${second} ${shared.join(' ')}`), ...Array(40).fill(`Why ${other} matters`)] as string[];
     await db()
       .insertInto('posts')
       .values(titles.map((title, i) => ({ id: newId('post', now.getTime() - i), author_id: AUTHOR, slug: `${tag}-${i}`, title, body: '', excerpt: null, status: 'published' as const, tags: [], created_at: now, updated_at: now, published_at: now })))
@@ -116,6 +117,15 @@ describe('wordBound', () => {
   it('reads stop words as constraining nothing, and a search of only stop words as unbounded', async () => {
     expect(await bound(`the ${other}`)).toBe(await bound(other));
     expect(await bound('the or a')).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('asks about at most 12 words, each term its first word before any its second: a long phrase costs no more to plan', async () => {
+    const phrase = `"${first} ${second} ${shared.join(' ')} ${absent}"`;
+    // 13 words: the last in lexeme order (which is alphabetical), in no post, is not asked about; the other 12 are each in 60 posts.
+    expect(await count(phrase)).toBe(0);
+    expect(await bound(phrase)).toBeGreaterThanOrEqual(60);
+    // As a term of its own, the absent word is asked about first, whatever follows it.
+    expect(await bound(`${absent} ${phrase}`)).toBeLessThan(60);
   });
 
   it('bounds by the column it is given (the body tier searches title and body)', async () => {
