@@ -85,9 +85,9 @@ interface PlanNode {
 export async function plannedRows(trx: Kysely<Database>, queries: PostsQuery[]): Promise<number[]> {
   const selects = queries.map((query) => query.select(sql<number>`1`.as('one')));
   const { sql: text, parameters } = selects.reduce((union, next) => union.unionAll(next)).compile();
-  const { rows } = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(CompiledQuery.raw(`explain (format json) ${text}`, [...parameters]));
-  const output = rows[0]?.['QUERY PLAN'];
-  const plan = (typeof output === 'string' ? (JSON.parse(output) as [{ Plan: PlanNode }]) : output)?.[0]?.Plan;
+  // Both drivers parse the json column (pg and PGlite alike).
+  const { rows } = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(CompiledQuery.raw(`explain (format json) ${text}`, [...parameters]));
+  const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
   const parts = queries.length === 1 ? [plan] : plan?.['Node Type'] === 'Append' ? (plan.Plans ?? []) : [];
   return parts.length === queries.length ? parts.map((part) => part?.['Plan Rows'] ?? Number.POSITIVE_INFINITY) : queries.map(() => Number.POSITIVE_INFINITY);
 }

@@ -69,8 +69,11 @@ export function parseSearch(text: string): SearchQuery {
   return query;
 }
 
+/** The text-search configuration of the posts' search columns (migrations 0004 and 0006): queries and lexemes must be read with the same one. */
+const CONFIG = sql.lit('english');
+
 function termQuery(term: SearchTerm): RawBuilder<unknown> {
-  return term.phrase ? sql`phraseto_tsquery('english', ${term.text})` : sql`plainto_tsquery('english', ${term.text})`;
+  return term.phrase ? sql`phraseto_tsquery(${CONFIG}, ${term.text})` : sql`plainto_tsquery(${CONFIG}, ${term.text})`;
 }
 
 /** The tsquery of a parsed search, or undefined when it can match nothing (no positive term). */
@@ -94,8 +97,8 @@ export function toTsquery(query: SearchQuery): RawBuilder<unknown> | undefined {
  *
  * Planning costs about 0.4 ms a word at a million posts, so at most ESTIMATED_WORDS are asked
  * about: each term's first word (lexemes come in alphabetical order), then each term's second,
- * and so on. A word left out loosens the
- * bound (a term none of whose words was asked about bounds nothing), never breaks it.
+ * and so on. A word left out loosens the bound (a term none of whose words was asked about bounds
+ * nothing), never breaks it.
  */
 const ESTIMATED_WORDS = 12;
 
@@ -103,15 +106,9 @@ export function wordBound(query: SearchQuery, column: 'posts.search' | 'posts.ti
   return async (trx, scoped) => {
     const groups = (await lexemes.of(trx, query)).map((group) => group.filter((term) => term.length > 0)).filter((group) => group.length > 0);
     const terms = groups.flat();
-    const words = new Set<string>();
-    for (let depth = 0; words.size < ESTIMATED_WORDS && terms.some((term) => term.length > depth); depth++) {
-      for (const term of terms) {
-        const word = term[depth];
-        if (word !== undefined && words.size < ESTIMATED_WORDS) words.add(word);
-      }
-    }
-    if (words.size === 0) return Number.POSITIVE_INFINITY;
-    const asked = [...words];
+    const depth = Math.max(0, ...terms.map((term) => term.length));
+    const asked = [...new Set(Array.from({ length: depth }, (_, d) => terms.flatMap((term) => term[d] ?? [])).flat())].slice(0, ESTIMATED_WORDS);
+    if (asked.length === 0) return Number.POSITIVE_INFINITY;
     const estimates = await plannedRows(trx, asked.map((word) => scoped.where(sql<boolean>`${sql.ref(column)} @@ plainto_tsquery('simple', ${word})`)));
     const rows = new Map(asked.map((word, i) => [word, estimates[i]!]));
     const rarest = (term: string[]) => Math.min(...term.flatMap((word) => rows.get(word) ?? []));
@@ -127,7 +124,7 @@ export class LexemeCache {
     this.found ??= (async () => {
       const texts = query.groups.flat().map((term) => term.text);
       const { rows } = await sql<{ lexemes: string[] }>`
-        select array(select unnest(tsvector_to_array(to_tsvector('english', t.text)))) as lexemes
+        select array(select unnest(tsvector_to_array(to_tsvector(${CONFIG}, t.text)))) as lexemes
         from unnest(${sql.val(texts)}::text[]) with ordinality as t(text, n) order by t.n`.execute(trx);
       let next = 0;
       return query.groups.map((group) => group.map(() => rows[next++]?.lexemes ?? []));
