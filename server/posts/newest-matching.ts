@@ -8,27 +8,32 @@ import type { Database } from '../db/schema.ts';
  * in time bounded whatever that selectivity is. Left to itself, PostgreSQL's planner picks one
  * plan from its guess of the selectivity, and a wrong guess (a word no post contains looks like a
  * rare word) walks the whole table: seconds at a million posts, from one anonymous request. So
- * the plan is decided here, from two bounded steps, each pinned with `SET LOCAL` planner switches
+ * the plan is decided here, from bounded steps, each pinned with `SET LOCAL` planner switches
  * (all of them, each time: a transaction may hold several calls):
  *
  * - **The index:** ask the needle's GIN index for at most CAP matches and sort them — all of them
  *   when the needle is rare (or absent: nothing to fetch at all). More than CAP means common.
- * - **The walk:** walk posts in keyset order testing the needle — cheap exactly when it is common:
- *   with more than CAP matches, a page is found within about limit × posts / CAP rows.
+ * - **The window:** walk the next WINDOW posts in keyset order testing the needle — cheap exactly
+ *   when it is common there: a page is found within about limit × posts / matches rows.
+ * - **The slices:** spans of creation time going back, each asked of the needle's index ANDed
+ *   with the created_at index (a bitmap AND: only the matches inside the span are read), for a
+ *   needle common long ago and rare since, which neither of the others finds in bounded time.
  *
  * Which comes first is the planner's estimate of the matches (EXPLAIN, no rows read): few, the
- * index (a rare or absent word costs no walk); many, the walk, first through the newest WINDOW
- * posts only, then the index past them, then the walk on. A wrong estimate costs one step more,
- * never a walk of the table.
+ * index (a rare or absent word costs no walk); many, the newest WINDOW posts, then the index past
+ * them. Whatever either leaves, one more window and then the slices find. A wrong estimate costs
+ * a step more, and no step walks more than a window: no needle walks the table. (Before the
+ * slices, a word in 6,000 of the oldest of a million posts walked all the others: 5 s, cut off
+ * by the statement timeout.)
  *
- * The limit of this plan: the index step reads its rows capped, but its bitmap reads the needle's
- * whole posting list. That is cheap for the needles it is asked first for; past the window it
- * is asked for a needle estimated common that the newest posts barely contain (a topic of two
- * years ago), and a word in most of a million posts costs about 100–200 ms there. An index that
- * keeps each word's posts in time order (RUM, or one GIN per time partition) would remove it.
+ * What a step costs: the index and the slices read the needle's whole posting list (compressed,
+ * yet 70 ms for a word in most of a million posts), the slices also the created_at index over their span,
+ * and the index step's rows are capped. A time-ordered index (RUM, or one GIN per time partition)
+ * would make the slices unnecessary.
  */
 const WINDOW = 2000;
 const CAP = 5000;
+const SLICES = 64;
 
 export interface Position {
   id: string;
@@ -114,16 +119,18 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
   const inTransaction = <T>(run: (trx: Kysely<Database>) => Promise<T>) => (conn.isTransaction ? run(conn) : conn.transaction().execute(run));
   return inTransaction(async (trx) => {
     const all = (from: Keyset | Position | undefined) => positioned(scope(trx.selectFrom('posts')), from);
-    const walk = async (from: Keyset | Position | undefined, n: number) => {
-      await planWith(trx, WALK);
-      return newest(all(from).where(needle), n);
-    };
-    /** The index step: the newest `n` of at most CAP + 1 matches, sorted here; undefined when there are more (common). */
-    const fromIndex = async (from: Keyset | Position | undefined, n: number) => {
+
+    /**
+     * The index step: the newest `n` of at most CAP + 1 matches (since `since`, if given), sorted
+     * here; undefined when there are more (common). With `since`, the range is the created_at
+     * index's to AND with the needle's, so only the matches inside it are read.
+     */
+    const fromIndex = async (from: Keyset | Position | undefined, n: number, since?: Date) => {
       await planWith(trx, INDEX);
-      const capped = all(from).where(needle).select(['posts.id', 'posts.created_at']).limit(cap + 1);
+      let matching = all(from).where(needle);
+      if (since && from) matching = matching.where('posts.created_at', '>=', since).where('posts.created_at', '<=', 'createdAt' in from ? from.createdAt : from.created_at);
       const rows = await trx
-        .selectFrom(capped.as('m'))
+        .selectFrom(matching.select(['posts.id', 'posts.created_at']).limit(cap + 1).as('m'))
         .select(['m.id', 'm.created_at', sql<number>`(count(*) over ())::int`.as('matches')])
         .orderBy('m.created_at', 'desc')
         .orderBy('m.id', 'desc')
@@ -132,21 +139,68 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
       return (rows[0]?.matches ?? 0) <= cap ? rows.map(({ id, created_at }) => ({ id, created_at })) : undefined;
     };
 
-    // Few matches expected: the index first, and if it finds more than CAP, the walk.
-    if ((await estimate(trx, all(after), needle)) <= cap) return (await fromIndex(after, limit)) ?? (await walk(after, limit));
+    /** The window step: the matches among the WINDOW posts past `from`, and the last of those posts (undefined: fewer remain). */
+    const inWindow = async (from: Keyset | Position | undefined, n: number, shared?: WindowEdge) => {
+      // The edge, too, walks the keyset index: under the index step's switches it would sort every post.
+      await planWith(trx, WALK);
+      const edge = shared?.found
+        ? shared.position
+        : (await all(from).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute())[0];
+      if (shared && !shared.found) Object.assign(shared, { position: edge, found: true });
+      const matching = all(from).where(needle);
+      const found = await newest(edge ? matching.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '>=', eb.tuple(edge.created_at, edge.id))) : matching, n);
+      return { found, edge };
+    };
+
+    /**
+     * The slices, for what is left past `from` when neither a window nor the capped index found
+     * it (a needle common long ago, rare since): spans of creation time going back, each read
+     * from the needle's index ANDed with the created_at index, so a slice costs its own matches,
+     * not every match. The first spans 1/SLICES of the time left, each next one twice the last;
+     * a slice with more than CAP matches is halved, its newer half first. Below a millisecond
+     * (posts sharing one instant) the slice is walked.
+     */
+    const slices = async (from: Position, n: number) => {
+      const found: Position[] = [];
+      await planWith(trx, WALK);
+      const oldest = (await scope(trx.selectFrom('posts')).select('posts.created_at').orderBy('posts.created_at').limit(1).execute())[0]?.created_at;
+      if (!oldest) return found;
+      let top = from;
+      let span = Math.floor((top.created_at.getTime() - oldest.getTime()) / SLICES);
+      while (found.length < n) {
+        const since = new Date(Math.max(top.created_at.getTime() - span, oldest.getTime()));
+        const inSlice =
+          (await fromIndex(top, n - found.length, since)) ??
+          (span < 1 ? await planWith(trx, WALK).then(() => newest(all(top).where(needle).where('posts.created_at', '>=', since), n - found.length)) : undefined);
+        if (!inSlice) {
+          span = Math.floor(span / 2);
+          continue;
+        }
+        found.push(...inSlice);
+        if (since.getTime() <= oldest.getTime()) break;
+        // Next: everything created before this slice began.
+        top = { id: '', created_at: since };
+        span = Math.max(1, span * 2);
+      }
+      return found;
+    };
+
+    /** Past `from` in bounded steps, whatever the needle: one more window (where a common needle is found), then slices. */
+    const beyond = async (from: Keyset | Position | undefined, n: number) => {
+      const { found, edge } = await inWindow(from, n);
+      return found.length >= n || !edge ? found : [...found, ...(await slices(edge, n - found.length))];
+    };
+
+    // Few matches expected: the index first; if it finds more than CAP after all, the steps past it.
+    if ((await estimate(trx, all(after), needle)) <= cap) return (await fromIndex(after, limit)) ?? (await beyond(after, limit));
 
     // Many expected: the newest WINDOW posts first (its edge shared between tiers).
-    const shared = options.edge;
-    const edge = shared?.found ? shared.position : (await all(after).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute())[0];
-    if (shared && !shared.found) Object.assign(shared, { position: edge, found: true });
-    await planWith(trx, WALK);
-    const inWindow = all(after).where(needle);
-    const found = await newest(edge ? inWindow.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '>=', eb.tuple(edge.created_at, edge.id))) : inWindow, limit);
+    const { found, edge } = await inWindow(after, limit, options.edge);
     if (found.length >= limit || !edge) return found;
     const rest = limit - found.length;
     // Past the window: the index — unless the window already showed the needle to be common
-    // (at least half a page in it: the rest lie within about one more window) — then the walk.
+    // (at least half a page in it: the rest lie within about one more window) — then the rest.
     const indexed = found.length < rest ? await fromIndex(edge, rest) : undefined;
-    return [...found, ...(indexed ?? (await walk(edge, rest)))];
+    return [...found, ...(indexed ?? (await beyond(edge, rest)))];
   });
 }

@@ -1,0 +1,169 @@
+/**
+ * newestMatching (server/posts/newest-matching.ts) gives exactly the page a plain
+ * `where needle order by created_at desc, id desc limit n` gives — through each of its steps
+ * (index first; or window, capped index lookup, one more window, slices of time), reached here
+ * with small steps and with the planner's estimate replaced by a guess of few, then of many
+ * matches — and no needle makes it test every post. The planners of the two databases differ, so
+ * it runs on both: tests/unit/newest-matching.test.ts (PGlite) and
+ * tests/integration/newest-matching.test.ts (PostgreSQL).
+ */
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../server/db/schema.ts';
+import { newId } from '../../server/ids.ts';
+import { newestMatching, plannedRows, type Estimate, type NewestMatching, type WindowEdge } from '../../server/posts/newest-matching.ts';
+
+const AUTHOR = 'user_01jdq8m4k2c9v7x3n5r6t8w1aa';
+const COUNT = 2000;
+const prefix = `nm${Date.now().toString(36)}`;
+// common: every 2nd post; sparse: every 40th; late: only among the 20 oldest; ancient: more than
+// the cap, all among the 40 oldest (common long ago, absent since); none: no post.
+const tagsOf = (i: number) =>
+  [i % 2 === 0 && 'common', i % 40 === 0 && 'sparse', i < 20 && i % 3 === 0 && 'late', i < 40 && 'ancient'].filter(Boolean).map((t) => `${prefix}-${t}`);
+
+const scope: NewestMatching['scope'] = (query) => query.where('posts.status', '=', 'published').where('posts.author_id', '=', AUTHOR);
+/** Guesses that force each order: the index first (few expected), or the window first (many). */
+const FEW: Estimate = async () => 0;
+const MANY: Estimate = async () => Number.POSITIVE_INFINITY;
+const GUESSES = { 'the planner': undefined, few: FEW, many: MANY };
+
+const tagged = (tag: string) => sql<boolean>`posts.tags @> ${sql.val([`${prefix}-${tag}`])}::text[]` as Expression<SqlBool>;
+
+async function reference(db: Kysely<Database>, needle: Expression<SqlBool>, after: { createdAt: Date; id: string } | undefined, limit: number) {
+  let query = scope(db.selectFrom('posts')).where(needle);
+  if (after) query = query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(after.createdAt, after.id)));
+  return query.select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
+}
+
+/** The suite, on the database `open` gives (tests/unit on PGlite, tests/integration on PostgreSQL). */
+export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Database>>) {
+  describe(`newestMatching on ${label}`, () => {
+    let db: Kysely<Database>;
+    beforeAll(async () => {
+      db = await open();
+      const now = new Date();
+      await db
+        .insertInto('users')
+        .values({ id: AUTHOR, email: `${prefix}@example.com`, username: prefix, display_name: 'NM', password_hash: '!', is_admin: false, created_at: now, updated_at: now })
+        .execute();
+      const base = Date.parse('2026-01-01T00:00:00Z');
+      const rows = Array.from({ length: COUNT }, (_, i) => {
+        // Two posts share each millisecond, so the id breaks ties.
+        const created = new Date(base + Math.floor(i / 2) * 1000);
+        return { id: newId('post', created.getTime()), author_id: AUTHOR, slug: `${prefix}-${i}`, title: `Post ${i}`, body: '', excerpt: null, status: 'published' as const, tags: tagsOf(i), created_at: created, updated_at: created, published_at: created };
+      });
+      await db.insertInto('posts').values(rows).execute();
+    });
+
+    it.each(
+      (['the planner', 'few', 'many'] as const).flatMap((guess) =>
+        (
+          [
+            ['a common needle (found in the window, or the index overflows and the walk finds it)', 'common', 10],
+            ['a sparse needle (capped index lookup)', 'sparse', 7],
+            ['a needle only among the oldest posts (past the window)', 'late', 5],
+            ['an absent needle', 'none', 10],
+            ['a common needle, more than the cap past the window (one more window)', 'common', 60],
+            ['a needle common only among the oldest posts (slices of time)', 'ancient', 7],
+            ['a needle common only among the oldest posts, pages longer than the cap (slices halved)', 'ancient', 25],
+          ] as const
+        ).map(([name, tag, limit]) => [guess, name, tag, limit] as const),
+      ),
+    )('guessing %s, %s: the same pages as the plain query, cursor after cursor', async (guess, _, tag, limit) => {
+      let after: { createdAt: Date; id: string } | undefined;
+      for (let page = 0; page < 6; page++) {
+        const expected = await reference(db, tagged(tag), after, limit);
+        const actual = await newestMatching(db, { scope, needle: tagged(tag), after, limit, window: 30, cap: 15, estimate: GUESSES[guess] });
+        expect(actual).toEqual(expected);
+        if (expected.length < limit) break;
+        const last = expected.at(-1)!;
+        after = { createdAt: last.created_at, id: last.id };
+      }
+    });
+
+    it('a shared window edge is looked for once, and any edge — even another one — gives the same pages', async () => {
+      const edge: WindowEdge = {};
+      for (const tag of ['common', 'sparse', 'late', 'none']) {
+        const expected = await reference(db, tagged(tag), undefined, 10);
+        expect(await newestMatching(db, { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, estimate: MANY, edge })).toEqual(expected);
+      }
+      // The first call found the 30th newest post and the others reused it.
+      const [thirtieth] = await scope(db.selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(29).limit(1).execute();
+      expect(edge).toEqual({ position: thirtieth, found: true });
+      // An edge from elsewhere (as from an earlier transaction, the table having changed since) moves
+      // where the window ends, never what the page holds.
+      const [elsewhere] = await scope(db.selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(71).limit(1).execute();
+      for (const tag of ['common', 'sparse', 'late', 'none']) {
+        const expected = await reference(db, tagged(tag), undefined, 10);
+        expect(await newestMatching(db, { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, estimate: MANY, edge: { position: elsewhere, found: true } })).toEqual(expected);
+      }
+    });
+
+    it('a guess of few matches asks the index first: the window edge is never looked for', async () => {
+      const edge: WindowEdge = {};
+      expect(await newestMatching(db, { scope, needle: tagged('sparse'), limit: 5, window: 30, cap: 15, estimate: FEW, edge })).toEqual(await reference(db, tagged('sparse'), undefined, 5));
+      expect(edge).toEqual({});
+    });
+
+    it("the planner's estimate, read from EXPLAIN without running the query, tells a common needle from an absent one", async () => {
+      await sql`analyze posts`.execute(db);
+      const [common, none, sparse] = await plannedRows(db, ['common', 'none', 'sparse'].map((tag) => scope(db.selectFrom('posts')).where(tagged(tag))));
+      expect(common).toBeGreaterThan(sparse!);
+      expect(sparse).toBeGreaterThanOrEqual(none!);
+      expect(none).toBeGreaterThanOrEqual(0);
+      // One query alone is planned without a union.
+      expect(await plannedRows(db, [scope(db.selectFrom('posts')).where(tagged('common'))])).toEqual([common]);
+    });
+
+    it("runs in the caller's transaction when given one: calls one after another, each pinning its own plan, give the same pages", async () => {
+      const pages = await db
+        .transaction()
+        .execute(async (trx) => {
+          const found = [];
+          for (const [tag, estimate] of [['sparse', FEW], ['common', MANY], ['late', FEW], ['common', FEW], ['sparse', MANY]] as const) {
+            found.push(await newestMatching(trx, { scope, needle: tagged(tag), limit: 10, window: 30, cap: 15, estimate }));
+          }
+          return found;
+        });
+      const expected = await Promise.all(['sparse', 'common', 'late', 'common', 'sparse'].map((tag) => reference(db, tagged(tag), undefined, 10)));
+      expect(pages).toEqual(expected);
+    });
+
+    it('reads a bounded number of posts for a needle common long ago and absent since, where walking on would test every post between', async () => {
+      // A needle that counts the posts it is tested on: a volatile function cheap enough for the
+      // planner to test first, ANDed with the tag (whose GIN index still does the finding).
+      await sql`create sequence ${sql.id(`${prefix}_tested`)}`.execute(db);
+      await sql
+        .raw(`create function ${prefix}_tested(id text) returns boolean language plpgsql volatile cost 0.0001 as $$ begin perform nextval('${prefix}_tested'); return true; end $$`)
+        .execute(db);
+      const counted = sql<boolean>`(${tagged('ancient')} and ${sql.raw(`${prefix}_tested(posts.id)`)})` as Expression<SqlBool>;
+      const tested = async () => (await sql<{ n: string }>`select last_value::text as n from ${sql.id(`${prefix}_tested`)}`.execute(db)).rows[0]!.n;
+      for (const estimate of [FEW, MANY]) {
+        const before = Number(await tested());
+        const page = await newestMatching(db, { scope, needle: counted, limit: 10, window: 30, cap: 15, estimate });
+        expect(page).toEqual(await reference(db, tagged('ancient'), undefined, 10));
+        // Walking on past the capped index would test all COUNT - 40 posts newer than the matches.
+        expect(Number(await tested()) - before).toBeLessThan((COUNT - 40) / 4);
+      }
+    });
+
+    it("after a call that pinned the index step's plan, the next call's window edge still walks the keyset index, not every post", async () => {
+      const tuplesRead = async (trx: Kysely<Database>) =>
+        Number((await sql<{ n: string }>`select (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::text as n from pg_stat_xact_user_tables where relname = 'posts'`.execute(trx)).rows[0]?.n ?? 0);
+      const read = await db.transaction().execute(async (trx) => {
+        // A search's title tier, rare (the index step), then its body tier, common (the window first).
+        await newestMatching(trx, { scope, needle: tagged('sparse'), limit: 5, window: 30, cap: 15, estimate: FEW });
+        const before = await tuplesRead(trx);
+        expect(await newestMatching(trx, { scope, needle: tagged('common'), limit: 5, window: 30, cap: 15, estimate: MANY })).toEqual(await reference(trx, tagged('common'), undefined, 5));
+        return (await tuplesRead(trx)) - before;
+      });
+      // The window's 30 posts and the reference query's few; sorting every post would read all COUNT.
+      expect(read).toBeLessThan(COUNT / 4);
+    });
+
+    it('without a needle, is the plain keyset page', async () => {
+      const expected = await scope(db.selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(25).execute();
+      expect(await newestMatching(db, { scope, limit: 25 })).toEqual(expected);
+    });
+  });
+}
