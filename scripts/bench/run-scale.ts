@@ -11,6 +11,7 @@ import { encodeCursor } from '../../server/db/cursor.ts';
 import type { Database } from '../../server/db/schema.ts';
 import { createScratchDatabase, openDatabase } from '../lib/database.ts';
 import { spawnFolio } from '../lib/folio-process.ts';
+import { ERA_WORD } from '../lib/sample-posts.ts';
 import { seedTarget } from '../seed.ts';
 import { BENCH_RATE_LIMITS } from './env.ts';
 import { load } from './http.ts';
@@ -49,6 +50,7 @@ const CASES: Case[] = [
   { name: 'search, rare word (Ångström)', path: () => `/api/v1/posts?q=${encodeURIComponent('Ångström')}` },
   { name: 'search, absent word (zebra)', path: () => '/api/v1/posts?q=zebra' },
   { name: 'search, absent word (xylophone)', path: () => '/api/v1/posts?q=xylophone' },
+  { name: `search, a word only in the oldest posts (${ERA_WORD})`, path: () => `/api/v1/posts?q=${ERA_WORD}` },
   { name: 'search, multi-term (postgres index latency)', path: () => `/api/v1/posts?q=${encodeURIComponent('postgres index latency')}` },
   { name: 'search, phrase and exclusion', path: () => `/api/v1/posts?q=${encodeURIComponent('"connection pooling" -kubernetes')}` },
   { name: 'filter by tag', path: (a) => `/api/v1/posts?tag=${a.tag}` },

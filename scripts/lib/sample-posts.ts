@@ -16,6 +16,16 @@ export { Random } from './sample-posts/random.ts';
 const DAY = 86_400_000;
 const TWO_YEARS = 730 * DAY;
 
+/**
+ * Topic drift, as real archives have: the oldest posts (those of the first 3% of the two years,
+ * about 2% of them) end with a line whose word no later post uses — common long ago, absent
+ * since, the case a search must answer without walking every newer post (the scale bench asks
+ * for it). Appended, not drawn: the rest of every post stays what the seed always made.
+ */
+export const ERA_WORD = 'mainframe';
+const ERA_LINE = `\n\nFrom the ${ERA_WORD} era.`;
+const ERA_ENDS = 0.97 * TWO_YEARS;
+
 /** TAGS is ordered from most to least used: Zipf weights keep it that way. */
 const TAG_PICKER = new Weighted(TAGS, zipf(TAGS.length, 1.1));
 /** How many tags a post has: 0–6, mostly 1–3. */
@@ -88,7 +98,7 @@ const exponential = (random: Random, mean: number) => Math.floor(-Math.log(1 - r
 
 export function samplePost(random: Random, createdAt: number, until: number): SamplePost {
   const postTitle = title(random);
-  const postBody = body(random);
+  const postBody = body(random) + (until - createdAt > ERA_ENDS ? ERA_LINE : '');
   const published = random.chance(0.8);
   const tags = new Set<string>();
   for (let n = TAG_COUNT.pick(random); tags.size < n; ) tags.add(TAG_PICKER.pick(random));

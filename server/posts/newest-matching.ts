@@ -42,6 +42,11 @@ export interface Position {
 
 export type PostsQuery = SelectQueryBuilder<Database, 'posts', object>;
 
+/** An index step that found more than CAP matches: the newest of them lie at or after `overflow`. */
+interface Overflow {
+  overflow: Date;
+}
+
 export type Estimate = (trx: Kysely<Database>, scoped: PostsQuery, needle: Expression<SqlBool>) => Promise<number>;
 
 export interface NewestMatching {
@@ -122,10 +127,11 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
 
     /**
      * The index step: the newest `n` of at most CAP + 1 matches (since `since`, if given), sorted
-     * here; undefined when there are more (common). With `since`, the range is the created_at
-     * index's to AND with the needle's, so only the matches inside it are read.
+     * here — or, when there are more (common), where the newest of them begin: the n-th newest of
+     * those read, at or after which at least that many lie. With `since`, the range is the
+     * created_at index's to AND with the needle's, so only the matches inside it are read.
      */
-    const fromIndex = async (from: Keyset | Position | undefined, n: number, since?: Date) => {
+    const fromIndex = async (from: Keyset | Position | undefined, n: number, since?: Date): Promise<Position[] | Overflow> => {
       await planWith(trx, INDEX);
       let matching = all(from).where(needle);
       if (since && from) matching = matching.where('posts.created_at', '>=', since).where('posts.created_at', '<=', 'createdAt' in from ? from.createdAt : from.created_at);
@@ -136,7 +142,8 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
         .orderBy('m.id', 'desc')
         .limit(n)
         .execute();
-      return (rows[0]?.matches ?? 0) <= cap ? rows.map(({ id, created_at }) => ({ id, created_at })) : undefined;
+      if ((rows[0]?.matches ?? 0) > cap) return { overflow: rows.at(-1)!.created_at };
+      return rows.map(({ id, created_at }) => ({ id, created_at }));
     };
 
     /** The window step: the matches among the WINDOW posts past `from`, and the last of those posts (undefined: fewer remain). */
@@ -156,28 +163,30 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
      * The slices, for what is left past `from` when neither a window nor the capped index found
      * it (a needle common long ago, rare since): spans of creation time going back, each read
      * from the needle's index ANDed with the created_at index, so a slice costs its own matches,
-     * not every match. The first spans 1/SLICES of the time left, each next one twice the last;
-     * a slice with more than CAP matches is halved, its newer half first. Below a millisecond
-     * (posts sharing one instant) the slice is walked.
+     * not every match. The first spans 1/SLICES of the time left (or from `first`, where an index
+     * step found the newest matches to begin), each next one twice the last. A slice with more
+     * than CAP matches narrows to where its newest begin (or, no narrower that way, to its newer
+     * half); one that is a single instant and still has more is walked.
      */
-    const slices = async (from: Position, n: number) => {
+    const slices = async (from: Position, n: number, first?: Date) => {
       const found: Position[] = [];
       await planWith(trx, WALK);
       const oldest = (await scope(trx.selectFrom('posts')).select('posts.created_at').orderBy('posts.created_at').limit(1).execute())[0]?.created_at;
       if (!oldest) return found;
       let top = from;
-      let span = Math.floor((top.created_at.getTime() - oldest.getTime()) / SLICES);
+      let span = first && first < top.created_at ? top.created_at.getTime() - first.getTime() : Math.floor((top.created_at.getTime() - oldest.getTime()) / SLICES);
       while (found.length < n) {
         const since = new Date(Math.max(top.created_at.getTime() - span, oldest.getTime()));
-        const inSlice =
-          (await fromIndex(top, n - found.length, since)) ??
-          (span < 1 ? await planWith(trx, WALK).then(() => newest(all(top).where(needle).where('posts.created_at', '>=', since), n - found.length)) : undefined);
-        if (!inSlice) {
-          span = Math.floor(span / 2);
+        const inSlice = await fromIndex(top, n - found.length, since);
+        if ('overflow' in inSlice && span >= 1) {
+          span = inSlice.overflow > since ? top.created_at.getTime() - inSlice.overflow.getTime() : Math.floor(span / 2);
           continue;
         }
-        found.push(...inSlice);
-        if (since.getTime() <= oldest.getTime()) break;
+        if ('overflow' in inSlice) {
+          await planWith(trx, WALK);
+          found.push(...(await newest(all(top).where(needle).where('posts.created_at', '>=', since), n - found.length)));
+        } else found.push(...inSlice);
+        if (since <= oldest) break;
         // Next: everything created before this slice began.
         top = { id: '', created_at: since };
         span = Math.max(1, span * 2);
@@ -185,22 +194,28 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
       return found;
     };
 
-    /** Past `from` in bounded steps, whatever the needle: one more window (where a common needle is found), then slices. */
-    const beyond = async (from: Keyset | Position | undefined, n: number) => {
+    /** Past `from` in bounded steps, whatever the needle: one more window (where a common needle is found), then slices (from `first`, if known). */
+    const beyond = async (from: Keyset | Position | undefined, n: number, first?: Date) => {
       const { found, edge } = await inWindow(from, n);
-      return found.length >= n || !edge ? found : [...found, ...(await slices(edge, n - found.length))];
+      if (found.length >= n || !edge) return found;
+      return [...found, ...(await slices(edge, n - found.length, first))];
     };
 
     // Few matches expected: the index first; if it finds more than CAP after all, the steps past it.
-    if ((await estimate(trx, all(after), needle)) <= cap) return (await fromIndex(after, limit)) ?? (await beyond(after, limit));
+    if ((await estimate(trx, all(after), needle)) <= cap) {
+      const indexed = await fromIndex(after, limit);
+      return 'overflow' in indexed ? await beyond(after, limit, indexed.overflow) : indexed;
+    }
 
     // Many expected: the newest WINDOW posts first (its edge shared between tiers).
     const { found, edge } = await inWindow(after, limit, options.edge);
     if (found.length >= limit || !edge) return found;
     const rest = limit - found.length;
-    // Past the window: the index — unless the window already showed the needle to be common
-    // (at least half a page in it: the rest lie within about one more window) — then the rest.
-    const indexed = found.length < rest ? await fromIndex(edge, rest) : undefined;
-    return [...found, ...(indexed ?? (await beyond(edge, rest)))];
+    // Past the window: when the window already showed the needle to be common (at least half a
+    // page in it: the rest lie within about one more window), one more window and on; else the
+    // index, and if it finds more than CAP, the slices from where it found the newest to begin.
+    if (found.length >= rest) return [...found, ...(await beyond(edge, rest))];
+    const indexed = await fromIndex(edge, rest);
+    return [...found, ...('overflow' in indexed ? await slices(edge, rest, indexed.overflow) : indexed)];
   });
 }
