@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.ts';
  * plan from its guess of the selectivity, and a wrong guess (a word no post contains looks like a
  * rare word) walks the whole table: seconds at a million posts, from one anonymous request. So
  * the plan is decided here, from bounded steps, each pinned with `SET LOCAL` planner switches
- * (all of them, each time: a transaction may hold several calls):
+ * (all of them, whenever the step changes: a transaction may hold several calls):
  *
  * - **The index:** ask the needle's GIN index for at most CAP matches and sort them — all of them
  *   when the needle is rare (or absent: nothing to fetch at all). More than CAP means common.
@@ -76,11 +76,24 @@ export interface WindowEdge {
   found?: boolean;
 }
 
-/** Pins the planner for the rest of the transaction: every switch in one statement (one round trip, not one each). */
-async function planWith(trx: Kysely<Database>, settings: Record<string, 'on' | 'off'>) {
-  const switches = Object.entries(settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`);
+/** The switches each open transaction has pinned last (SET LOCAL lasts until it ends). */
+const pinned = new WeakMap<Kysely<Database>, Plan>();
+
+/**
+ * Pins the planner for the rest of the transaction: every switch in one statement (one round
+ * trip, not one each), and none when the transaction already has exactly these pinned (the
+ * index step, run slice after slice, or by one tier after the other).
+ */
+async function planWith(trx: Kysely<Database>, plan: Plan) {
+  if (pinned.get(trx) === plan) return;
+  const switches = Object.entries(plan).map(([name, value]) => sql`set_config(${name}, ${value}, true)`);
   await sql`select ${sql.join(switches)}`.execute(trx);
+  pinned.set(trx, plan);
 }
+
+type Plan = Readonly<Record<'enable_bitmapscan' | 'enable_indexscan' | 'enable_indexonlyscan' | 'enable_seqscan', 'on' | 'off'>>;
+const WALK: Plan = { enable_bitmapscan: 'off', enable_indexscan: 'on', enable_indexonlyscan: 'on', enable_seqscan: 'on' };
+const INDEX: Plan = { enable_bitmapscan: 'on', enable_indexscan: 'off', enable_indexonlyscan: 'off', enable_seqscan: 'off' };
 
 interface PlanNode {
   'Node Type': string;
@@ -105,8 +118,6 @@ export async function plannedRows(trx: Kysely<Database>, queries: PostsQuery[]):
 /** The default estimate: the planner's, for the needle as a whole. */
 const plannedMatches: Estimate = async (trx, scoped, needle) => (await plannedRows(trx, [scoped.where(needle)]))[0] ?? Number.POSITIVE_INFINITY;
 
-const WALK = { enable_bitmapscan: 'off', enable_indexscan: 'on', enable_indexonlyscan: 'on', enable_seqscan: 'on' } as const;
-const INDEX = { enable_bitmapscan: 'on', enable_indexscan: 'off', enable_indexonlyscan: 'off', enable_seqscan: 'off' } as const;
 
 export async function newestMatching(conn: Kysely<Database>, options: NewestMatching): Promise<Position[]> {
   const { scope, needle, after, limit, window = WINDOW, cap = CAP, estimate = plannedMatches } = options;
@@ -165,8 +176,10 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
      * from the needle's index ANDed with the created_at index, so a slice costs its own matches,
      * not every match. The first spans 1/SLICES of the time left (or from `first`, where an index
      * step found the newest matches to begin), each next one twice the last. A slice with more
-     * than CAP matches narrows to where its newest begin (or, no narrower that way, to its newer
-     * half); one that is a single instant and still has more is walked.
+     * than CAP matches narrows to its newer half, or further, to where the newest of those read
+     * begin (rows come in physical order, often the oldest first, so that alone may narrow
+     * little), and the slices after it keep that span: a page, far smaller than CAP, ends within it, found in a
+     * binary descent. A slice that is a single instant and still has more is walked.
      */
     const slices = async (from: Position, n: number, first?: Date) => {
       const found: Position[] = [];
@@ -174,12 +187,15 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
       const oldest = (await scope(trx.selectFrom('posts')).select('posts.created_at').orderBy('posts.created_at').limit(1).execute())[0]?.created_at;
       if (!oldest) return found;
       let top = from;
+      // Once a slice had more than CAP, the rest of the page lies within it: spans shrink from then on.
+      let grow = true;
       let span = first && first < top.created_at ? top.created_at.getTime() - first.getTime() : Math.floor((top.created_at.getTime() - oldest.getTime()) / SLICES);
       while (found.length < n) {
         const since = new Date(Math.max(top.created_at.getTime() - span, oldest.getTime()));
         const inSlice = await fromIndex(top, n - found.length, since);
         if ('overflow' in inSlice && span >= 1) {
-          span = inSlice.overflow > since ? top.created_at.getTime() - inSlice.overflow.getTime() : Math.floor(span / 2);
+          span = Math.min(top.created_at.getTime() - inSlice.overflow.getTime(), Math.floor(span / 2));
+          grow = false;
           continue;
         }
         if ('overflow' in inSlice) {
@@ -189,7 +205,7 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
         if (since <= oldest) break;
         // Next: everything created before this slice began.
         top = { id: '', created_at: since };
-        span = Math.max(1, span * 2);
+        span = Math.max(1, grow ? span * 2 : span);
       }
       return found;
     };

@@ -161,6 +161,32 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
       expect(read).toBeLessThan(COUNT / 4);
     });
 
+    it('pins the planner only when the step changes: not again slice after slice, nor tier after tier', async () => {
+      let statements = 0;
+      let pins = 0;
+      const pages = await db.transaction().execute(async (trx) => {
+        const counted = trx.withPlugin({
+          transformQuery: ({ node }) => {
+            statements++;
+            if (JSON.stringify(node).includes('set_config(')) pins++;
+            return node;
+          },
+          transformResult: async ({ result }) => result,
+        });
+        // Slices (index steps one after another), then a second call that starts with an index step too.
+        return [
+          await newestMatching(counted, { scope, needle: tagged('ancient'), limit: 10, window: 30, cap: 15, estimate: MANY }),
+          await newestMatching(counted, { scope, needle: tagged('sparse'), limit: 5, window: 30, cap: 15, estimate: FEW }),
+        ];
+      });
+      expect(pages).toEqual([await reference(db, tagged('ancient'), undefined, 10), await reference(db, tagged('sparse'), undefined, 5)]);
+      // One pin per change of step: the window (walk), the index, the slices' oldest post (walk), the
+      // slices (index); then the second call's one more window (walk) and slices (index). Pinning
+      // at every step, as before, made it 15 of 43 statements.
+      expect(pins).toBeLessThanOrEqual(6);
+      expect(statements).toBeGreaterThan(pins * 4);
+    });
+
     it('without a needle, is the plain keyset page', async () => {
       const expected = await scope(db.selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(25).execute();
       expect(await newestMatching(db, { scope, limit: 25 })).toEqual(expected);
