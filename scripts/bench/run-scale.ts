@@ -76,15 +76,24 @@ async function anchors(db: Kysely<Database>): Promise<Anchors> {
   return { ids, deepCursor: encodeCursor({ createdAt: deep.created_at, id: deep.id }), author: author.username, tag: tag.tag };
 }
 
-/** One request at a time: every request's own latency, after a few to warm the caches. */
+/**
+ * Requests made one at a time for each case: enough that the 99th percentile is one (of 40, it
+ * was the slowest request), after enough unmeasured ones that the first touches of a case's pages
+ * and plans — its first requests after the previous case, or after the server started — are not
+ * what is measured.
+ */
+const ALONE_SAMPLES = 200;
+const ALONE_WARMUP = 20;
+
+/** One request at a time: every request's own latency, after ALONE_WARMUP to warm the caches. */
 async function alone(baseUrl: string, path: string, samples: number): Promise<{ p50: number; p99: number; status: number }> {
   let status = 0;
   const times: number[] = [];
-  for (let i = 0; i < samples + 5; i++) {
+  for (let i = 0; i < samples + ALONE_WARMUP; i++) {
     const started = performance.now();
     const response = await fetch(`${baseUrl}${path}`);
     await response.arrayBuffer();
-    if (i >= 5) times.push(performance.now() - started);
+    if (i >= ALONE_WARMUP) times.push(performance.now() - started);
     status = response.status;
   }
   const s = summarize(times);
@@ -118,10 +127,11 @@ export async function runScale(options: ScaleOptions, print: (line: string) => v
     ready: { path: '/api/v1/posts?limit=1', status: 200 },
     onSpawn: options.track,
   });
+  print(`Each case: ${ALONE_SAMPLES} requests one at a time (after ${ALONE_WARMUP} unmeasured), then ${options.durationSeconds} s at ${options.connections} connections.`);
   const rows: string[][] = [];
   for (const c of CASES) {
     const path = c.path(at);
-    const single = await alone(server.baseUrl, path, 40);
+    const single = await alone(server.baseUrl, path, ALONE_SAMPLES);
     const loaded = await load({ name: c.name, baseUrl: server.baseUrl, paths: [path], connections: options.connections, durationSeconds: options.durationSeconds });
     rows.push([c.name, String(single.status), ms(single.p50), ms(single.p99), loaded.requestsPerSecond.toFixed(0), ms(loaded.p99)]);
     print(`  ${c.name}: p50 ${ms(single.p50)}, p99 ${ms(single.p99)}, ${loaded.requestsPerSecond.toFixed(0)} req/s`);
