@@ -27,9 +27,9 @@ import type { Database } from '../db/schema.ts';
  * by the statement timeout.)
  *
  * What a step costs: the index and the slices read the needle's whole posting list (compressed,
- * yet 70 ms for a word in most of a million posts), the slices also the created_at index over their span,
- * and the index step's rows are capped. A time-ordered index (RUM, or one GIN per time partition)
- * would make the slices unnecessary.
+ * yet 70 ms for a word in most of a million posts), the slices also the created_at index over
+ * their span, and the index step's rows are capped. A time-ordered index (RUM, or one GIN per
+ * time partition) would make the slices unnecessary.
  */
 const WINDOW = 2000;
 const CAP = 5000;
@@ -76,6 +76,11 @@ export interface WindowEdge {
   found?: boolean;
 }
 
+/** The planner switches of a step: a walk in keyset order, or the GIN (and created_at) indexes' bitmaps. */
+type Plan = Readonly<Record<'enable_bitmapscan' | 'enable_indexscan' | 'enable_indexonlyscan' | 'enable_seqscan', 'on' | 'off'>>;
+const WALK: Plan = { enable_bitmapscan: 'off', enable_indexscan: 'on', enable_indexonlyscan: 'on', enable_seqscan: 'on' };
+const INDEX: Plan = { enable_bitmapscan: 'on', enable_indexscan: 'off', enable_indexonlyscan: 'off', enable_seqscan: 'off' };
+
 /** The switches each open transaction has pinned last (SET LOCAL lasts until it ends). */
 const pinned = new WeakMap<Kysely<Database>, Plan>();
 
@@ -90,10 +95,6 @@ async function planWith(trx: Kysely<Database>, plan: Plan) {
   await sql`select ${sql.join(switches)}`.execute(trx);
   pinned.set(trx, plan);
 }
-
-type Plan = Readonly<Record<'enable_bitmapscan' | 'enable_indexscan' | 'enable_indexonlyscan' | 'enable_seqscan', 'on' | 'off'>>;
-const WALK: Plan = { enable_bitmapscan: 'off', enable_indexscan: 'on', enable_indexonlyscan: 'on', enable_seqscan: 'on' };
-const INDEX: Plan = { enable_bitmapscan: 'on', enable_indexscan: 'off', enable_indexonlyscan: 'off', enable_seqscan: 'off' };
 
 interface PlanNode {
   'Node Type': string;
@@ -121,12 +122,9 @@ const plannedMatches: Estimate = async (trx, scoped, needle) => (await plannedRo
 
 export async function newestMatching(conn: Kysely<Database>, options: NewestMatching): Promise<Position[]> {
   const { scope, needle, after, limit, window = WINDOW, cap = CAP, estimate = plannedMatches } = options;
+  const timeOf = (from: Keyset | Position) => ('createdAt' in from ? from.createdAt : from.created_at);
   const positioned = (query: PostsQuery, from: Keyset | Position | undefined) =>
-    from
-      ? query.where((eb) =>
-          eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple('createdAt' in from ? from.createdAt : from.created_at, from.id)),
-        )
-      : query;
+    from ? query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(timeOf(from), from.id))) : query;
   const newest = (query: PostsQuery, n: number) =>
     query.select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(n).execute();
   if (!needle) return newest(positioned(scope(conn.selectFrom('posts')), after), limit);
@@ -145,7 +143,8 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
     const fromIndex = async (from: Keyset | Position | undefined, n: number, since?: Date): Promise<Position[] | Overflow> => {
       await planWith(trx, INDEX);
       let matching = all(from).where(needle);
-      if (since && from) matching = matching.where('posts.created_at', '>=', since).where('posts.created_at', '<=', 'createdAt' in from ? from.createdAt : from.created_at);
+      // The range in a form the created_at index can read (the keyset comparison is not one).
+      if (since && from) matching = matching.where('posts.created_at', '>=', since).where('posts.created_at', '<=', timeOf(from));
       const rows = await trx
         .selectFrom(matching.select(['posts.id', 'posts.created_at']).limit(cap + 1).as('m'))
         .select(['m.id', 'm.created_at', sql<number>`(count(*) over ())::int`.as('matches')])
@@ -178,8 +177,8 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
      * step found the newest matches to begin), each next one twice the last. A slice with more
      * than CAP matches narrows to its newer half, or further, to where the newest of those read
      * begin (rows come in physical order, often the oldest first, so that alone may narrow
-     * little), and the slices after it keep that span: a page, far smaller than CAP, ends within it, found in a
-     * binary descent. A slice that is a single instant and still has more is walked.
+     * little), and the slices after it keep that span: a page, far smaller than CAP, ends within
+     * it, found in a binary descent. A slice that is a single instant and still has more is walked.
      */
     const slices = async (from: Position, n: number, first?: Date) => {
       const found: Position[] = [];
@@ -193,15 +192,15 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
       while (found.length < n) {
         const since = new Date(Math.max(top.created_at.getTime() - span, oldest.getTime()));
         const inSlice = await fromIndex(top, n - found.length, since);
-        if ('overflow' in inSlice && span >= 1) {
+        if (!('overflow' in inSlice)) found.push(...inSlice);
+        else if (span >= 1) {
           span = Math.min(top.created_at.getTime() - inSlice.overflow.getTime(), Math.floor(span / 2));
           grow = false;
           continue;
-        }
-        if ('overflow' in inSlice) {
+        } else {
           await planWith(trx, WALK);
           found.push(...(await newest(all(top).where(needle).where('posts.created_at', '>=', since), n - found.length)));
-        } else found.push(...inSlice);
+        }
         if (since <= oldest) break;
         // Next: everything created before this slice began.
         top = { id: '', created_at: since };

@@ -9,6 +9,7 @@
  */
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Keyset } from '../../server/db/cursor.ts';
 import type { Database } from '../../server/db/schema.ts';
 import { newId } from '../../server/ids.ts';
 import { newestMatching, plannedRows, type Estimate, type NewestMatching, type WindowEdge } from '../../server/posts/newest-matching.ts';
@@ -29,7 +30,7 @@ const GUESSES = { 'the planner': undefined, few: FEW, many: MANY };
 
 const tagged = (tag: string) => sql<boolean>`posts.tags @> ${sql.val([`${prefix}-${tag}`])}::text[]` as Expression<SqlBool>;
 
-async function reference(db: Kysely<Database>, needle: Expression<SqlBool>, after: { createdAt: Date; id: string } | undefined, limit: number) {
+async function reference(db: Kysely<Database>, needle: Expression<SqlBool>, after: Keyset | undefined, limit: number) {
   let query = scope(db.selectFrom('posts')).where(needle);
   if (after) query = query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(after.createdAt, after.id)));
   return query.select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
@@ -48,7 +49,7 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
         .execute();
       const base = Date.parse('2026-01-01T00:00:00Z');
       const rows = Array.from({ length: COUNT }, (_, i) => {
-        // Two posts share each millisecond, so the id breaks ties.
+        // Two posts share each second, so the id breaks ties.
         const created = new Date(base + Math.floor(i / 2) * 1000);
         return { id: newId('post', created.getTime()), author_id: AUTHOR, slug: `${prefix}-${i}`, title: `Post ${i}`, body: '', excerpt: null, status: 'published' as const, tags: tagsOf(i), created_at: created, updated_at: created, published_at: created };
       });
@@ -59,7 +60,7 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
       (['the planner', 'few', 'many'] as const).flatMap((guess) =>
         (
           [
-            ['a common needle (found in the window, or the index overflows and the walk finds it)', 'common', 10],
+            ['a common needle (found in the window, or the index overflows and one more window finds it)', 'common', 10],
             ['a sparse needle (capped index lookup)', 'sparse', 7],
             ['a needle only among the oldest posts (past the window)', 'late', 5],
             ['an absent needle', 'none', 10],
@@ -70,7 +71,7 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
         ).map(([name, tag, limit]) => [guess, name, tag, limit] as const),
       ),
     )('guessing %s, %s: the same pages as the plain query, cursor after cursor', async (guess, _, tag, limit) => {
-      let after: { createdAt: Date; id: string } | undefined;
+      let after: Keyset | undefined;
       for (let page = 0; page < 6; page++) {
         const expected = await reference(db, tagged(tag), after, limit);
         const actual = await newestMatching(db, { scope, needle: tagged(tag), after, limit, window: 30, cap: 15, estimate: GUESSES[guess] });
