@@ -1,12 +1,15 @@
 /**
  * `npm run bench -- --scale`: Folio at a million posts. Seeds a scratch PostgreSQL database (the
  * COPY seed, timed), starts the production server on it, and for each request of the list below
- * reports latency alone (one request at a time: p50/p99) and throughput at `connections`
- * concurrent connections. Opt-in: it takes minutes and gigabytes, and never runs in CI.
- * `--scale-database URL` measures an already seeded database instead of seeding one.
+ * reports latency alone (one request at a time, from a process of its own: p50/p99, with the
+ * garbage collections meanwhile of the server and of that process, scripts/bench/gc-trace.ts) and
+ * throughput at `connections` concurrent connections. Opt-in: it takes minutes and gigabytes, and
+ * never runs in CI. `--scale-database URL` measures an already seeded database instead of seeding one.
  */
 import type { Kysely } from 'kysely';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { encodeCursor } from '../../server/db/cursor.ts';
 import type { Database } from '../../server/db/schema.ts';
 import { createScratchDatabase, openDatabase } from '../lib/database.ts';
@@ -15,6 +18,8 @@ import { ERA_WORD } from '../lib/sample-posts.ts';
 import { seedTarget } from '../seed.ts';
 import { BENCH_RATE_LIMITS } from './env.ts';
 import { load } from './http.ts';
+import type { AloneResult } from './alone.ts';
+import { describeGc, gcSince, logOffset, type GcActivity } from './gc-trace.ts';
 import { ms, summarize, table } from './stats.ts';
 
 export interface ScaleOptions {
@@ -85,19 +90,24 @@ async function anchors(db: Kysely<Database>): Promise<Anchors> {
 const ALONE_SAMPLES = 200;
 const ALONE_WARMUP = 20;
 
-/** One request at a time: every request's own latency, after ALONE_WARMUP to warm the caches. */
-async function alone(baseUrl: string, path: string, samples: number): Promise<{ p50: number; p99: number; status: number }> {
-  let status = 0;
-  const times: number[] = [];
-  for (let i = 0; i < samples + ALONE_WARMUP; i++) {
-    const started = performance.now();
-    const response = await fetch(`${baseUrl}${path}`);
-    await response.arrayBuffer();
-    if (i >= ALONE_WARMUP) times.push(performance.now() - started);
-    status = response.status;
+/**
+ * One case's requests one at a time, made by scripts/bench/alone.ts in a process of its own (its
+ * comment says why): each request's latency after ALONE_WARMUP unmeasured ones, the collections
+ * the server's log (`serverLog`) traced while the measured ones ran, and the client's own.
+ */
+async function alone(root: string, url: string, serverLog: string): Promise<{ p50: number; p99: number; status: number; gc: GcActivity; clientGc: GcActivity }> {
+  const child = spawn(process.execPath, ['scripts/bench/alone.ts', url, String(ALONE_SAMPLES), String(ALONE_WARMUP)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let from: number | undefined;
+  let result: AloneResult | undefined;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line === 'measuring') from = logOffset(serverLog);
+    else if (line.startsWith('{')) result = JSON.parse(line) as AloneResult;
   }
-  const s = summarize(times);
-  return { p50: s.median, p99: s.p99, status };
+  const code = await exited;
+  if (from === undefined || !result) throw new Error(`scripts/bench/alone.ts ${url} failed (exit code ${code})`);
+  const s = summarize(result.times);
+  return { p50: s.median, p99: s.p99, status: result.status, gc: gcSince(serverLog, from), clientGc: result.gc };
 }
 
 export async function runScale(options: ScaleOptions, print: (line: string) => void = console.log): Promise<void> {
@@ -124,6 +134,7 @@ export async function runScale(options: ScaleOptions, print: (line: string) => v
     root: options.root,
     logFile: join(options.scratch, 'scale-server.log'),
     env: { DATABASE_URL: url, FOLIO_PGLITE_DIR: '', FOLIO_RATE_LIMITS: BENCH_RATE_LIMITS, LOG_LEVEL: 'warn' },
+    nodeFlags: ['--trace-gc'],
     ready: { path: '/api/v1/posts?limit=1', status: 200 },
     onSpawn: options.track,
   });
@@ -131,11 +142,13 @@ export async function runScale(options: ScaleOptions, print: (line: string) => v
   const rows: string[][] = [];
   for (const c of CASES) {
     const path = c.path(at);
-    const single = await alone(server.baseUrl, path, ALONE_SAMPLES);
+    const single = await alone(options.root, `${server.baseUrl}${path}`, server.logFile);
+    const gc = describeGc(single.gc);
+    const clientGc = describeGc(single.clientGc);
     const loaded = await load({ name: c.name, baseUrl: server.baseUrl, paths: [path], connections: options.connections, durationSeconds: options.durationSeconds });
-    rows.push([c.name, String(single.status), ms(single.p50), ms(single.p99), loaded.requestsPerSecond.toFixed(0), ms(loaded.p99)]);
-    print(`  ${c.name}: p50 ${ms(single.p50)}, p99 ${ms(single.p99)}, ${loaded.requestsPerSecond.toFixed(0)} req/s`);
+    rows.push([c.name, String(single.status), ms(single.p50), ms(single.p99), gc, clientGc, loaded.requestsPerSecond.toFixed(0), ms(loaded.p99)]);
+    print(`  ${c.name}: p50 ${ms(single.p50)}, p99 ${ms(single.p99)} (GC meanwhile: server ${gc}; client ${clientGc}), ${loaded.requestsPerSecond.toFixed(0)} req/s`);
   }
   print('');
-  print(table(['request', 'status', 'p50 alone', 'p99 alone', `req/s at ${options.connections}`, `p99 at ${options.connections}`], rows));
+  print(table(['request', 'status', 'p50 alone', 'p99 alone', 'server GC while alone', 'client GC', `req/s at ${options.connections}`, `p99 at ${options.connections}`], rows));
 }

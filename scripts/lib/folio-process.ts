@@ -84,6 +84,8 @@ export async function spawnFolio(options: {
   root?: string;
   logFile: string;
   env: Record<string, string>;
+  /** Flags for node itself, before the script (V8's `--trace-gc`, which NODE_OPTIONS does not allow). */
+  nodeFlags?: string[];
   ready: Readiness;
   timeoutMs?: number;
   onSpawn?: (stop: () => Promise<void>) => void;
@@ -92,7 +94,7 @@ export async function spawnFolio(options: {
   const out = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ['server/start.ts'], {
+    child = spawn(process.execPath, [...(options.nodeFlags ?? []), 'server/start.ts'], {
       cwd: options.root ?? REPO_ROOT,
       env: {
         ...process.env,
