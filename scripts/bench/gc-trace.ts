@@ -1,9 +1,10 @@
 /**
- * The server's garbage collections while a case was measured, read from V8's `--trace-gc` lines
- * in its log: a tail latency means little until one knows how many requests waited for a pause.
- * A line looks like `[pid:0x…]  8678 ms: Scavenge 141.5 (218.4) -> 101.0 (224.6) MB, pooled: 0 MB,
- * 8.63 / 0.02 ms  (…)`, where the first of the two times is the pause on the main thread. A
- * mark-compact also marks in steps between requests (`+ 26.1 ms in 496 steps`), counted apart.
+ * Garbage collections while a scale-bench case was measured: the server's, read from V8's
+ * `--trace-gc` lines in its log, and the requesting process's own (observeGc). A tail latency means
+ * little until one knows how many requests waited for a pause. A line looks like `[pid:0x…]  8678
+ * ms: Scavenge 141.5 (218.4) -> 101.0 (224.6) MB, pooled: 0 MB, 8.63 / 0.02 ms  (…)`, where the
+ * first of the two times is the pause on the main thread. A mark-compact also marks in steps
+ * between requests (`+ 26.1 ms in 496 steps`): in the total, not in its pause.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
