@@ -6,7 +6,7 @@
  * first of the two times is the pause on the main thread. A mark-compact also marks in steps
  * between requests (`+ 26.1 ms in 496 steps`): in the total, not in its pause.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
 export interface GcActivity {
@@ -21,36 +21,33 @@ export interface GcActivity {
 
 const LINE = /ms: (Scavenge|Mark-Compact|Minor Mark-Sweep)\b.*? MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps)?/;
 
-/** The size of the log now: where the next case's collections start. */
-export function logOffset(file: string): number {
-  const fd = openSync(file, 'r');
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
+const noActivity = (): GcActivity => ({ scavenges: 0, markCompacts: 0, longestScavenge: 0, longestMarkCompact: 0, totalMs: 0 });
+
+/** Adds one collection of either kind: its pause, and the main-thread time around it (marking steps) to the total only. */
+function count(activity: GcActivity, major: boolean, pause: number, besides = 0): void {
+  activity.totalMs += pause + besides;
+  if (major) {
+    activity.markCompacts++;
+    activity.longestMarkCompact = Math.max(activity.longestMarkCompact, pause);
+  } else {
+    activity.scavenges++;
+    activity.longestScavenge = Math.max(activity.longestScavenge, pause);
   }
 }
 
-/** The collections V8 traced in `file` after byte `from`. */
+/** The size of the log now: where the next case's collections start. */
+export const logOffset = (file: string): number => statSync(file).size;
+
+/** The collections V8 traced in `file` after byte `from` (only that part is read). */
 export function gcSince(file: string, from: number): GcActivity {
+  const activity = noActivity();
   const fd = openSync(file, 'r');
-  const activity: GcActivity = { scavenges: 0, markCompacts: 0, longestScavenge: 0, longestMarkCompact: 0, totalMs: 0 };
   try {
-    const length = fstatSync(fd).size - from;
-    const buffer = Buffer.alloc(Math.max(0, length));
+    const buffer = Buffer.alloc(Math.max(0, fstatSync(fd).size - from));
     readSync(fd, buffer, 0, buffer.length, from);
     for (const line of buffer.toString('utf8').split('\n')) {
       const match = LINE.exec(line);
-      if (!match) continue;
-      const pause = Number(match[2]);
-      activity.totalMs += pause + Number(match[3] ?? 0);
-      if (match[1] === 'Mark-Compact') {
-        activity.markCompacts++;
-        activity.longestMarkCompact = Math.max(activity.longestMarkCompact, pause);
-      } else {
-        activity.scavenges++;
-        activity.longestScavenge = Math.max(activity.longestScavenge, pause);
-      }
+      if (match) count(activity, match[1] === 'Mark-Compact', Number(match[2]), Number(match[3] ?? 0));
     }
   } finally {
     closeSync(fd);
@@ -58,7 +55,7 @@ export function gcSince(file: string, from: number): GcActivity {
   return activity;
 }
 
-/** `11 scavenges ≤ 16.3 ms, 1 mark-compact 9.8 ms; 120 ms in all`. */
+/** `11 scavenges ≤ 16.3 ms, 1 mark-compact ≤ 9.8 ms; 120 ms in all`. */
 export function describeGc(gc: GcActivity): string {
   const parts: string[] = [];
   if (gc.scavenges > 0) parts.push(`${gc.scavenges} scavenge${gc.scavenges === 1 ? '' : 's'} ≤ ${gc.longestScavenge.toFixed(1)} ms`);
@@ -71,18 +68,15 @@ export function describeGc(gc: GcActivity): string {
  * client's pauses delay what it times as surely as the server's do.
  */
 export function observeGc(): { stop(): GcActivity } {
-  const activity: GcActivity = { scavenges: 0, markCompacts: 0, longestScavenge: 0, longestMarkCompact: 0, totalMs: 0 };
+  const activity = noActivity();
   const record = (entries: PerformanceEntry[]) => {
     for (const entry of entries) {
       const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-      // Incremental marking and weak callbacks are main-thread time too, but not pauses of their own.
-      activity.totalMs += entry.duration;
-      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-        activity.markCompacts++;
-        activity.longestMarkCompact = Math.max(activity.longestMarkCompact, entry.duration);
-      } else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
-        activity.scavenges++;
-        activity.longestScavenge = Math.max(activity.longestScavenge, entry.duration);
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR || kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        count(activity, kind === constants.NODE_PERFORMANCE_GC_MAJOR, entry.duration);
+      } else {
+        // Incremental marking and weak callbacks are main-thread time too, but not pauses of their own.
+        activity.totalMs += entry.duration;
       }
     }
   };

@@ -95,8 +95,16 @@ const ALONE_WARMUP = 20;
  * comment says why): each request's latency after ALONE_WARMUP unmeasured ones, the collections
  * the server's log (`serverLog`) traced while the measured ones ran, and the client's own.
  */
-async function alone(root: string, url: string, serverLog: string): Promise<{ p50: number; p99: number; status: number; gc: GcActivity; clientGc: GcActivity }> {
-  const child = spawn(process.execPath, ['scripts/bench/alone.ts', url, String(ALONE_SAMPLES), String(ALONE_WARMUP)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+async function alone(
+  options: Pick<ScaleOptions, 'root' | 'track'>,
+  url: string,
+  serverLog: string,
+): Promise<{ p50: number; p99: number; status: number; gc: GcActivity; clientGc: GcActivity }> {
+  const child = spawn(process.execPath, ['scripts/bench/alone.ts', url, String(ALONE_SAMPLES), String(ALONE_WARMUP)], { cwd: options.root, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Stopped with the rest on Ctrl-C, like every process the bench starts.
+  options.track(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let from: number | undefined;
   let result: AloneResult | undefined;
@@ -142,7 +150,7 @@ export async function runScale(options: ScaleOptions, print: (line: string) => v
   const rows: string[][] = [];
   for (const c of CASES) {
     const path = c.path(at);
-    const single = await alone(options.root, `${server.baseUrl}${path}`, server.logFile);
+    const single = await alone(options, `${server.baseUrl}${path}`, server.logFile);
     const gc = describeGc(single.gc);
     const clientGc = describeGc(single.clientGc);
     const loaded = await load({ name: c.name, baseUrl: server.baseUrl, paths: [path], connections: options.connections, durationSeconds: options.durationSeconds });
