@@ -52,7 +52,7 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
     return scoped;
   };
   const tagged = filters.tag?.length ? sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]` : undefined;
-  const tiers: { rank?: number; needle?: RawBuilder<boolean>; estimate?: Estimate }[] = [];
+  const tiers: { rank?: number; needle?: RawBuilder<boolean>; estimate?: Estimate; dearToTest?: boolean }[] = [];
   if (filters.q === undefined) {
     tiers.push({ needle: tagged });
   } else {
@@ -63,7 +63,8 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
     const lexemes = new LexemeCache();
     tiers.push(
       { rank: 1, needle: both(tagged, inTitle), estimate: wordBound(search, 'posts.title_search', lexemes) },
-      { rank: 0, needle: both(tagged, sql<boolean>`posts.search @@ ${tsquery} and not (${inTitle})`), estimate: wordBound(search, 'posts.search', lexemes) },
+      // A body's search vector is large, read from TOAST for each post a walk passes.
+      { rank: 0, needle: both(tagged, sql<boolean>`posts.search @@ ${tsquery} and not (${inTitle})`), estimate: wordBound(search, 'posts.search', lexemes), dearToTest: true },
     );
   }
   // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
@@ -75,7 +76,8 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
     for (const [index, tier] of tiers.entries()) {
       if (index < startTier || positions.length >= limit) continue;
       const from = index === startTier ? after : undefined;
-      const page = await newestMatching(trx, { scope, needle: tier.needle, estimate: tier.estimate, after: from, limit: limit - positions.length, edge: from ? undefined : topEdge });
+      const { needle, estimate, dearToTest } = tier;
+      const page = await newestMatching(trx, { scope, needle, estimate, dearToTest, after: from, limit: limit - positions.length, edge: from ? undefined : topEdge });
       positions.push(...page.map((position) => ({ ...position, rank: tier.rank })));
     }
     return positions;

@@ -14,7 +14,8 @@ import type { Database } from '../db/schema.ts';
  * - **The index:** ask the needle's GIN index for at most CAP matches and sort them — all of them
  *   when the needle is rare (or absent: nothing to fetch at all). More than CAP means common.
  * - **The window:** walk the next WINDOW posts in keyset order testing the needle — cheap exactly
- *   when it is common there: a page is found within about limit × posts / matches rows.
+ *   when it is common there: a page is found within about limit × posts / matches rows. A needle
+ *   dear to test and expected in fewer posts (BITMAP_WINDOW) has the window read from its index.
  * - **The slices:** spans of creation time going back, each asked of the needle's index ANDed
  *   with the created_at index (a bitmap AND: only the matches inside the span are read), for a
  *   needle common long ago and rare since, which neither of the others finds in bounded time.
@@ -34,6 +35,17 @@ import type { Database } from '../db/schema.ts';
 const WINDOW = 2000;
 const CAP = 5000;
 const SLICES = 64;
+/**
+ * A needle dear to test, expected in up to this many times WINDOW posts, has its window read
+ * from its index: a posting-list entry costs about a fortieth of a walked post whose body's
+ * search vector is read from TOAST and tested, so that read costs at most about a quarter of the
+ * walk it replaces — and a needle absent from the newest posts costs it nothing more (at a
+ * million posts, a word of the oldest 2%: an 11 ms walk became a 1.5–3 ms read). A needle more
+ * common than that is found a few posts into a walk, sooner than its posting list is read; one
+ * cheap to test (a title's small vector, a post's tags) is walked anyway: a phrase in 1.5% of
+ * titles took 2 ms walked, 10 ms from the index (the posting lists of its two words and more).
+ */
+const BITMAP_WINDOW = 10;
 
 export interface Position {
   id: string;
@@ -62,6 +74,8 @@ export interface NewestMatching {
   cap?: number;
   /** How many posts in `scoped` the needle is expected to match: the planner's estimate unless given (tests force each order). */
   estimate?: Estimate;
+  /** Testing the needle on a post costs far more than reading a match from its index (see BITMAP_WINDOW). */
+  dearToTest?: boolean;
   /**
    * The window's edge, shared by calls with the same scope and `after` (a search's two tiers):
    * the first finds it, the next reuse it. Any edge gives the same page — the window and the
@@ -121,7 +135,7 @@ const plannedMatches: Estimate = async (trx, scoped, needle) => (await plannedRo
 
 
 export async function newestMatching(conn: Kysely<Database>, options: NewestMatching): Promise<Position[]> {
-  const { scope, needle, after, limit, window = WINDOW, cap = CAP, estimate = plannedMatches } = options;
+  const { scope, needle, after, limit, window = WINDOW, cap = CAP, estimate = plannedMatches, dearToTest = false } = options;
   const timeOf = (from: Keyset | Position) => ('createdAt' in from ? from.createdAt : from.created_at);
   const positioned = (query: PostsQuery, from: Keyset | Position | undefined) =>
     from ? query.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '<', eb.tuple(timeOf(from), from.id))) : query;
@@ -156,14 +170,21 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
       return rows.map(({ id, created_at }) => ({ id, created_at }));
     };
 
-    /** The window step: the matches among the WINDOW posts past `from`, and the last of those posts (undefined: fewer remain). */
-    const inWindow = async (from: Keyset | Position | undefined, n: number, shared?: WindowEdge) => {
-      // The edge, too, walks the keyset index: under the index step's switches it would sort every post.
-      await planWith(trx, WALK);
-      const edge = shared?.found
-        ? shared.position
-        : (await all(from).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute())[0];
-      if (shared && !shared.found) Object.assign(shared, { position: edge, found: true });
+    /**
+     * The window step: the matches among the WINDOW posts past `from`, and the last of those posts
+     * (undefined: fewer remain). Walked, testing the needle post by post — or, for a needle dear
+     * to test and `expected` in few enough posts, read from its index ANDed with the keyset index
+     * over the window, which costs its posting list, not the walk (see BITMAP_WINDOW).
+     */
+    const inWindow = async (from: Keyset | Position | undefined, n: number, expected: number, shared?: WindowEdge) => {
+      let edge = shared?.position;
+      if (!shared?.found) {
+        // The edge walks the keyset index: under the index step's switches it would sort every post.
+        await planWith(trx, WALK);
+        edge = (await all(from).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute())[0];
+        if (shared) Object.assign(shared, { position: edge, found: true });
+      }
+      await planWith(trx, dearToTest && expected <= window * BITMAP_WINDOW ? INDEX : WALK);
       const matching = all(from).where(needle);
       const found = await newest(edge ? matching.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '>=', eb.tuple(edge.created_at, edge.id))) : matching, n);
       return { found, edge };
@@ -211,19 +232,21 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
 
     /** Past `from` in bounded steps, whatever the needle: one more window (where a common needle is found), then slices (from `first`, if known). */
     const beyond = async (from: Keyset | Position | undefined, n: number, first?: Date) => {
-      const { found, edge } = await inWindow(from, n);
+      // The needle is known to be common (a window found half a page, or the index more than CAP): walk.
+      const { found, edge } = await inWindow(from, n, Number.POSITIVE_INFINITY);
       if (found.length >= n || !edge) return found;
       return [...found, ...(await slices(edge, n - found.length, first))];
     };
 
     // Few matches expected: the index first; if it finds more than CAP after all, the steps past it.
-    if ((await estimate(trx, all(after), needle)) <= cap) {
+    const expected = await estimate(trx, all(after), needle);
+    if (expected <= cap) {
       const indexed = await fromIndex(after, limit);
       return 'overflow' in indexed ? await beyond(after, limit, indexed.overflow) : indexed;
     }
 
     // Many expected: the newest WINDOW posts first (its edge shared between tiers).
-    const { found, edge } = await inWindow(after, limit, options.edge);
+    const { found, edge } = await inWindow(after, limit, expected, options.edge);
     if (found.length >= limit || !edge) return found;
     const rest = limit - found.length;
     // Past the window: when the window already showed the needle to be common (at least half a

@@ -2,7 +2,7 @@
  * newestMatching (server/posts/newest-matching.ts) gives exactly the page a plain
  * `where needle order by created_at desc, id desc limit n` gives — through each of its steps
  * (index first; or window, capped index lookup, one more window, slices of time), reached here
- * with small steps and with the planner's estimate replaced by a guess of few, then of many
+ * with small steps and with the planner's estimate replaced by a guess of few, some, then many
  * matches — and no needle makes it test every post. The planners of the two databases differ, so
  * it runs on both: tests/unit/newest-matching.test.ts (PGlite) and
  * tests/integration/newest-matching.test.ts (PostgreSQL).
@@ -23,10 +23,20 @@ const tagsOf = (i: number) =>
   [i % 2 === 0 && 'common', i % 40 === 0 && 'sparse', i < 20 && i % 3 === 0 && 'late', i < 40 && 'ancient'].filter(Boolean).map((t) => `${prefix}-${t}`);
 
 const scope: NewestMatching['scope'] = (query) => query.where('posts.status', '=', 'published').where('posts.author_id', '=', AUTHOR);
-/** Guesses that force each order: the index first (few expected), or the window first (many). */
+/**
+ * Guesses that force each order: the index first (few expected), or the window first (many) —
+ * walked, or read from the index for a needle dear to test when some are expected (more than
+ * the cap of 15, at most ten windows of 30: newest-matching.ts BITMAP_WINDOW).
+ */
 const FEW: Estimate = async () => 0;
+const SOME: Estimate = async () => 60;
 const MANY: Estimate = async () => Number.POSITIVE_INFINITY;
-const GUESSES = { 'the planner': undefined, few: FEW, many: MANY };
+const GUESSES: Record<string, Pick<NewestMatching, 'estimate' | 'dearToTest'>> = {
+  'the planner': {},
+  few: { estimate: FEW },
+  'some, dear to test': { estimate: SOME, dearToTest: true },
+  many: { estimate: MANY },
+};
 
 const tagged = (tag: string) => sql<boolean>`posts.tags @> ${sql.val([`${prefix}-${tag}`])}::text[]` as Expression<SqlBool>;
 
@@ -57,7 +67,7 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
     });
 
     it.each(
-      (['the planner', 'few', 'many'] as const).flatMap((guess) =>
+      Object.keys(GUESSES).flatMap((guess) =>
         (
           [
             ['a common needle (found in the window, or the index overflows and one more window finds it)', 'common', 10],
@@ -74,7 +84,7 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
       let after: Keyset | undefined;
       for (let page = 0; page < 6; page++) {
         const expected = await reference(db, tagged(tag), after, limit);
-        const actual = await newestMatching(db, { scope, needle: tagged(tag), after, limit, window: 30, cap: 15, estimate: GUESSES[guess] });
+        const actual = await newestMatching(db, { scope, needle: tagged(tag), after, limit, window: 30, cap: 15, ...GUESSES[guess] });
         expect(actual).toEqual(expected);
         if (expected.length < limit) break;
         const last = expected.at(-1)!;
@@ -146,6 +156,27 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
         // Walking on past the capped index would test all COUNT - 40 posts newer than the matches.
         expect(Number(await tested()) - before).toBeLessThan((COUNT - 40) / 4);
       }
+    });
+
+    it('a needle dear to test, expected in some posts but absent from the newest: the window is read from its index, testing none of its posts', async () => {
+      await sql`create sequence ${sql.id(`${prefix}_windowed`)}`.execute(db);
+      await sql
+        .raw(`create function ${prefix}_windowed(id text) returns boolean language plpgsql volatile cost 0.0001 as $$ begin perform nextval('${prefix}_windowed'); return true; end $$`)
+        .execute(db);
+      // Cheaper than the tag to the planner, so a walk tests it first, on every post it reads.
+      const counted = sql<boolean>`(${tagged('late')} and ${sql.raw(`${prefix}_windowed(posts.id)`)})` as Expression<SqlBool>;
+      const tested = async () => Number((await sql<{ n: string }>`select last_value::text as n from ${sql.id(`${prefix}_windowed`)}`.execute(db)).rows[0]!.n);
+      const tests = async (options: Pick<NewestMatching, 'estimate' | 'dearToTest'>) => {
+        const before = await tested();
+        expect(await newestMatching(db, { scope, needle: counted, limit: 5, window: 30, cap: 15, ...options })).toEqual(await reference(db, tagged('late'), undefined, 5));
+        return (await tested()) - before;
+      };
+      // Walked, the window tests each of its 30 posts, then the index finds the 7 matches: when
+      // many are expected, or when the needle is cheap to test.
+      expect(await tests({ estimate: MANY, dearToTest: true })).toBeGreaterThanOrEqual(30);
+      expect(await tests({ estimate: SOME })).toBeGreaterThanOrEqual(30);
+      // From the index, only the matches are tested: none in the window, 7 past it.
+      expect(await tests({ estimate: SOME, dearToTest: true })).toBeLessThan(15);
     });
 
     it("after a call that pinned the index step's plan, the next call's window edge still walks the keyset index, not every post", async () => {
