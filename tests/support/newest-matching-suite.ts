@@ -46,6 +46,21 @@ async function reference(db: Kysely<Database>, needle: Expression<SqlBool>, afte
   return query.select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(limit).execute();
 }
 
+/**
+ * `tag` as a needle that counts the posts it is tested on: a volatile function cheap enough for
+ * the planner to test first (so a walk tests it on every post it reads), ANDed with the tag,
+ * whose GIN index still does the finding. `tested()` is how many posts it has been tested on.
+ */
+async function countingNeedle(db: Kysely<Database>, name: string, tag: string) {
+  const counter = `${prefix}_${name}`;
+  await sql`create sequence ${sql.id(counter)}`.execute(db);
+  await sql.raw(`create function ${counter}(id text) returns boolean language plpgsql volatile cost 0.0001 as $$ begin perform nextval('${counter}'); return true; end $$`).execute(db);
+  return {
+    needle: sql<boolean>`(${tagged(tag)} and ${sql.raw(`${counter}(posts.id)`)})` as Expression<SqlBool>,
+    tested: async () => Number((await sql<{ n: string }>`select last_value::text as n from ${sql.id(counter)}`.execute(db)).rows[0]!.n),
+  };
+}
+
 /** The suite, on the database `open` gives (tests/unit on PGlite, tests/integration on PostgreSQL). */
 export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Database>>) {
   describe(`newestMatching on ${label}`, () => {
@@ -141,34 +156,21 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
     });
 
     it('reads a bounded number of posts for a needle common long ago and absent since, where walking on would test every post between', async () => {
-      // A needle that counts the posts it is tested on: a volatile function cheap enough for the
-      // planner to test first, ANDed with the tag (whose GIN index still does the finding).
-      await sql`create sequence ${sql.id(`${prefix}_tested`)}`.execute(db);
-      await sql
-        .raw(`create function ${prefix}_tested(id text) returns boolean language plpgsql volatile cost 0.0001 as $$ begin perform nextval('${prefix}_tested'); return true; end $$`)
-        .execute(db);
-      const counted = sql<boolean>`(${tagged('ancient')} and ${sql.raw(`${prefix}_tested(posts.id)`)})` as Expression<SqlBool>;
-      const tested = async () => (await sql<{ n: string }>`select last_value::text as n from ${sql.id(`${prefix}_tested`)}`.execute(db)).rows[0]!.n;
+      const { needle, tested } = await countingNeedle(db, 'tested', 'ancient');
       for (const estimate of [FEW, MANY]) {
-        const before = Number(await tested());
-        const page = await newestMatching(db, { scope, needle: counted, limit: 10, window: 30, cap: 15, estimate });
+        const before = await tested();
+        const page = await newestMatching(db, { scope, needle, limit: 10, window: 30, cap: 15, estimate });
         expect(page).toEqual(await reference(db, tagged('ancient'), undefined, 10));
         // Walking on past the capped index would test all COUNT - 40 posts newer than the matches.
-        expect(Number(await tested()) - before).toBeLessThan((COUNT - 40) / 4);
+        expect((await tested()) - before).toBeLessThan((COUNT - 40) / 4);
       }
     });
 
     it('a needle dear to test, expected in some posts but absent from the newest: the window is read from its index, testing none of its posts', async () => {
-      await sql`create sequence ${sql.id(`${prefix}_windowed`)}`.execute(db);
-      await sql
-        .raw(`create function ${prefix}_windowed(id text) returns boolean language plpgsql volatile cost 0.0001 as $$ begin perform nextval('${prefix}_windowed'); return true; end $$`)
-        .execute(db);
-      // Cheaper than the tag to the planner, so a walk tests it first, on every post it reads.
-      const counted = sql<boolean>`(${tagged('late')} and ${sql.raw(`${prefix}_windowed(posts.id)`)})` as Expression<SqlBool>;
-      const tested = async () => Number((await sql<{ n: string }>`select last_value::text as n from ${sql.id(`${prefix}_windowed`)}`.execute(db)).rows[0]!.n);
+      const { needle, tested } = await countingNeedle(db, 'windowed', 'late');
       const tests = async (options: Pick<NewestMatching, 'estimate' | 'dearToTest'>) => {
         const before = await tested();
-        expect(await newestMatching(db, { scope, needle: counted, limit: 5, window: 30, cap: 15, ...options })).toEqual(await reference(db, tagged('late'), undefined, 5));
+        expect(await newestMatching(db, { scope, needle, limit: 5, window: 30, cap: 15, ...options })).toEqual(await reference(db, tagged('late'), undefined, 5));
         return (await tested()) - before;
       };
       // Walked, the window tests each of its 30 posts, then the index finds the 7 matches: when
