@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 /**
  * Whatever the bench starts (child processes, the server, temporary directories, scratch
  * databases) registers how to stop or remove it here, so it goes on success, error or Ctrl-C.
@@ -7,6 +9,13 @@ const cleanups: (() => Promise<void>)[] = [];
 /** Registers a step; steps run newest first, like a stack of `finally` blocks. */
 export function track(step: () => Promise<void>): void {
   cleanups.push(step);
+}
+
+/** A child that measures (and has nothing to finish) is killed at cleanup if it is still running; `register` is `track` unless a caller passes its own. */
+export function killOnCleanUp(child: ChildProcess, register: (step: () => Promise<void>) => void = track): void {
+  register(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
 }
 
 export async function cleanUp() {

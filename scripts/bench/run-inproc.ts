@@ -1,6 +1,6 @@
 /** Part (a) of `npm run bench`: scripts/bench/inproc.ts in a child process, once per log level. */
 import { spawn } from 'node:child_process';
-import { track } from './cleanup.ts';
+import { killOnCleanUp } from './cleanup.ts';
 import type { InprocOptions, InprocResult } from './inproc.ts';
 
 export interface InprocRun {
@@ -16,9 +16,7 @@ export async function runInprocChild(root: string, options: InprocOptions, logLe
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: logLevel, DATABASE_URL: '', FOLIO_PGLITE_DIR: 'memory://' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  track(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  killOnCleanUp(child);
   let logLines = 0;
   child.stdout?.on('data', (chunk: Buffer) => {
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) logLines++;

@@ -19,6 +19,7 @@ import { seedTarget } from '../seed.ts';
 import { BENCH_RATE_LIMITS } from './env.ts';
 import { load } from './http.ts';
 import type { AloneResult } from './alone.ts';
+import { killOnCleanUp } from './cleanup.ts';
 import { describeGc, gcSince, logOffset, type GcActivity } from './gc-trace.ts';
 import { ms, summarize, table } from './stats.ts';
 
@@ -102,9 +103,7 @@ async function alone(
 ): Promise<{ p50: number; p99: number; status: number; gc: GcActivity; clientGc: GcActivity }> {
   const child = spawn(process.execPath, ['scripts/bench/alone.ts', url, String(ALONE_SAMPLES), String(ALONE_WARMUP)], { cwd: options.root, stdio: ['ignore', 'pipe', 'inherit'] });
   // Stopped with the rest on Ctrl-C, like every process the bench starts.
-  options.track(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  killOnCleanUp(child, options.track);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let from: number | undefined;
   let result: AloneResult | undefined;

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { freePort } from '../lib/folio-process.ts';
-import { track } from './cleanup.ts';
+import { killOnCleanUp, track } from './cleanup.ts';
 import { BENCH_RATE_LIMITS } from './env.ts';
 import { ms, summarize, table, type Summary } from './stats.ts';
 
@@ -79,9 +79,7 @@ function child(root: string, options: TelemetryOptions, env: Record<string, stri
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: '', FOLIO_PGLITE_DIR: 'memory://', FOLIO_RATE_LIMITS: BENCH_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  track(async () => {
-    if (process_.exitCode === null && process_.signalCode === null) process_.kill('SIGKILL');
-  });
+  killOnCleanUp(process_);
   let out = '';
   process_.stdout.on('data', (chunk: Buffer) => (out += chunk));
   return new Promise((resolve, reject) => {

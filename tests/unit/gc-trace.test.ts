@@ -30,17 +30,25 @@ describe('the scale bench’s GC accounting', () => {
   });
 
   it('counts this process’s own collections while it observes, and none after', async () => {
-    const observed = observeGc();
-    let keep: object[] = [];
-    for (let i = 0; i < 3e5; i++) {
-      keep.push({ i });
-      if (keep.length > 1e4) keep = [];
-    }
+    const churn = () => {
+      let keep: object[] = [];
+      for (let i = 0; i < 3e5; i++) {
+        keep.push({ i });
+        if (keep.length > 1e4) keep = [];
+      }
+    };
     // perf_hooks delivers gc entries asynchronously: let them arrive.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    const observed = observeGc();
+    churn();
+    await settle();
     const activity = observed.stop();
     expect(activity.scavenges).toBeGreaterThan(0);
     expect(activity.totalMs).toBeGreaterThan(0);
+    const counted = { ...activity };
+    churn();
+    await settle();
+    expect(activity).toEqual(counted);
   });
 
   it('says what it counted', () => {
