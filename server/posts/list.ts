@@ -8,7 +8,7 @@ import { keyset } from '../db/keyset.ts';
 import { fail, isFailure } from '../failure.ts';
 import { hasScope, type Caller } from '../identity/caller.ts';
 import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
-import { newestMatching, type Estimate, type NewestMatching, type Position, type WindowEdge } from './newest-matching.ts';
+import { newestMatching, type NewestMatching, type Position, type WindowEdge } from './newest-matching.ts';
 import { LexemeCache, parseSearch, toTsquery, wordBound } from './search-query.ts';
 
 export interface PostFilters {
@@ -52,7 +52,7 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
     return scoped;
   };
   const tagged = filters.tag?.length ? sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]` : undefined;
-  const tiers: { rank?: number; needle?: RawBuilder<boolean>; estimate?: Estimate; dearToTest?: boolean }[] = [];
+  const tiers: (Pick<NewestMatching, 'needle' | 'estimate' | 'dearToTest'> & { rank?: number })[] = [];
   if (filters.q === undefined) {
     tiers.push({ needle: tagged });
   } else {

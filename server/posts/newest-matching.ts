@@ -172,11 +172,11 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
 
     /**
      * The window step: the matches among the WINDOW posts past `from`, and the last of those posts
-     * (undefined: fewer remain). Walked, testing the needle post by post — or, for a needle dear
-     * to test and `expected` in few enough posts, read from its index ANDed with the keyset index
-     * over the window, which costs its posting list, not the walk (see BITMAP_WINDOW).
+     * (undefined: fewer remain). Walked, testing the needle post by post — or, `readFromIndex`, read
+     * from its index ANDed with the keyset index over the window, which costs its posting list,
+     * not the walk (see BITMAP_WINDOW).
      */
-    const inWindow = async (from: Keyset | Position | undefined, n: number, expected: number, shared?: WindowEdge) => {
+    const inWindow = async (from: Keyset | Position | undefined, n: number, readFromIndex: boolean, shared?: WindowEdge) => {
       let edge = shared?.position;
       if (!shared?.found) {
         // The edge walks the keyset index: under the index step's switches it would sort every post.
@@ -184,7 +184,7 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
         edge = (await all(from).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').offset(window - 1).limit(1).execute())[0];
         if (shared) Object.assign(shared, { position: edge, found: true });
       }
-      await planWith(trx, dearToTest && expected <= window * BITMAP_WINDOW ? INDEX : WALK);
+      await planWith(trx, readFromIndex ? INDEX : WALK);
       const matching = all(from).where(needle);
       const found = await newest(edge ? matching.where((eb) => eb(eb.refTuple('posts.created_at', 'posts.id'), '>=', eb.tuple(edge.created_at, edge.id))) : matching, n);
       return { found, edge };
@@ -233,7 +233,7 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
     /** Past `from` in bounded steps, whatever the needle: one more window (where a common needle is found), then slices (from `first`, if known). */
     const beyond = async (from: Keyset | Position | undefined, n: number, first?: Date) => {
       // The needle is known to be common (a window found half a page, or the index more than CAP): walk.
-      const { found, edge } = await inWindow(from, n, Number.POSITIVE_INFINITY);
+      const { found, edge } = await inWindow(from, n, false);
       if (found.length >= n || !edge) return found;
       return [...found, ...(await slices(edge, n - found.length, first))];
     };
@@ -246,7 +246,7 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
     }
 
     // Many expected: the newest WINDOW posts first (its edge shared between tiers).
-    const { found, edge } = await inWindow(after, limit, expected, options.edge);
+    const { found, edge } = await inWindow(after, limit, dearToTest && expected <= window * BITMAP_WINDOW, options.edge);
     if (found.length >= limit || !edge) return found;
     const rest = limit - found.length;
     // Past the window: when the window already showed the needle to be common (at least half a
