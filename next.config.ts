@@ -3,6 +3,8 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `npm start`'s front server compresses instead, at a cheaper level (server/start.ts).
+  compress: false,
   // PGlite ships a WebAssembly build of PostgreSQL and pg has optional native bindings:
   // both must be loaded by Node at run time, not bundled.
   // OpenTelemetry's SDK patches `pg` as Node loads it, and its API must be one copy for Next.js's spans and Folio's.
