@@ -49,15 +49,21 @@ async function reference(db: Kysely<Database>, needle: Expression<SqlBool>, afte
 /**
  * `tag` as a needle that counts the posts it is tested on: a volatile function cheap enough for
  * the planner to test first (so a walk tests it on every post it reads), ANDed with the tag,
- * whose GIN index still does the finding. `tested()` is how many posts it has been tested on.
+ * whose GIN index still does the finding. `testsForPage` says how many posts it was tested on.
  */
 async function countingNeedle(db: Kysely<Database>, name: string, tag: string) {
   const counter = `${prefix}_${name}`;
   await sql`create sequence ${sql.id(counter)}`.execute(db);
   await sql.raw(`create function ${counter}(id text) returns boolean language plpgsql volatile cost 0.0001 as $$ begin perform nextval('${counter}'); return true; end $$`).execute(db);
+  const needle = sql<boolean>`(${tagged(tag)} and ${sql.raw(`${counter}(posts.id)`)})` as Expression<SqlBool>;
+  const tested = async () => Number((await sql<{ n: string }>`select last_value::text as n from ${sql.id(counter)}`.execute(db)).rows[0]!.n);
   return {
-    needle: sql<boolean>`(${tagged(tag)} and ${sql.raw(`${counter}(posts.id)`)})` as Expression<SqlBool>,
-    tested: async () => Number((await sql<{ n: string }>`select last_value::text as n from ${sql.id(counter)}`.execute(db)).rows[0]!.n),
+    /** How many posts finding the first page (checked against the plain query's) tested, with steps of 30 and 15. */
+    testsForPage: async (limit: number, options: Pick<NewestMatching, 'estimate' | 'dearToTest'>) => {
+      const before = await tested();
+      expect(await newestMatching(db, { scope, needle, limit, window: 30, cap: 15, ...options })).toEqual(await reference(db, tagged(tag), undefined, limit));
+      return (await tested()) - before;
+    },
   };
 }
 
@@ -159,23 +165,16 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
     });
 
     it('reads a bounded number of posts for a needle common long ago and absent since, where walking on would test every post between', async () => {
-      const { needle, tested } = await countingNeedle(db, 'tested', 'ancient');
+      const { testsForPage } = await countingNeedle(db, 'tested', 'ancient');
       for (const estimate of [FEW, MANY]) {
-        const before = await tested();
-        const page = await newestMatching(db, { scope, needle, limit: 10, window: 30, cap: 15, estimate });
-        expect(page).toEqual(await reference(db, tagged('ancient'), undefined, 10));
         // Walking on past the capped index would test all COUNT - 40 posts newer than the matches.
-        expect((await tested()) - before).toBeLessThan((COUNT - 40) / 4);
+        expect(await testsForPage(10, { estimate })).toBeLessThan((COUNT - 40) / 4);
       }
     });
 
     it('a needle dear to test, expected in some posts but absent from the newest: the window is read from its index, testing none of its posts', async () => {
-      const { needle, tested } = await countingNeedle(db, 'windowed', 'late');
-      const tests = async (options: Pick<NewestMatching, 'estimate' | 'dearToTest'>) => {
-        const before = await tested();
-        expect(await newestMatching(db, { scope, needle, limit: 5, window: 30, cap: 15, ...options })).toEqual(await reference(db, tagged('late'), undefined, 5));
-        return (await tested()) - before;
-      };
+      const { testsForPage } = await countingNeedle(db, 'windowed', 'late');
+      const tests = (options: Pick<NewestMatching, 'estimate' | 'dearToTest'>) => testsForPage(5, options);
       // Walked, the window tests each of its 30 posts, then the index finds the 7 matches: when
       // many are expected, or when the needle is cheap to test.
       expect(await tests({ estimate: MANY, dearToTest: true })).toBeGreaterThanOrEqual(30);
@@ -185,12 +184,8 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
     });
 
     it('past a window read from the index, reads all the matches expected of a dear needle at once: each tested once, none again by slices', async () => {
-      const { needle, tested } = await countingNeedle(db, 'whole', 'ancient');
-      const tests = async (options: Pick<NewestMatching, 'estimate' | 'dearToTest'>) => {
-        const before = await tested();
-        expect(await newestMatching(db, { scope, needle, limit: 10, window: 30, cap: 15, ...options })).toEqual(await reference(db, tagged('ancient'), undefined, 10));
-        return (await tested()) - before;
-      };
+      const { testsForPage } = await countingNeedle(db, 'whole', 'ancient');
+      const tests = (options: Pick<NewestMatching, 'estimate' | 'dearToTest'>) => testsForPage(10, options);
       // Its 40 matches are more than the cap of 15: capped, the index step tests 16 of them, then
       // the slices test them again and more posts besides (about 440 in all).
       expect(await tests({ estimate: SOME })).toBeGreaterThan(40);
