@@ -60,8 +60,8 @@ async function sendOnSocket(socket: Duplex, response: Response) {
  * Content coding for what the client accepts: brotli at quality 4, else gzip or deflate at level 1
  * (nginx's default), where Next.js's own compression uses level 6. A search page of 20 posts,
  * 84 KB of JSON: level 6 took 3.5 ms to 26.3 KB, level 1 1.2 ms to 28.5 KB, brotli 4 1.7 ms to
- * 26.6 KB — a level-6 gzip cost as much as all of a keyset page's queries. Bodies under 1 KB, types
- * that do not compress (images) and `Cache-Control: no-transform` (event streams) pass as they are.
+ * 26.6 KB. Bodies under 1 KB, HEAD, types that do not compress (images) and `Cache-Control:
+ * no-transform` (event streams) pass as they are, as they did through Next.js's.
  */
 const compress = compression({ level: 1, brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } } }) as unknown as NodeMiddleware;
 /** All the middleware uses of a request and response is Node's own; its types are Express's. */
