@@ -12,14 +12,4 @@ export interface CoverageException {
   reason: string;
 }
 
-export const COVERAGE_EXCEPTIONS: readonly CoverageException[] = [
-  {
-    operations: ['createComment'],
-    status: 409,
-    reason:
-      'idempotency_in_flight: a duplicate Idempotency-Key arriving while the first request still runs. Over HTTP the first ' +
-      'request finishes before a duplicate can observe it (on the embedded database every query shares one connection), so ' +
-      'the in-flight answer is proven where timing can be controlled: tests/unit/idempotency.test.ts, the same pipeline ' +
-      'step (server/http/idempotency.ts) every idempotent operation runs.',
-  },
-];
+export const COVERAGE_EXCEPTIONS: readonly CoverageException[] = [];
