@@ -260,10 +260,10 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
     const rest = limit - found.length;
     // Past the window: when the window already showed the needle to be common (at least half a
     // page in it: the rest lie within about one more window), one more window and on; else the
-    // index (up to CAP matches, or all those expected of a needle read from it: BITMAP_WINDOW),
-    // and if it finds more, the slices from where it found the newest to begin.
+    // index (up to CAP matches, or all those expected of a needle read from it: more than CAP, at
+    // most fewForIndex), and if it finds more, the slices from where it found the newest to begin.
     if (found.length >= rest) return [...found, ...(await beyond(edge, rest))];
-    const indexed = await fromIndex(edge, rest, undefined, readFromIndex ? Math.max(cap, fewForIndex) : cap);
+    const indexed = await fromIndex(edge, rest, undefined, readFromIndex ? fewForIndex : cap);
     return [...found, ...('overflow' in indexed ? await slices(edge, rest, indexed.overflow) : indexed)];
   });
 }
