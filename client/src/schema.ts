@@ -294,7 +294,7 @@ export type paths = {
         };
         /**
          * Download media
-         * @description Streams the bytes, in the type they were uploaded as. Media is visible to its owner (with `media:read`) and to administrators; media that is the cover of a published post is public. To anyone else it does not exist (404). The `ETag` is the bytes’ SHA-256: `If-None-Match` with it answers 304. `Range: bytes=<first>-<last>` (one range; suffixes like `bytes=-500` too) answers 206 with that part and `Content-Range`; a range wholly past the end is 416. A `Range` that is not one byte range is ignored (the whole content, 200).
+         * @description Streams the bytes, in the type they were uploaded as. Media is visible to its owner (with `media:read`) and to administrators; media that is the cover of a published post is public. To anyone else it does not exist (404). The `ETag` is the bytes’ SHA-256: `If-None-Match` with it answers 304. `Range: bytes=<first>-<last>` (one range; suffixes like `bytes=-500` too) answers 206 with that part and `Content-Range` (several that overlap or touch are merged into one; a suffix longer than the content is all of it); a range wholly past the end is 416. A `Range` that is not one byte range, or sent with an `If-Range` other than the ETag, is ignored (the whole content, 200).
          */
         get: operations["getMediaContent"];
         put?: never;
@@ -4994,6 +4994,8 @@ export interface operations {
             header?: {
                 /** @description One byte range (RFC 9110 §14.2), e.g. `bytes=0-1023` or `bytes=-1024` (the last 1024 bytes). */
                 range?: string;
+                /** @description The ETag of the content a client already holds part of (RFC 9110 §13.1.5): the range is sent only while it is still that content; otherwise the whole content (200). A date never matches (there is no Last-Modified). */
+                "if-range"?: string;
                 /** @description ETags you already have; if one still matches, the answer is 304 with no body. */
                 "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };

@@ -5,6 +5,7 @@ import { defineResource } from '../resource.ts';
 import { bearer, optionalBearer } from '../shared/auth.ts';
 import { PIPELINE_ERRORS } from '../shared/errors.ts';
 import { paginationQuery } from '../shared/pagination.ts';
+import { HeaderText } from '../shared/protocol.ts';
 import { imageTooLarge, mediaInUse, mediaNotFound, mediaQuotaExceeded, mediaUnreadable, rangeNotSatisfiable } from './errors.ts';
 import { MEDIA_MAX_BYTES, MEDIA_TYPES, Media, MediaId, MediaPage, MediaUpdate, MediaUploadFields, mediaExample } from './schemas.ts';
 
@@ -105,19 +106,24 @@ export const getMediaContent = defineOperation({
   description:
     `Streams the bytes, in the type they were uploaded as. ${VISIBILITY} The \`ETag\` is the bytes’ SHA-256: ` +
     '`If-None-Match` with it answers 304. `Range: bytes=<first>-<last>` (one range; suffixes like `bytes=-500` too) answers 206 ' +
-    'with that part and `Content-Range`; a range wholly past the end is 416. A `Range` that is not one byte range is ignored (the whole content, 200).',
+    'with that part and `Content-Range` (several that overlap or touch are merged into one; a suffix longer than the content is all of it); ' +
+    'a range wholly past the end is 416. A `Range` that is not one byte range, or sent with an `If-Range` other than the ETag, is ignored (the whole content, 200).',
   tags,
   auth: optionalBearer,
   conditional: 'read',
   request: {
     params: byId,
     headers: z.object({
-      range: z
-        .string()
-        .max(200)
-        .regex(/^[\x20-\x7E]*$/, 'visible ASCII only')
+      range: HeaderText(200)
         .optional()
         .openapi({ description: 'One byte range (RFC 9110 §14.2), e.g. `bytes=0-1023` or `bytes=-1024` (the last 1024 bytes).', example: 'bytes=0-1023' }),
+      'if-range': HeaderText(200)
+        .optional()
+        .openapi({
+          description:
+            'The ETag of the content a client already holds part of (RFC 9110 §13.1.5): the range is sent only while it is still that content; otherwise the whole content (200). A date never matches (there is no Last-Modified).',
+          example: '"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"',
+        }),
     }),
   },
   responses: {

@@ -53,7 +53,8 @@ export const PIPELINE_ERRORS = {
     code: 'bad_request',
     status: 400,
     title: 'The request cannot be processed',
-    explanation: 'The request is not an HTTP/1.1 request Folio can route: an unknown method, an oversized header section, a missing Host, or a request target such as `*`.',
+    explanation:
+      'The request is not an HTTP/1.1 request Folio can route: an unknown method, an oversized header section, a missing Host, a request target such as `*`, or `Host`, `Authorization` or `Content-Type` sent more than once.',
     remedy: 'Send a standard request to one of the paths in the reference.',
   }),
   unauthorized: defineError({

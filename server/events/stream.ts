@@ -75,7 +75,7 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
   try {
     if (options.follow) {
       const subscription = await eventHub().subscribe((row) => {
-        if (!wanted(row)) return;
+        if (ended || !wanted(row)) return;
         pending.push(row);
         if (pending.length > MAX_PENDING) end();
         wake?.();
@@ -91,7 +91,7 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
   }
   if (signal.aborted) close();
 
-  return (async function* () {
+  const events = (async function* () {
     try {
       // Catch up from the log: after the client's last event, up to where the live part starts.
       for (let after = options.after; after && !ended; ) {
@@ -111,4 +111,12 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
       close();
     }
   })();
+  // A generator ended before its first read (HEAD, or a client gone at once) never enters its
+  // `finally`: its return() lets go of the slot and the subscription itself.
+  const returnEvents = events.return.bind(events);
+  events.return = (value) => {
+    close();
+    return returnEvents(value);
+  };
+  return events;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { config } from '../config.ts';
+import { nothingAt } from '../http/not-found.ts';
 import { newRequestId, problem } from '../http/problem.ts';
 import { findPath, type DocumentedPath } from './documented-paths.ts';
 import { pathOf, undecodable } from './request-target.ts';
@@ -7,13 +8,47 @@ import { pathOf, undecodable } from './request-target.ts';
 /** Methods Next.js routes. It cannot build a Request for TRACE or CONNECT, and routes no extension method (QUERY). */
 const ROUTED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-export type FrontRequest = Pick<IncomingMessage, 'method' | 'url' | 'httpVersion' | 'headers'>;
+export type FrontRequest = Pick<IncomingMessage, 'method' | 'url' | 'httpVersion' | 'headers'> & Partial<Pick<IncomingMessage, 'rawHeaders'>>;
+
+/**
+ * Fields a request may carry once, whose repeats Node drops, keeping the first: two Hosts are a
+ * 400 by RFC 9112 §3.2, and two credentials or body types would be acted on without a word.
+ */
+const ONCE = new Map([
+  ['host', 'Host'],
+  ['authorization', 'Authorization'],
+  ['content-type', 'Content-Type'],
+]);
+
+/** The first field of `ONCE` the request repeats. */
+function repeated(rawHeaders: readonly string[] = []): string | undefined {
+  const seen = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!ONCE.has(name)) continue;
+    if (seen.has(name)) return ONCE.get(name);
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/**
+ * A path under /api that Next.js would redirect (308, even a POST) to another: a trailing or
+ * doubled slash, or a dot segment (`%2e%2e` too). Each resource has one path: the others are 404.
+ */
+function redirectedByNext(target: string, pathname: string): boolean {
+  const raw = target.split('?', 1)[0]!;
+  if (!raw.startsWith('/api/') && !raw.startsWith('//') && !pathname.startsWith('/api/')) return false;
+  return raw.endsWith('/') || raw.includes('//') || raw.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+}
 
 /**
  * The answer the front server gives a request itself, or `undefined` to hand it to Next.js, which
  * would answer these with a text/plain 500 before any route code runs (Node, with a bare 400 for
  * a missing Host). They get the problems the routes send:
- * - an HTTP/1.1 request without Host, and `OPTIONS *` (Folio answers OPTIONS per path) → 400;
+ * - an HTTP/1.1 request without Host, or with Host, Authorization or Content-Type twice, and
+ *   `OPTIONS *` (Folio answers OPTIONS per path) → 400;
+ * - a path under /api that Next.js would redirect elsewhere (a trailing slash, `//`, `..`) → 404;
  * - a method Next.js cannot route → 405 with `Allow` on a documented path, 404 elsewhere;
  * - a path that is not valid percent-encoding → on a documented path, the 400 its operations
  *   declare for a bad path parameter (405 for a method it does not allow), else 404.
@@ -28,12 +63,15 @@ export function frontAnswer(req: FrontRequest, paths: DocumentedPath[]): Respons
       detail: `${method} * (asterisk-form) is not served; ask OPTIONS of a path for the methods it allows.`,
     });
   }
+  const twice = repeated(req.rawHeaders);
+  if (twice) return problem('bad_request', newRequestId(), { detail: `The request sends ${twice} more than once; send it once.` });
   const pathname = pathOf(target);
+  if (redirectedByNext(target, pathname)) return nothingAt(target.split('?', 1)[0]!);
   const malformed = pathname.split('/').some(undecodable);
   if (ROUTED.has(method) && !malformed) return undefined;
 
   const found = findPath(paths, pathname);
-  if (!found) return problem('not_found', newRequestId(), { detail: `Nothing is at ${pathname}. See /api/docs.` });
+  if (!found) return nothingAt(pathname);
   const allow = found.path.allow.join(', ');
   if (!found.path.allow.includes(method)) {
     return problem('method_not_allowed', newRequestId(), {

@@ -15,6 +15,15 @@ export function offeredMediaTypes(op: OperationSpec): string[] {
 }
 
 /**
+ * Whether Accept refuses `type` outright (a range naming it, or its family, with q=0) rather than
+ * not naming it: negotiator answers both alike, but a catch-all added at the lowest weight is
+ * outranked only by a more specific range, which here says q=0.
+ */
+function refuses(accept: string, type: string): boolean {
+  return new Negotiator({ headers: { accept: `${accept}, */*;q=0.001` } }).mediaType([type]) === undefined;
+}
+
+/**
  * Picks the representation the Accept header prefers among those offered (RFC 9110 proactive
  * negotiation, by the well-worn `negotiator`). No Accept means JSON; nothing acceptable is 406.
  * Operations with no body (204) accept anything.
@@ -27,7 +36,11 @@ export function negotiate(offered: string[], request: Request): string | undefin
   // type is JSON (RFC 6839): a client that accepts application/json gets the health document.
   const jsonAlias = offered.some((type) => type.endsWith('+json')) && !offered.includes('application/json') ? ['application/json'] : [];
   const chosen = new Negotiator({ headers: { accept } }).mediaType([...offered, ...jsonAlias, 'application/problem+json']);
-  if (chosen === 'application/problem+json' || (chosen && jsonAlias.includes(chosen))) return offered[0];
+  if (chosen === 'application/problem+json' || (chosen && jsonAlias.includes(chosen))) {
+    // …unless Accept refuses that type outright (`application/json;q=0, */*;q=0.1`).
+    if (refuses(accept, offered[0]!)) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
+    return offered[0];
+  }
   if (!chosen) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
   return chosen;
 }

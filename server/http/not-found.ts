@@ -1,8 +1,10 @@
 import { newRequestId, problem } from './problem.ts';
 import type { RouteHandler, RouteHandlers } from './types.ts';
 
-const notFound: RouteHandler = async (request) =>
-  problem('not_found', newRequestId(), { detail: `Nothing is at ${new URL(request.url).pathname}. See /api/docs.` });
+/** The 404 problem of a path nothing is at. */
+export const nothingAt = (path: string): Response => problem('not_found', newRequestId(), { detail: `Nothing is at ${path}. See /api/docs.` });
+
+const notFound: RouteHandler = async (request) => nothingAt(new URL(request.url).pathname);
 
 /** Every method of an unknown /api path answers the same 404 problem. */
 export const notFoundRoute: RouteHandlers = {

@@ -77,7 +77,7 @@ export function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
       errors: [{ pointer: '/body', message: 'not valid JSON' }],
     });
   }
-  const unpaired = [...unpairedSurrogates(value, '/body')];
+  const unpaired = unpairedSurrogates(value);
   if (unpaired.length > 0) {
     throw new AppError('validation_failed', 'Text must be valid Unicode (I-JSON, RFC 7493): see errors.', {
       errors: unpaired.map((pointer) => ({ pointer, message: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character' })),
@@ -96,16 +96,27 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
  * PostgreSQL would store it as U+FFFD. Bodies must be I-JSON (RFC 7493 §2.1), so every string —
  * and every member name — holding one is reported by its JSON Pointer.
  */
-function* unpairedSurrogates(value: unknown, pointer: string): Generator<string> {
-  if (typeof value === 'string') {
-    if (!value.isWellFormed()) yield pointer;
-  } else if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) yield* unpairedSurrogates(item, `${pointer}/${i}`);
-  } else if (typeof value === 'object' && value !== null) {
+function unpairedSurrogates(body: unknown): string[] {
+  const found: string[] = [];
+  // Walked with a stack of its own, not by recursion: JSON.parse takes nesting thousands deep,
+  // and recursing as deep overflowed the call stack (a 500 for a 6 KB body).
+  const stack: [unknown, string][] = [[body, '/body']];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, pointer] = next;
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) found.push(pointer);
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    const members: [unknown, string][] = [];
     for (const [key, item] of Object.entries(value)) {
       const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (!key.isWellFormed()) yield at;
-      yield* unpairedSurrogates(item, at);
+      // A member name holding one is reported, before its value.
+      if (!key.isWellFormed()) members.push([key, at]);
+      members.push([item, at]);
     }
+    // Last first, so that pointers come out in the body's order.
+    for (let i = members.length - 1; i >= 0; i--) stack.push(members[i]!);
   }
+  return found;
 }

@@ -30,13 +30,7 @@ export function route(...bound: BoundOperation[]): RouteHandlers {
     byMethod.set(method, op);
   }
   const get = byMethod.get('GET');
-  const allow = [...byMethod.keys(), ...(get ? ['HEAD'] : []), 'OPTIONS'].join(', ');
-
-  const notAllowed: RouteHandler = async (request) =>
-    problem('method_not_allowed', newRequestId(), {
-      detail: `${request.method} is not supported here; use ${allow}.`,
-      headers: { Allow: allow },
-    });
+  const { notAllowed, options } = methodAnswers([...byMethod.keys(), ...(get ? ['HEAD'] : [])]);
 
   const handlers = Object.fromEntries(
     METHODS.map((method) => [method, byMethod.get(method)?.handle ?? notAllowed]),
@@ -45,14 +39,35 @@ export function route(...bound: BoundOperation[]): RouteHandlers {
   const head: RouteHandler = get
     ? async (request: Request, context: RouteContext) => {
         const response = await get.handle(request, context);
+        // The body is never read: cancelling it lets its source let go at once (an event
+        // stream's slot and subscription, a CSV export's query), as when a client disconnects.
+        await response.body?.cancel();
         return new Response(null, { status: response.status, headers: response.headers });
       }
     : notAllowed;
 
-  const options: RouteHandler = async () =>
-    new Response(null, { status: 204, headers: { Allow: allow, 'X-Request-Id': newRequestId() } });
-
   Object.defineProperty(options, ROUTE_OPERATIONS, { value: bound.map((b) => b.contract) });
 
   return { ...handlers, HEAD: head, OPTIONS: options };
+}
+
+/** What a path answers to OPTIONS (its methods, in `Allow`) and to a method it does not allow (405, with `Allow`). */
+function methodAnswers(methods: string[]) {
+  const allow = [...methods, 'OPTIONS'].join(', ');
+  const notAllowed: RouteHandler = async (request) =>
+    problem('method_not_allowed', newRequestId(), {
+      detail: `${request.method} is not supported here; use ${allow}.`,
+      headers: { Allow: allow },
+    });
+  const options: RouteHandler = async () => new Response(null, { status: 204, headers: { Allow: allow, 'X-Request-Id': newRequestId() } });
+  return { notAllowed, options };
+}
+
+/**
+ * A route outside the contracts that only reads (the document, its reference): GET (and HEAD,
+ * which Next.js answers from it), OPTIONS, and 405 with `Allow` for the rest, as on every other path.
+ */
+export function readOnlyRoute(get: RouteHandler): Omit<RouteHandlers, 'HEAD'> {
+  const { notAllowed, options } = methodAnswers(['GET', 'HEAD']);
+  return { GET: get, POST: notAllowed, PUT: notAllowed, PATCH: notAllowed, DELETE: notAllowed, OPTIONS: options };
 }

@@ -16,7 +16,7 @@ export const createMedia = bind(contract.createMedia, async ({ body, caller }) =
 export const getMedia = bind(contract.getMedia, async ({ params, caller }) => respond(200, await media.getMedia(params.mediaId, caller)));
 
 export const getMediaContent = bind(contract.getMediaContent, async ({ params, headers, caller }) =>
-  media.mediaContent(params.mediaId, caller, headers.range),
+  media.mediaContent(params.mediaId, caller, headers),
 );
 
 export const updateMedia = bind(contract.updateMedia, async ({ params, body, caller, ifMatch }) =>

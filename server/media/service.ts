@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { rm } from 'node:fs/promises';
 import contentDisposition from 'content-disposition';
-import parseRange from 'range-parser';
 import { imageTooLarge, mediaInUse, mediaNotFound, mediaQuotaExceeded, mediaUnreadable, rangeNotSatisfiable } from '../../contracts/media/errors.ts';
 import type { MediaType, MediaUpdateInput } from '../../contracts/media/schemas.ts';
 import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
@@ -20,6 +19,7 @@ import { inspect } from './inspect.ts';
 import { ensureStored, forgetIfUnreferenced, releaseObject } from './objects.ts';
 import { ID_PREFIX, loadMedia, mediaEtag, selectMedia, toMedia, visibleTo, type MediaRow } from './read-model.ts';
 import { mediaStorage } from './storage/index.ts';
+import { byteRange, rangeStillValid } from './byte-range.ts';
 
 const mediaKeyset = keyset(ID_PREFIX);
 const notFound = (id: string) => fail(mediaNotFound, `No media ${id} that you may see.`);
@@ -109,11 +109,11 @@ function cacheControl(row: MediaRow, caller: Caller | null): string {
 }
 
 /**
- * The bytes, whole or one range of them (RFC 9110 §14): a Range that is not one satisfiable byte
- * range is ignored, one wholly past the end is 416. Several ranges are merged when they overlap;
- * otherwise the whole content is sent (Folio does not send multipart/byteranges).
+ * The bytes, whole or one range of them (RFC 9110 §14; ./byte-range.ts says which ranges are
+ * served): a Range wholly past the end is 416, one to ignore — or sent with an If-Range that is
+ * not this content's ETag — gets the whole content.
  */
-export async function mediaContent(id: string, caller: Caller | null, rangeHeader: string | undefined) {
+export async function mediaContent(id: string, caller: Caller | null, asked: { range?: string; 'if-range'?: string }) {
   const row = await loadMedia(db(), id);
   if (!row || !visibleTo(row, caller, 'read')) return notFound(id);
   const size = Number(row.size);
@@ -129,12 +129,10 @@ export async function mediaContent(id: string, caller: Caller | null, rangeHeade
   };
   const etag = `"${row.sha256}"`;
   const key = row.storage_key;
-  const ranges = rangeHeader ? parseRange(size, rangeHeader, { combine: true }) : -2;
-  if (ranges === -1) return fail(rangeNotSatisfiable, `The content has ${size} bytes.`, { 'Content-Range': `bytes */${size}` });
-  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) {
-    return { status: 200 as const, binary: { open: () => mediaStorage().open(key), mediaType, length: size, etag }, headers };
-  }
-  const { start, end } = ranges[0]!;
+  const range = asked.range && rangeStillValid(asked['if-range'], etag) ? byteRange(asked.range, size) : undefined;
+  if (range === 'unsatisfiable') return fail(rangeNotSatisfiable, `The content has ${size} bytes.`, { 'Content-Range': `bytes */${size}` });
+  if (!range) return { status: 200 as const, binary: { open: () => mediaStorage().open(key), mediaType, length: size, etag }, headers };
+  const { start, end } = range;
   return {
     status: 206 as const,
     binary: { open: () => mediaStorage().open(key, { start, end }), mediaType, length: end - start + 1, etag },

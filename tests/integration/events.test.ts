@@ -289,6 +289,19 @@ describe.each(databaseKinds())('event stream settings on %s', (kind) => {
     again.close();
   });
 
+  it('answers HEAD on the stream without holding one of the caller’s streams', async () => {
+    const viewer = await signUp(server.baseUrl);
+    for (let i = 0; i < 3; i++) {
+      const head = await fetch(`${server.baseUrl}/api/v1/events/stream`, { method: 'HEAD', headers: viewer.auth });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(await head.text()).toBe('');
+    }
+    // The cap is 2: three HEADs left both free, at once.
+    const streams = [await openStream(`${server.baseUrl}/api/v1/events/stream`, viewer.auth), await openStream(`${server.baseUrl}/api/v1/events/stream`, viewer.auth)];
+    for (const stream of streams) stream.close();
+  });
+
   // PostgreSQL only: the embedded database listens in process, without a connection.
   if (kind === 'postgres') it('holds one listening connection however many streams, and none once they are gone', async () => {
     const listeners = async () => {

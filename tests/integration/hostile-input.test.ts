@@ -158,6 +158,32 @@ describe.each(servers)('hostile input on $kind', ({ baseUrl }) => {
   });
 
   it.each([
+    ['arrays', `${'['.repeat(20_000)}${']'.repeat(20_000)}`],
+    ['objects', `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`],
+  ])('JSON nested 20,000 deep in %s → 400 on an anonymous operation, as on any other', async (_, body) => {
+    const res = await send(baseUrl, '/api/v1/users', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+    expectConforms(users.createUser, res);
+    expect(res.status, res.text).toBe(400);
+    const deep = await send(baseUrl, '/api/v1/posts', { method: 'POST', body: `{"title": ${body}}`, headers: { ...author.auth, 'Content-Type': 'application/json' } });
+    expectConforms(posts.createPost, deep);
+    expect(deep.status, deep.text).toBe(400);
+    expect((deep.body as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toContain('/body/title');
+  });
+
+  it('every unpaired surrogate is named, in the body’s order, member names included', async () => {
+    const body = '{"title": "ok", "tags": ["a", "\\ud800", ["\\udc00"]], "x\\ud801": "\\ud802", "body": "\\udfff"}';
+    const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', body, headers: { ...author.auth, 'Content-Type': 'application/json' } });
+    expect(res.status, res.text).toBe(400);
+    expect((res.body as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual([
+      '/body/tags/1',
+      '/body/tags/2/0',
+      '/body/x\ud801',
+      '/body/x\ud801',
+      '/body/body',
+    ]);
+  });
+
+  it.each([
     ['whitespace only', ' '.repeat(12), '/body/password'],
     ['tabs and newlines only', '\t\n\t\n\t\n\t\n\t\n', '/body/password'],
   ])('registering with a password of %s → 400', async (_, password, pointer) => {

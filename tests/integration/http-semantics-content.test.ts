@@ -168,5 +168,22 @@ describe.each(servers)('conditional requests, caching and formats on $kind', ({ 
       expect((await send(baseUrl, '/api/v1/posts', { headers: { Accept: 'text/csv;q=0.5, application/json' } })).headers.get('content-type')).toBe('application/json');
       expect((await send(baseUrl, '/api/v1/posts', { headers: { Accept: '*/*' } })).headers.get('content-type')).toBe('application/json');
     });
+
+    it('never sends JSON to a client that refused it (q=0), even one that accepts problems or anything else', async () => {
+      for (const accept of ['application/json;q=0, */*;q=0.1', 'application/json;q=0, application/problem+json', 'application/*;q=0, text/html']) {
+        const res = await send(baseUrl, '/api/v1/tags', { headers: { Accept: accept } });
+        expect(res.status, accept).toBe(406);
+        expect(problemCode(res)).toBe('not_acceptable');
+      }
+      // Not naming JSON is not refusing it: problems only, or a catch-all, still get JSON.
+      for (const accept of ['application/problem+json', 'text/html, */*;q=0.1']) {
+        const res = await send(baseUrl, '/api/v1/tags', { headers: { Accept: accept } });
+        expect(res.status, accept).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/json');
+      }
+      // The health documents are JSON too: refusing application/health+json refuses them.
+      const health = await send(baseUrl, '/api/health/live', { headers: { Accept: 'application/health+json;q=0, application/json' } });
+      expect(health.status).toBe(406);
+    });
   });
 });

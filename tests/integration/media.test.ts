@@ -92,6 +92,26 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     const nonsense = await content(media.id, { ...owner.auth, Range: 'pages=1-2' });
     expect(nonsense.status).toBe(200);
     expect((await bytesOf(nonsense)).length).toBe(bytes.length);
+    // Malformed or invalid range-specs are ignored as well: never a 416, never a range nobody asked for.
+    for (const range of ['bytes=5-2', 'bytes=1e3-', 'bytes=abc']) {
+      const ignored = await content(media.id, { ...owner.auth, Range: range });
+      expect(ignored.status, range).toBe(200);
+      expect((await bytesOf(ignored)).equals(bytes), range).toBe(true);
+    }
+    // A suffix longer than the content is all of it (RFC 9110 §14.1.3).
+    const longSuffix = await content(media.id, { ...owner.auth, Range: `bytes=-${bytes.length + 100}` });
+    expect(longSuffix.status).toBe(206);
+    expect(longSuffix.headers.get('content-range')).toBe(`bytes 0-${bytes.length - 1}/${bytes.length}`);
+    expect((await bytesOf(longSuffix)).equals(bytes)).toBe(true);
+    // If-Range: the range while the ETag is still this content's, else the whole content.
+    const resumed = await content(media.id, { ...owner.auth, Range: 'bytes=0-9', 'If-Range': `"${media.sha256}"` });
+    expect(resumed.status).toBe(206);
+    expect((await bytesOf(resumed)).equals(bytes.subarray(0, 10))).toBe(true);
+    for (const ifRange of ['"0000"', `W/"${media.sha256}"`, 'Sat, 29 Oct 1994 19:43:31 GMT']) {
+      const changed = await content(media.id, { ...owner.auth, Range: 'bytes=0-9', 'If-Range': ifRange });
+      expect(changed.status, ifRange).toBe(200);
+      expect((await bytesOf(changed)).equals(bytes), ifRange).toBe(true);
+    }
 
     const head = await fetch(`${baseUrl}/api/v1/media/${media.id}/content`, { method: 'HEAD', headers: owner.auth });
     expect(head.status).toBe(200);

@@ -242,10 +242,59 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
       expectProblem(response!, 400, 'bad_request');
     });
 
+    it.each([
+      ['Host', 'Host: a\r\nHost: b\r\n'],
+      ['Authorization', 'Host: x\r\nAuthorization: Bearer folio_a\r\nauthorization: Bearer folio_b\r\n'],
+      ['Content-Type', 'Host: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\n'],
+    ])('%s sent twice → 400 problem (Node alone keeps the first, silently)', async (name, headers) => {
+      const { response } = await stall(baseUrl, `POST /api/v1/posts HTTP/1.1\r\n${headers}Content-Length: 2\r\nConnection: close\r\n\r\n{}`, 5000);
+      expectProblem(response!, 400, 'bad_request');
+      expect(JSON.parse(response!.body).detail).toContain(name);
+    });
+
+    it('Host, Authorization and Content-Type once each, other fields repeated: served', async () => {
+      const { response } = await stall(baseUrl, 'GET /api/v1/tags HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nAccept: */*\r\nConnection: close\r\n\r\n', 5000);
+      expect(response!.status, response!.body).toBe(200);
+    });
+
     it('an expectation other than 100-continue is ignored (not a bare 417)', async () => {
       const res = await exchange(baseUrl, 'GET', '/api/v1/tags', { Expect: 'something-else' });
       expect(res.status, res.body).toBe(200);
       expectSecurityHeaders(res, 'Expect');
+    });
+  });
+
+  describe('a path Next.js would redirect to another', () => {
+    it.each([
+      ['POST', '/api/v1/users/'],
+      ['GET', '/api/v1/posts/'],
+      ['GET', '/api/v1/posts//'],
+      ['GET', '//api/v1/posts'],
+      ['GET', '/api/v1/posts/%2e%2e'],
+      ['GET', '/api/v1/posts/./'],
+      ['GET', '/api/docs/'],
+      ['DELETE', '/api/v1/me/?x=1'],
+    ])('%s %s → 404 problem, not a redirect', async (method, target) => {
+      const res = await exchange(baseUrl, method, target, method === 'POST' ? { 'Content-Type': 'application/json' } : {});
+      expectProblem(res, 404, 'not_found');
+      expect(res.headers['location']).toBeUndefined();
+      expect(JSON.parse(res.body).detail).toContain(target.split('?')[0]);
+    });
+  });
+
+  describe('the document and its reference', () => {
+    it.each(['/api/openapi.json', '/api/docs', '/api/docs/scalar.js'])('%s: a method other than GET or HEAD → 405 problem with Allow', async (path) => {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        const res = await exchange(baseUrl, method, path);
+        expectProblem(res, 405, 'method_not_allowed');
+        expect(res.headers['allow']).toBe('GET, HEAD, OPTIONS');
+      }
+      const options = await exchange(baseUrl, 'OPTIONS', path);
+      expect(options.status).toBe(204);
+      expect(options.headers['allow']).toBe('GET, HEAD, OPTIONS');
+      const head = await exchange(baseUrl, 'HEAD', path);
+      expect(head.status).toBe(200);
+      expect(head.body).toBe('');
     });
   });
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { config } from '../../server/config.ts';
 import { db } from '../../server/db/index.ts';
 import { streamEvents } from '../../server/events/handlers.ts';
+import { route } from '../../server/http/route.ts';
 import { eventHub } from '../../server/events/hub.ts';
 import { PUBLIC, recordEvent } from '../../server/events/log.ts';
 import { streamsOpen } from '../../server/events/stream.ts';
@@ -98,6 +99,21 @@ describe('event stream lifecycle', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(eventHub().size).toBe(0);
     expect(streamsOpen(CLIENT_KEY)).toBe(0);
+    expectNoneLeft(before);
+  });
+
+  it('HEAD (the stream never read, its client still there) leaves nothing either', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = activeResources();
+    const { HEAD } = route(streamEvents);
+    for (let cycle = 0; cycle < 20; cycle++) {
+      const res = await HEAD(new Request('http://folio.test/api/v1/events/stream', { method: 'HEAD' }), { params: Promise.resolve({}) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream');
+      expect(streamsOpen(CLIENT_KEY), `cycle ${cycle}`).toBe(0);
+      expect(eventHub().size).toBe(0);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expectNoneLeft(before);
   });
 });

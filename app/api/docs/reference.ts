@@ -26,7 +26,7 @@ const bundle = new Uint8Array(
 const hash = createHash('sha256').update(bundle).digest('base64url').slice(0, 16);
 
 /** GET /api/docs/scalar.js: the bundle, cacheable for a year. */
-export function serveScalarBundle(): Response {
+export async function serveScalarBundle(): Promise<Response> {
   return new Response(bundle, {
     headers: {
       'Content-Type': 'text/javascript; charset=utf-8',
