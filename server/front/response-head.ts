@@ -6,7 +6,10 @@
  *   under a client still sending would cut it off mid-write (EPIPE) before it reads the answer; a
  *   large or unknown rest (a 413 mid-upload) is not worth reading: `Connection: close`, so no
  *   client reuses the connection, and a lingering close (below);
- * - a download's length, which Next.js would drop, restored (server/http/content-length.ts).
+ * - a download's length, which Next.js would drop, restored (server/http/content-length.ts);
+ * - under /api, the request headers of Next.js's client router taken out of `Vary`: Next.js adds
+ *   them to every answer, a route handler's too, though none of Folio's depends on them, and a
+ *   shared cache would key public reads on them as well (or, some CDNs, not cache them at all).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -17,6 +20,18 @@ const LINGER_MS = 1000;
 
 /** An unread rest of a request body this size or less is read and dropped rather than worth a connection. */
 const DRAIN_LIMIT = 1024 * 1024;
+
+/** The headers Next.js's router varies on (its RSC payloads), lower-cased. */
+const NEXT_ROUTER_VARY = new Set(['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-router-segment-prefetch', 'next-url']);
+
+/** `Vary` without the router's headers; undefined when nothing is left. */
+export function withoutRouterVary(vary: string): string | undefined {
+  const kept = vary
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name && !NEXT_ROUTER_VARY.has(name.toLowerCase()));
+  return kept.length > 0 ? kept.join(', ') : undefined;
+}
 
 /** Whether the request's body, unread when it was answered, is small enough (and of known length) to read to its end. */
 export function drainable(req: IncomingMessage): boolean {
@@ -45,11 +60,18 @@ function lingeringClose(this: Socket): void {
 export function finishResponseHead(req: IncomingMessage, res: ServerResponse): void {
   // Taken now: by the time an early answer is written, the request may have let go of it.
   const socket = req.socket;
+  const api = req.url?.startsWith('/api/') ?? false;
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
     if (!req.complete && !drainable(req)) {
       this.setHeader('Connection', 'close');
       socket.destroySoon = lingeringClose;
+    }
+    const vary = this.getHeader('Vary');
+    if (vary !== undefined && api) {
+      const kept = withoutRouterVary(String(vary));
+      if (kept) this.setHeader('Vary', kept);
+      else this.removeHeader('Vary');
     }
     const length = this.getHeader(CONTENT_LENGTH_RELAY);
     if (length !== undefined) {

@@ -407,6 +407,22 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
     });
   });
 
+  describe('Vary', () => {
+    it('an API response varies on what it depends on, not on the request headers of Next.js’s client router', async () => {
+      const read = await exchange(baseUrl, 'GET', '/api/v1/posts?limit=1', { 'accept-encoding': 'gzip' });
+      expect(read.headers.vary).toBe('Authorization, Accept, Accept-Encoding');
+      const document = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'accept-encoding': 'gzip' });
+      expect(document.headers.vary).toBe('Accept-Encoding');
+      const problem = await exchange(baseUrl, 'GET', '/api/v1/nothing');
+      expect(problem.headers.vary ?? '').not.toMatch(/rsc|next-router/i);
+    });
+
+    it('a page keeps the router’s (it serves RSC payloads)', async () => {
+      const page = await exchange(baseUrl, 'GET', '/');
+      expect(page.headers.vary).toMatch(/rsc/i);
+    });
+  });
+
   describe('security headers', () => {
     it.each(all.map((op) => [op.operationId, op] as const))('%s: every response carries them', async (_, op) => {
       const res = await send(baseUrl, expandPath(op.path, SAMPLE_IDS), { method: op.method.toUpperCase() });
