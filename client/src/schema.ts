@@ -5181,6 +5181,8 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description Asks a buffering reverse proxy (nginx and those that follow it) to pass each event on as it comes. */
+                    "X-Accel-Buffering": "no";
                     [name: string]: unknown;
                 };
                 content: {

@@ -123,10 +123,21 @@ function eventStreamSchema(stream: NonNullable<ResponseSpec['stream']>) {
   };
 }
 
+/** What server/http/event-stream.ts sends with every stream, besides `Cache-Control: no-cache, no-transform`. */
+const EVENT_STREAM_HEADERS = z.object({
+  'X-Accel-Buffering': z.enum(['no']).openapi({
+    description: 'Asks a buffering reverse proxy (nginx and those that follow it) to pass each event on as it comes.',
+    example: 'no',
+  }),
+});
+
 export function successResponses(op: OperationSpec): Record<string, ResponseConfig> {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(op.responses)) {
-    const headers = commonHeaders(op).extend(successHeaders(op, Number(status), Boolean(spec.content || spec.binary)).shape).extend(spec.headers?.shape ?? {});
+    const headers = commonHeaders(op)
+      .extend(successHeaders(op, Number(status), Boolean(spec.content || spec.binary)).shape)
+      .extend(spec.stream ? EVENT_STREAM_HEADERS.shape : {})
+      .extend(spec.headers?.shape ?? {});
     responses[status] = {
       description: spec.description,
       headers,

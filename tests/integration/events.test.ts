@@ -4,7 +4,9 @@
  * it may not read. Other test files write to the same servers at the same time, so each test
  * looks only at events about what it made itself.
  */
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { SECURITY_HEADERS } from '../../server/http/security-headers.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as contract from '../../contracts/events/operations.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
@@ -167,6 +169,22 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     await stream.ended;
     expect(stream.events.map((e) => e.envelope.data.post_id)).toContain(next.id);
     expect(stream.events.map((e) => e.envelope.data.post_id)).not.toContain(mark.id);
+  });
+
+  it('sends with a stream only headers the document declares for it', async () => {
+    const document = JSON.parse(readFileSync('openapi.json', 'utf8')) as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    };
+    const declared = new Set(Object.keys(document.paths['/api/v1/events/stream']!.get!.responses['200']!.headers ?? {}).map((name) => name.toLowerCase()));
+    // HTTP's own and every response's (server/http/security-headers.ts), which the document leaves to HTTP.
+    const everywhere = new Set(['content-type', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'vary', ...Object.keys(SECURITY_HEADERS).map((name) => name.toLowerCase())]);
+    const controller = new AbortController();
+    const res = await fetch(`${baseUrl}/api/v1/events/stream`, { headers: { Accept: 'text/event-stream' }, signal: controller.signal });
+    controller.abort();
+    expect(res.status).toBe(200);
+    const undeclared = [...res.headers.keys()].filter((name) => !declared.has(name) && !everywhere.has(name));
+    expect(undeclared).toEqual([]);
+    expect(res.headers.get('x-accel-buffering')).toBe('no');
   });
 
   it('answers a Last-Event-ID that names no event (of any shape) with a 404 problem before streaming', async () => {
