@@ -64,8 +64,8 @@ const CONVENTIONS = [
     '(`/problems/<code>`). Clients must tolerate codes they do not know yet.',
   '- **Lists** are cursor-paged objects `{ data, has_more, next_cursor }`: pass `next_cursor` back as `cursor`.',
   '- **Timestamps** are RFC 3339 in UTC. Identifiers are opaque strings with a prefix (`post_…`).',
-  '- **Request bodies** are uncompressed I-JSON (RFC 7493): a string holding an unpaired surrogate escape (`\\ud800`) is ' +
-    'refused with 400 naming the field, and a `Content-Encoding` other than identity with 415.',
+  '- **Request bodies** are uncompressed I-JSON (RFC 7493): a string holding an unpaired surrogate escape (`\\ud800`), or a ' +
+    'member name given twice in one object, is refused with 400 naming the field, and a `Content-Encoding` other than identity with 415.',
   '- **Retries**: creates take an `Idempotency-Key`; writes take `If-Match`; every answer says its rate limit (`RateLimit`).',
   '- **Evolution**: fields and enum values are added without notice — clients must tolerate unknown ones.',
 ].join('\n');

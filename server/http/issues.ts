@@ -6,7 +6,7 @@ export interface FieldIssue {
 }
 
 /** RFC 6901 escaping for one reference token. */
-function token(segment: PropertyKey): string {
+export function token(segment: PropertyKey): string {
   return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

@@ -1,4 +1,6 @@
 import { AppError } from '../errors.ts';
+import { token } from './issues.ts';
+import { repeatedMembers } from './repeated-members.ts';
 
 const JSON_MEDIA_TYPE = 'application/json';
 
@@ -55,8 +57,8 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 }
 
 /**
- * Parses a body's bytes as UTF-8 I-JSON; `undefined` (no body) stays `undefined`, so that schema
- * validation reports it as missing.
+ * Parses a body's bytes as UTF-8 I-JSON — no unpaired surrogate, no member name twice in one
+ * object; `undefined` (no body) stays `undefined`, so that schema validation reports it as missing.
  */
 export function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
   if (bytes === undefined) return undefined;
@@ -77,12 +79,11 @@ export function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
       errors: [{ pointer: '/body', message: 'not valid JSON' }],
     });
   }
-  const unpaired = unpairedSurrogates(value);
-  if (unpaired.length > 0) {
-    throw new AppError('validation_failed', 'Text must be valid Unicode (I-JSON, RFC 7493): see errors.', {
-      errors: unpaired.map((pointer) => ({ pointer, message: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character' })),
-    });
-  }
+  const errors = [
+    ...unpairedSurrogates(value).map((pointer) => ({ pointer, message: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character' })),
+    ...repeatedMembers(text, '/body').map((pointer) => ({ pointer, message: 'is given more than once in its object: give each member once' })),
+  ];
+  if (errors.length > 0) throw new AppError('validation_failed', 'The body must be I-JSON (RFC 7493): see errors.', { errors });
   return value;
 }
 
@@ -110,7 +111,7 @@ function unpairedSurrogates(body: unknown): string[] {
     if (typeof value !== 'object' || value === null) continue;
     const members: [unknown, string][] = [];
     for (const [key, item] of Object.entries(value)) {
-      const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const at = `${pointer}/${token(key)}`;
       // A member name holding one is reported, before its value.
       if (!key.isWellFormed()) members.push([key, at]);
       members.push([item, at]);

@@ -4,6 +4,7 @@
  * success the contract promises), conforming to the operation's contract.
  */
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as comments from '../../contracts/comments/operations.ts';
@@ -168,6 +169,17 @@ describe.each(servers)('hostile input on $kind', ({ baseUrl }) => {
     expectConforms(posts.createPost, deep);
     expect(deep.status, deep.text).toBe(400);
     expect((deep.body as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toContain('/body/title');
+  });
+
+  it('a member name given twice → 400 naming it, nothing stored (I-JSON: never the first to one reader, the last to another)', async () => {
+    const title = `Twice ${randomUUID()}`;
+    const body = `{"title": "${title}", "status": "published", "t\\u0069tle": "${title} again"}`;
+    const res = await send(baseUrl, '/api/v1/posts', { method: 'POST', body, headers: { ...author.auth, 'Content-Type': 'application/json' } });
+    expectConforms(posts.createPost, res);
+    expect(res.status, res.text).toBe(400);
+    expect((res.body as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/body/title']);
+    const search = await send(baseUrl, `/api/v1/posts?q=${encodeURIComponent(`"${title}"`)}`);
+    expect((search.body as { data: unknown[] }).data).toEqual([]);
   });
 
   it('every unpaired surrogate is named, in the body’s order, member names included', async () => {

@@ -60,6 +60,13 @@ describe('readJsonBody', () => {
     expect(error.errors?.map((e) => e.pointer)).toEqual(['/body/title', '/body/tags/1', '/body/nested/\udbff~0~1k']);
   });
 
+  it('refuses a member name given twice in one object, naming each repeat, with any unpaired surrogates (I-JSON)', async () => {
+    const error = (await readJsonBody(request('{"title":"a","title":"b","tags":["\\ud800"]}'), 1000).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe('validation_failed');
+    expect(error.errors?.map((e) => e.pointer)).toEqual(['/body/tags/0', '/body/title']);
+    expect(await readJsonBody(request('{"title":"a","tags":[{"title":"b"}]}'), 1000)).toEqual({ title: 'a', tags: [{ title: 'b' }] });
+  });
+
   it.each(['{"c":"gzip"}', '{}'])('refuses a body with a content coding with 415, whatever it holds (%s)', async (body) => {
     for (const coding of ['gzip', 'br', 'deflate, gzip', 'x-custom']) {
       expect(await code(readJsonBody(request(body, { 'content-type': 'application/json', 'content-encoding': coding }), 100))).toBe('unsupported_media_type');
