@@ -220,8 +220,12 @@ export async function newestMatching(conn: Kysely<Database>, options: NewestMatc
       while (found.length < n) {
         const since = new Date(Math.max(top.created_at.getTime() - span, oldest.getTime()));
         const inSlice = await fromIndex(top, n - found.length, since);
+        // Past the first slice `top` is exclusive (everything before an instant): its slice holds
+        // `span` instants, not span + 1. One instant with more than CAP cannot narrow: it is walked.
+        // (Narrowed as if it could, it became an empty slice and back, for ever: found by a review.)
+        const instants = span + (top.id === '' ? 0 : 1);
         if (!('overflow' in inSlice)) found.push(...inSlice);
-        else if (span >= 1) {
+        else if (instants > 1) {
           span = Math.min(top.created_at.getTime() - inSlice.overflow.getTime(), Math.floor(span / 2));
           grow = false;
           continue;

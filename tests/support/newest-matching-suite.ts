@@ -233,6 +233,39 @@ export function newestMatchingSuite(label: string, open: () => Promise<Kysely<Da
       expect(statements).toBeGreaterThan(pins * 4);
     });
 
+    it('more than the cap of matches at one instant, past the window: that instant is walked, in a bounded number of queries', async () => {
+      // A bulk import stamping every row with one now(): slices could not narrow one instant, and looped.
+      const importer = 'user_01jdq8m4k2c9v7x3n5r6t8w1ab';
+      const now = new Date();
+      await db.insertInto('users').values({ id: importer, email: `${prefix}-import@example.com`, username: `${prefix}imp`, display_name: 'I', password_hash: '!', is_admin: false, created_at: now, updated_at: now }).execute();
+      const instant = Date.parse('2025-06-01T00:00:00Z');
+      const row = (i: number, at: number, tags: string[]) => {
+        const created = new Date(at);
+        return { id: newId('post', at), author_id: importer, slug: `${prefix}-imp-${i}`, title: 'Imported', body: '', excerpt: null, status: 'published' as const, tags, created_at: created, updated_at: created, published_at: created };
+      };
+      // Five matches at one instant; three newer posts that do not match (more than the window).
+      await db
+        .insertInto('posts')
+        .values([...Array.from({ length: 5 }, (_, i) => row(i, instant, [`${prefix}-instant`])), ...Array.from({ length: 3 }, (_, i) => row(5 + i, instant + (i + 1) * 1000, []))])
+        .execute();
+      const own: NewestMatching['scope'] = (query) => query.where('posts.status', '=', 'published').where('posts.author_id', '=', importer);
+      const expected = await own(db.selectFrom('posts')).where(tagged('instant')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(3).execute();
+      let queries = 0;
+      const counted = db.withPlugin({
+        transformQuery: (args) => {
+          if (++queries > 100) throw new Error('over 100 queries for one page');
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      });
+      for (const guess of Object.keys(GUESSES)) {
+        queries = 0;
+        const page = await newestMatching(counted, { scope: own, needle: tagged('instant'), limit: 3, window: 2, cap: 1, ...GUESSES[guess] });
+        expect(page, guess).toEqual(expected);
+        expect(queries, guess).toBeLessThan(40);
+      }
+    });
+
     it('without a needle, is the plain keyset page', async () => {
       const expected = await scope(db.selectFrom('posts')).select(['posts.id', 'posts.created_at']).orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc').limit(25).execute();
       expect(await newestMatching(db, { scope, limit: 25 })).toEqual(expected);
