@@ -9,7 +9,7 @@ import { fail, isFailure } from '../failure.ts';
 import { hasScope, type Caller } from '../identity/caller.ts';
 import { ID_PREFIX, selectPosts, toPost, type PostWithAuthor } from './read-model.ts';
 import { newestMatching, type NewestMatching, type Position, type WindowEdge } from './newest-matching.ts';
-import { LexemeCache, parseSearch, toTsquery, wordBound } from './search-query.ts';
+import { hasWords, LexemeCache, parseSearch, toTsquery, wordBound } from './search-query.ts';
 
 export interface PostFilters {
   status?: PostStatusValue;
@@ -53,26 +53,33 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
   };
   const tagged = filters.tag?.length ? sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]` : undefined;
   const tiers: (Pick<NewestMatching, 'needle' | 'estimate' | 'dearToTest'> & { rank?: number })[] = [];
+  let searchable: ((trx: Kysely<Database>) => Promise<boolean>) | undefined;
   if (filters.q === undefined) {
     tiers.push({ needle: tagged });
   } else {
     const search = parseSearch(filters.q);
     const tsquery = toTsquery(search);
     if (!tsquery) return [];
-    const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
     const lexemes = new LexemeCache();
+    searchable = (trx) => hasWords(trx, search, lexemes);
+    const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
+    // An excluded word may be in the body of a post whose title matches: then that post is out too.
+    const excludes = search.excluded.length > 0;
     tiers.push(
-      { rank: 1, needle: both(tagged, inTitle), estimate: wordBound(search, 'posts.title_search', lexemes) },
+      { rank: 1, needle: both(tagged, excludes ? sql<boolean>`${inTitle} and posts.search @@ ${tsquery}` : inTitle), estimate: wordBound(search, 'posts.title_search', lexemes), dearToTest: excludes },
       // A body's search vector is large, read from TOAST for each post a walk passes.
       { rank: 0, needle: both(tagged, sql<boolean>`posts.search @@ ${tsquery} and not (${inTitle})`), estimate: wordBound(search, 'posts.search', lexemes), dearToTest: true },
     );
   }
-  // A cursor's rank says which tier it stopped in (any other number rounds to one of them).
-  const startTier = after?.rank !== undefined && after.rank < 0.5 ? 1 : 0;
+  // A search cursor's rank says which tier it stopped in (any other number rounds to one of them);
+  // a plain list has one tier, and reads any cursor as the position it holds.
+  const startTier = tiers.length > 1 && after?.rank !== undefined && after.rank < 0.5 ? 1 : 0;
   // Tiers that start from the top (no cursor) share one window edge: one query fewer for a search's first page.
   const topEdge: WindowEdge = {};
   const tierPages = async (trx: Kysely<Database>) => {
     const positions: (Position & { rank?: number })[] = [];
+    // Stop words and punctuation alone (`the -zebra`) search for nothing, exclusions or not.
+    if (searchable && !(await searchable(trx))) return positions;
     for (const [index, tier] of tiers.entries()) {
       if (index < startTier || positions.length >= limit) continue;
       const from = index === startTier ? after : undefined;
@@ -82,14 +89,22 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
     }
     return positions;
   };
-  // A search's tiers share one transaction: one begin and commit, not one each.
-  const positions = tiers.length > 1 ? await conn.transaction().execute(tierPages) : await tierPages(conn);
-  if (positions.length === 0) return [];
-  const rows = new Map((await selectPosts(conn).where('posts.id', 'in', positions.map((p) => p.id)).execute()).map((row) => [row.id, row]));
-  return positions.flatMap(({ id, rank }) => {
-    const row = rows.get(id);
-    return row ? [{ ...row, ...(rank !== undefined && { rank }) }] : [];
-  });
+  for (let attempt = 1; ; attempt++) {
+    // A search's tiers share one transaction: one begin and commit, not one each.
+    const positions = tiers.length > 1 ? await conn.transaction().execute(tierPages) : await tierPages(conn);
+    if (positions.length === 0) return [];
+    // Read by id, still only what the caller may list: the post may have become a draft since.
+    let read = selectPosts(conn).where('posts.id', 'in', positions.map((p) => p.id)).where('posts.status', '=', status);
+    if (owner) read = read.where('posts.author_id', '=', owner);
+    const rows = new Map((await read.execute()).map((row) => [row.id, row]));
+    // A post deleted or unpublished between the two reads would leave the page short, and a
+    // client would take it for the last: read it again (a third miss in a row is let be).
+    if (rows.size < positions.length && attempt < 3) continue;
+    return positions.flatMap(({ id, rank }) => {
+      const row = rows.get(id);
+      return row ? [{ ...row, ...(rank !== undefined && { rank }) }] : [];
+    });
+  }
 }
 
 function positionOf(row: Ranked): Keyset {

@@ -11,10 +11,11 @@ import { plannedRows, type Estimate } from './newest-matching.ts';
  * read words and never operators.
  *
  * Syntax (the web-search conventions): words must all match; `"a phrase"` matches the words in
- * order; `or` between two terms lets either match; `-word` (or `-"a phrase"`) excludes posts that
- * contain it. Every other character is part of a word (the text-search parser drops punctuation).
+ * order; `or` between two terms lets either match (next to an exclusion it joins nothing); `-word`
+ * (or `-"a phrase"`) excludes posts that contain it, in the title or the body. Every other character is part of a word (the text-search parser drops punctuation).
  * Only the first MAX_TERMS terms count, so a query's cost is bounded whatever its length. A query
- * whose terms are all exclusions matches nothing: "everything except x" is not a search.
+ * whose terms are all exclusions matches nothing: "everything except x" is not a search — nor is
+ * it when the other terms are stop words or punctuation, which PostgreSQL drops (see hasWords).
  */
 const MAX_TERMS = SEARCH_MAX_TERMS;
 
@@ -54,16 +55,20 @@ export function parseSearch(text: string): SearchQuery {
   const query: SearchQuery = { groups: [], excluded: [] };
   let terms = 0;
   let joinNext = false;
+  // Whether the last term was one that must match: `or` joins two of those, and nothing else
+  // (`gnu -ant or bee` requires gnu and bee, rather than letting bee stand in for gnu).
+  let afterPositive = false;
   for (const token of tokenize(text)) {
     if (terms >= MAX_TERMS) break;
     if (token.kind === 'or') {
-      joinNext = query.groups.length > 0;
+      joinNext = afterPositive;
       continue;
     }
     terms++;
     if (token.negated) query.excluded.push(token.term);
     else if (joinNext) query.groups.at(-1)!.push(token.term);
     else query.groups.push([token.term]);
+    afterPositive = !token.negated;
     joinNext = false;
   }
   return query;
@@ -114,6 +119,11 @@ export function wordBound(query: SearchQuery, column: 'posts.search' | 'posts.ti
     const rarest = (term: string[]) => Math.min(...term.flatMap((word) => rows.get(word) ?? []));
     return Math.min(...groups.map((group) => group.reduce((sum, term) => sum + rarest(term), 0)));
   };
+}
+
+/** Whether some group of the search has a word PostgreSQL indexes (not only stop words or punctuation). */
+export async function hasWords(trx: Kysely<Database>, query: SearchQuery, lexemes: LexemeCache): Promise<boolean> {
+  return (await lexemes.of(trx, query)).some((group) => group.some((term) => term.length > 0));
 }
 
 /** Each term's lexemes, looked up once per request (the first tier's transaction) and shared. */

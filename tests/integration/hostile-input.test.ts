@@ -11,6 +11,7 @@ import * as comments from '../../contracts/comments/operations.ts';
 import * as posts from '../../contracts/posts/operations.ts';
 import * as tokens from '../../contracts/tokens/operations.ts';
 import * as users from '../../contracts/users/operations.ts';
+import { encodeCursor } from '../../server/db/cursor.ts';
 import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { signUp, type Account } from '../support/identity.ts';
@@ -90,6 +91,26 @@ describe.each(servers)('hostile input on $kind', ({ baseUrl }) => {
     expect(await ids(`"${tag} green pears"`)).toEqual([green]);
     expect(await ids(`"pears green" ${tag}`)).toEqual([]);
     expect(await ids(`-${tag}`)).toEqual([]);
+    // An excluded word in the body excludes a post whose title matches too (it was listed in the title tier).
+    const careful = await make(`${tag} cat care`, 'all about the dog');
+    const toys = await make(`${tag} cat toys`, 'nothing else');
+    expect(await ids(`${tag} cat -dog`)).toEqual([toys]);
+    expect(await ids(`${tag} cat`)).toEqual([careful, toys].sort());
+    // Stop words and punctuation are no terms: with exclusions alone they search for nothing, not for everything else.
+    for (const q of [`the -${tag}`, `... -${tag}`, `the -dog`]) expect(await ids(q), q).toEqual([]);
+    // `or` next to an exclusion joins nothing: red stays required.
+    expect(await ids(`${tag} red -apples or green`)).toEqual([]);
+    expect(await ids(`${tag} -apples or green`)).toEqual([green]);
+  });
+
+  it('a search cursor sent to the plain list is read as the position it holds, not as the end of the list', async () => {
+    const first = (await search('searchable')).body as { data: { id: string }[]; next_cursor: string | null };
+    expect(first.data.map((p) => p.id)).toContain(postId);
+    // A body-tier cursor (rank 0) at the newest possible position: the plain list goes on from there.
+    const ranked = encodeCursor({ rank: 0, createdAt: new Date(Date.now() + 3_600_000), id: postId });
+    const res = await send(baseUrl, `/api/v1/posts?cursor=${ranked}&limit=5`);
+    expect(res.status, res.text).toBe(200);
+    expect((res.body as { data: unknown[] }).data.length).toBeGreaterThan(0);
   });
 
   it('a comment racing the deletion of its post gets 201 or 404, never a 5xx', async () => {

@@ -34,6 +34,14 @@ describe('parseSearch', () => {
     expect(parseSearch('or or or')).toEqual({ groups: [], excluded: [] });
   });
 
+  it('joins with `or` only two terms that must match: next to an exclusion it joins nothing', () => {
+    const word = (text: string) => ({ text, phrase: false });
+    expect(parseSearch('gnu -ant or bee')).toEqual({ groups: [[word('gnu')], [word('bee')]], excluded: [word('ant')] });
+    expect(parseSearch('-ant or bee')).toEqual({ groups: [[word('bee')]], excluded: [word('ant')] });
+    expect(parseSearch('gnu or -ant')).toEqual({ groups: [[word('gnu')]], excluded: [word('ant')] });
+    expect(parseSearch('gnu or yak -ant')).toEqual({ groups: [[word('gnu'), word('yak')]], excluded: [word('ant')] });
+  });
+
   it(`counts only the first ${SEARCH_MAX_TERMS} terms`, () => {
     const parsed = parseSearch(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '));
     expect(parsed.groups.length).toBe(SEARCH_MAX_TERMS);
