@@ -8,7 +8,21 @@ export function etagOf(representation: string | Uint8Array): string {
   return `"${hash('sha256', representation, 'base64url').slice(0, 27)}"`;
 }
 
-/** The entity tags of an If-Match / If-None-Match value; `*` stays `*`. */
+/**
+ * A content-coded representation (gzip, br, deflate: the front server's, server/start.ts) is
+ * another representation, with its own strong tag (RFC 9110 §8.8.3): the identity's with
+ * `.<coding>` inside the quotes — never part of a tag of ours otherwise (base64url and hex have no
+ * dot). Conditions compare the representation named, so a tag read from a compressed answer
+ * serves If-Match and If-None-Match as well as the identity's.
+ */
+const CODING_SUFFIX = /\.(?:gzip|br|deflate)"$/;
+
+/** The tag of `etag`'s representation coded with `coding`. */
+export function codedTag(etag: string, coding: string): string {
+  return etag.replace(/"$/, `.${coding}"`);
+}
+
+/** The entity tags of an If-Match / If-None-Match value, each as it was sent; `*` stays `*`. */
 function tags(header: string): string[] {
   return header
     .split(',')
@@ -16,12 +30,22 @@ function tags(header: string): string[] {
     .filter(Boolean);
 }
 
+/** The identity representation's tag a (possibly coded) tag names. */
+const identityOf = (tag: string) => tag.replace(CODING_SUFFIX, '"');
+
 /** If-None-Match uses the weak comparison: `W/"x"` matches `"x"`. */
 export function noneMatch(header: string, etag: string): boolean {
-  return tags(header).some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
+  return tags(header).some((tag) => tag === '*' || identityOf(tag.replace(/^W\//, '')) === etag);
 }
 
 /** If-Match uses the strong comparison: a weak tag never matches. */
 export function matches(header: string, etag: string): boolean {
-  return tags(header).some((tag) => tag === '*' || tag === etag);
+  return tags(header).some((tag) => tag === '*' || identityOf(tag) === etag);
+}
+
+/** The coded variant of `etag` that If-None-Match holds, if any: what a 304 to it names (RFC 9110 §15.4.5). */
+export function heldCodedTag(header: string, etag: string): string | undefined {
+  return tags(header)
+    .map((tag) => tag.replace(/^W\//, ''))
+    .find((tag) => tag !== etag && CODING_SUFFIX.test(tag) && identityOf(tag) === etag);
 }

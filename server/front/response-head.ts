@@ -7,12 +7,15 @@
  *   large or unknown rest (a 413 mid-upload) is not worth reading: `Connection: close`, so no
  *   client reuses the connection, and a lingering close (below);
  * - a download's length, which Next.js would drop, restored (server/http/content-length.ts);
+ * - the ETag of a compressed answer made that representation's own (server/etag.ts codedTag), and
+ *   a 304's the coded tag the client holds;
  * - under /api, the request headers of Next.js's client router taken out of `Vary`: Next.js adds
  *   them to every answer, a route handler's too, though none of Folio's depends on them, and a
  *   shared cache would key public reads on them as well (or, some CDNs, not cache them at all).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { codedTag, heldCodedTag } from '../etag.ts';
 import { CONTENT_LENGTH_RELAY } from '../http/content-length.ts';
 
 /** How long a connection answered before its body was read stays open for the answer to be read. */
@@ -72,6 +75,14 @@ export function finishResponseHead(req: IncomingMessage, res: ServerResponse): v
       const kept = withoutRouterVary(String(vary));
       if (kept) this.setHeader('Vary', kept);
       else this.removeHeader('Vary');
+    }
+    const etag = this.getHeader('ETag');
+    if (typeof etag === 'string' && etag.startsWith('"')) {
+      const coding = this.getHeader('Content-Encoding');
+      const status = typeof args[0] === 'number' ? args[0] : this.statusCode;
+      const held = status === 304 && req.headers['if-none-match'] ? heldCodedTag(req.headers['if-none-match'], etag) : undefined;
+      if (coding !== undefined && coding !== 'identity') this.setHeader('ETag', codedTag(etag, String(coding)));
+      else if (held) this.setHeader('ETag', held);
     }
     const length = this.getHeader(CONTENT_LENGTH_RELAY);
     if (length !== undefined) {

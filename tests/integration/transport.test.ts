@@ -407,6 +407,42 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
     });
   });
 
+  describe('a compressed representation’s own ETag', () => {
+    it('gzip and br have tags of their own, the identity’s with the coding; each one revalidates (304 naming it)', async () => {
+      const plain = await exchange(baseUrl, 'GET', '/api/openapi.json');
+      const identity = plain.headers.etag!;
+      expect(identity).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      for (const coding of ['gzip', 'br']) {
+        const coded = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'accept-encoding': coding });
+        expect(coded.headers['content-encoding']).toBe(coding);
+        expect(coded.headers.etag).toBe(identity.replace(/"$/, `.${coding}"`));
+        const again = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'accept-encoding': coding, 'if-none-match': coded.headers.etag! });
+        expect(again.status).toBe(304);
+        expect(again.headers.etag).toBe(coded.headers.etag);
+      }
+      const revalidated = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'if-none-match': identity });
+      expect(revalidated.status).toBe(304);
+      expect(revalidated.headers.etag).toBe(identity);
+    });
+
+    it('If-Match takes a compressed answer’s tag (strongly: never its weak form)', async () => {
+      const owner = await signUp(baseUrl);
+      const created = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: owner.auth, json: { title: 'Coded tag', body: 'long enough to compress. '.repeat(100) } });
+      expect(created.status, created.text).toBe(201);
+      const path = `/api/v1/posts/${(created.body as { id: string }).id}`;
+      const read = await exchange(baseUrl, 'GET', path, { ...owner.auth, 'accept-encoding': 'gzip' });
+      expect(read.headers['content-encoding']).toBe('gzip');
+      const tag = read.headers.etag!;
+      expect(tag).toMatch(/\.gzip"$/);
+      const weak = await send(baseUrl, path, { method: 'PATCH', headers: { ...owner.auth, 'If-Match': `W/${tag}` }, json: { title: 'Refused' } });
+      expect(weak.status, weak.text).toBe(412);
+      const updated = await send(baseUrl, path, { method: 'PATCH', headers: { ...owner.auth, 'If-Match': tag }, json: { title: 'Changed' } });
+      expect(updated.status, updated.text).toBe(200);
+      const stale = await send(baseUrl, path, { method: 'PATCH', headers: { ...owner.auth, 'If-Match': tag }, json: { title: 'Again' } });
+      expect(stale.status, stale.text).toBe(412);
+    });
+  });
+
   describe('Vary', () => {
     it('an API response varies on what it depends on, not on the request headers of Next.js’s client router', async () => {
       const read = await exchange(baseUrl, 'GET', '/api/v1/posts?limit=1', { 'accept-encoding': 'gzip' });
