@@ -66,7 +66,12 @@ const CONVENTIONS = [
   '- **Timestamps** are RFC 3339 in UTC. Identifiers are opaque strings with a prefix (`post_…`).',
   '- **Request bodies** are uncompressed I-JSON (RFC 7493): a string holding an unpaired surrogate escape (`\\ud800`), or a ' +
     'member name given twice in one object, is refused with 400 naming the field, and a `Content-Encoding` other than identity with 415.',
-  '- **Retries**: creates take an `Idempotency-Key`; writes take `If-Match`; every answer says its rate limit (`RateLimit`).',
+  '- **Retries**: creates take an `Idempotency-Key`; writes take `If-Match`; every answer of an operation says its rate limit (`RateLimit`).',
+  '- **Before any operation**, on any path, the server in front of them answers a request that is not HTTP/1.1 Folio can route ' +
+    '(an unknown method, an oversized header section, a missing Host, `Host`, `Authorization` or `Content-Type` sent twice, ' +
+    '`OPTIONS *`) with 400 [`bad_request`](/problems/bad_request), and one that does not arrive within its time with 408 ' +
+    '[`request_timeout`](/problems/request_timeout); so does a path that is not valid percent-encoding, with its operation’s 400. ' +
+    'These were never counted, so they carry no `RateLimit` fields.',
   '- **Evolution**: fields and enum values are added without notice — clients must tolerate unknown ones.',
 ].join('\n');
 
