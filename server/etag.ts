@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import Negotiator from 'negotiator';
 
 /**
  * A strong ETag: a hash of the exact bytes of the representation (a string is hashed as its
@@ -15,7 +16,7 @@ export function etagOf(representation: string | Uint8Array): string {
  * dot). Conditions compare the representation named, so a tag read from a compressed answer
  * serves If-Match and If-None-Match as well as the identity's.
  */
-const CODING_SUFFIX = /\.(?:gzip|br|deflate)"$/;
+const CODING_SUFFIX = /\.(gzip|br|deflate)"$/;
 
 /** The tag of `etag`'s representation coded with `coding`. */
 export function codedTag(etag: string, coding: string): string {
@@ -33,9 +34,21 @@ function tags(header: string): string[] {
 /** The identity representation's tag a (possibly coded) tag names. */
 const identityOf = (tag: string) => tag.replace(CODING_SUFFIX, '"');
 
-/** If-None-Match uses the weak comparison: `W/"x"` matches `"x"`. */
-export function noneMatch(header: string, etag: string): boolean {
-  return tags(header).some((tag) => tag === '*' || identityOf(tag.replace(/^W\//, '')) === etag);
+/**
+ * Whether `tag` (weak or not) names the representation of `etag` this request would get: the
+ * identity's, or a coding the request accepts — a cache holding the gzip one must not be told it
+ * still serves a client that cannot read gzip.
+ */
+function namesSelected(tag: string, etag: string, acceptEncoding: string | null | undefined): boolean {
+  const bare = tag.replace(/^W\//, '');
+  if (bare === etag) return true;
+  const coding = CODING_SUFFIX.exec(bare)?.[1];
+  return coding !== undefined && identityOf(bare) === etag && new Negotiator({ headers: { 'accept-encoding': acceptEncoding ?? '' } }).encodings([coding]).length > 0;
+}
+
+/** If-None-Match uses the weak comparison: `W/"x"` matches `"x"` (and a coding this request accepts, its coded tag). */
+export function noneMatch(header: string, etag: string, acceptEncoding?: string | null): boolean {
+  return tags(header).some((tag) => tag === '*' || namesSelected(tag, etag, acceptEncoding));
 }
 
 /** If-Match uses the strong comparison: a weak tag never matches. */
@@ -43,9 +56,9 @@ export function matches(header: string, etag: string): boolean {
   return tags(header).some((tag) => tag === '*' || identityOf(tag) === etag);
 }
 
-/** The coded variant of `etag` that If-None-Match holds, if any: what a 304 to it names (RFC 9110 §15.4.5). */
-export function heldCodedTag(header: string, etag: string): string | undefined {
+/** The coded variant of `etag`, in a coding this request accepts, that If-None-Match holds: what a 304 to it names (RFC 9110 §15.4.5). */
+export function heldCodedTag(header: string, etag: string, acceptEncoding: string | null | undefined): string | undefined {
   return tags(header)
     .map((tag) => tag.replace(/^W\//, ''))
-    .find((tag) => tag !== etag && CODING_SUFFIX.test(tag) && identityOf(tag) === etag);
+    .find((tag) => tag !== etag && namesSelected(tag, etag, acceptEncoding));
 }

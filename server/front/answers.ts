@@ -34,12 +34,12 @@ function repeated(rawHeaders: readonly string[] = []): string | undefined {
 
 /**
  * A path under /api that Next.js would redirect (308, even a POST) to another: a trailing or
- * doubled slash, or a dot segment (`%2e%2e` too). Each resource has one path: the others are 404.
+ * doubled slash, a backslash, or a dot segment (`%2e%2e` too). Each resource has one path: the others are 404.
  */
 function redirectedByNext(target: string, pathname: string): boolean {
   const raw = target.split('?', 1)[0]!;
   if (!raw.startsWith('/api/') && !raw.startsWith('//') && !pathname.startsWith('/api/')) return false;
-  return raw.endsWith('/') || raw.includes('//') || raw.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+  return raw.endsWith('/') || raw.includes('//') || raw.includes('\\') || raw.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
 }
 
 /**

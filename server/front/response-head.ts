@@ -7,8 +7,8 @@
  *   large or unknown rest (a 413 mid-upload) is not worth reading: `Connection: close`, so no
  *   client reuses the connection, and a lingering close (below);
  * - a download's length, which Next.js would drop, restored (server/http/content-length.ts);
- * - the ETag of a compressed answer made that representation's own (server/etag.ts codedTag), and
- *   a 304's the coded tag the client holds;
+ * - under /api, the ETag of a compressed answer made that representation's own (server/etag.ts
+ *   codedTag), and a 304's the coded tag the client holds;
  * - under /api, the request headers of Next.js's client router taken out of `Vary`: Next.js adds
  *   them to every answer, a route handler's too, though none of Folio's depends on them, and a
  *   shared cache would key public reads on them as well (or, some CDNs, not cache them at all).
@@ -77,10 +77,11 @@ export function finishResponseHead(req: IncomingMessage, res: ServerResponse): v
       else this.removeHeader('Vary');
     }
     const etag = this.getHeader('ETag');
-    if (typeof etag === 'string' && etag.startsWith('"')) {
+    // Under /api, where Folio compares tags itself (server/etag.ts); Next.js compares its pages' exactly.
+    if (api && typeof etag === 'string' && etag.startsWith('"')) {
       const coding = this.getHeader('Content-Encoding');
       const status = typeof args[0] === 'number' ? args[0] : this.statusCode;
-      const held = status === 304 && req.headers['if-none-match'] ? heldCodedTag(req.headers['if-none-match'], etag) : undefined;
+      const held = status === 304 && req.headers['if-none-match'] ? heldCodedTag(req.headers['if-none-match'], etag, req.headers['accept-encoding']) : undefined;
       if (coding !== undefined && coding !== 'identity') this.setHeader('ETag', codedTag(etag, String(coding)));
       else if (held) this.setHeader('ETag', held);
     }

@@ -8,6 +8,6 @@ const etag = etagOf(body);
 export async function serveDocument(request: Request): Promise<Response> {
   const headers = { ETag: etag, 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' };
   const ifNoneMatch = request.headers.get('if-none-match');
-  if (ifNoneMatch && noneMatch(ifNoneMatch, etag)) return new Response(null, { status: 304, headers });
+  if (ifNoneMatch && noneMatch(ifNoneMatch, etag, request.headers.get('accept-encoding'))) return new Response(null, { status: 304, headers });
   return new Response(body, { headers: { ...headers, 'Content-Type': 'application/json' } });
 }

@@ -37,9 +37,12 @@ export function negotiate(offered: string[], request: Request): string | undefin
   const jsonAlias = offered.some((type) => type.endsWith('+json')) && !offered.includes('application/json') ? ['application/json'] : [];
   const chosen = new Negotiator({ headers: { accept } }).mediaType([...offered, ...jsonAlias, 'application/problem+json']);
   if (chosen === 'application/problem+json' || (chosen && jsonAlias.includes(chosen))) {
-    // …unless Accept refuses that type outright (`application/json;q=0, */*;q=0.1`).
-    if (refuses(accept, offered[0]!)) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
-    return offered[0];
+    if (!refuses(accept, offered[0]!)) return offered[0];
+    // …unless Accept refuses that type outright (`application/json;q=0, */*;q=0.1`): then another
+    // it accepts (`…, text/csv;q=0.5`), or none.
+    const other = new Negotiator({ headers: { accept } }).mediaType(offered.slice(1));
+    if (!other) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
+    return other;
   }
   if (!chosen) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
   return chosen;

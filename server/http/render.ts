@@ -76,7 +76,7 @@ export function render(
     const etag = etagOf(bytes);
     headers.ETag = etag;
     const ifNoneMatch = request.headers.get('if-none-match');
-    if (op.conditional === 'read' && ifNoneMatch && noneMatch(ifNoneMatch, etag)) return new Response(null, { status: 304, headers });
+    if (op.conditional === 'read' && ifNoneMatch && noneMatch(ifNoneMatch, etag, request.headers.get('accept-encoding'))) return new Response(null, { status: 304, headers });
   }
   headers['Content-Type'] = spec.content.mediaType ?? 'application/json';
   return new Response(bytes, { status: result.status, headers });

@@ -7,13 +7,27 @@
  */
 import { token } from './issues.ts';
 
-/** An open object (its names so far) or array (its next index), and where it is. */
+/**
+ * An open object or array: where it is, and the member (its name) or element (its index) being
+ * read. Pointers and name sets are made only when needed — a megabyte of `{}` or of numbers
+ * costs a pass over the text, not an object per value.
+ */
 interface Frame {
-  pointer: string;
-  names?: Set<string>;
+  /** The frame it sits in (undefined: the body), and its member or element there. */
+  parent?: Frame;
+  object: boolean;
+  name?: string;
   index: number;
-  /** The member or element being read: where a value that opens here sits. */
-  at: string;
+  names?: Set<string>;
+  /** The names already reported as given more than once. */
+  repeated?: Set<string>;
+}
+
+/** The JSON Pointer of the member or element `frame` is reading. */
+function pointerOf(frame: Frame | undefined, root: string): string {
+  const tokens: string[] = [];
+  for (let at = frame; at; at = at.parent) tokens.push(at.object ? token(at.name ?? '') : String(at.index));
+  return [root, ...tokens.reverse()].join('/');
 }
 
 /** Where the string opened at `start` closes: the next `"` not escaped by an odd run of backslashes. */
@@ -29,31 +43,34 @@ function closingQuote(text: string, start: number): number {
 
 export function repeatedMembers(text: string, root: string): string[] {
   const found: string[] = [];
-  const stack: Frame[] = [];
+  let top: Frame | undefined;
   let expectingName = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    const top = stack.at(-1);
     if (c === '"') {
       const end = closingQuote(text, i);
-      if (top?.names && expectingName) {
+      if (top?.object && expectingName) {
         const raw = text.slice(i + 1, end);
         const name = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
-        top.at = `${top.pointer}/${token(name)}`;
-        if (top.names.has(name)) found.push(top.at);
-        else top.names.add(name);
+        top.name = name;
+        top.names ??= new Set();
+        // Each repeated name once, however many times it repeats, in the order of the repeats.
+        if (!top.names.has(name)) top.names.add(name);
+        else if (!top.repeated?.has(name)) {
+          (top.repeated ??= new Set()).add(name);
+          found.push(pointerOf(top, root));
+        }
         expectingName = false;
       }
       i = end;
     } else if (c === '{' || c === '[') {
-      const pointer = top ? top.at : root;
-      stack.push(c === '{' ? { pointer, names: new Set(), index: 0, at: pointer } : { pointer, index: 0, at: `${pointer}/0` });
+      top = { parent: top, object: c === '{', index: 0 };
       expectingName = c === '{';
     } else if (c === '}' || c === ']') {
-      stack.pop();
+      top = top?.parent;
     } else if (c === ',' && top) {
-      if (top.names) expectingName = true;
-      else top.at = `${top.pointer}/${++top.index}`;
+      if (top.object) expectingName = true;
+      else top.index++;
     }
   }
   return found;

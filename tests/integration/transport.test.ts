@@ -274,6 +274,8 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
       ['GET', '/api/v1/posts/./'],
       ['GET', '/api/docs/'],
       ['DELETE', '/api/v1/me/?x=1'],
+      ['GET', '/api\\v1\\posts'],
+      ['POST', '/api/v1/posts\\'],
     ])('%s %s → 404 problem, not a redirect', async (method, target) => {
       const res = await exchange(baseUrl, method, target, method === 'POST' ? { 'Content-Type': 'application/json' } : {});
       expectProblem(res, 404, 'not_found');
@@ -423,6 +425,22 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
       const revalidated = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'if-none-match': identity });
       expect(revalidated.status).toBe(304);
       expect(revalidated.headers.etag).toBe(identity);
+      // A gzip tag names nothing a client without gzip would get: the whole document, not a 304 (a cache would serve it gzip).
+      const gzipTag = identity.replace(/"$/, '.gzip"');
+      const unreadable = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'accept-encoding': 'identity', 'if-none-match': gzipTag });
+      expect(unreadable.status).toBe(200);
+      expect(unreadable.headers.etag).toBe(identity);
+    });
+
+    it('a page keeps the tag Next.js gives it, and so its 304 (Next.js compares tags itself)', async () => {
+      const page = await exchange(baseUrl, 'GET', '/problems/bad_request', { 'accept-encoding': 'gzip' });
+      expect(page.status).toBe(200);
+      expect(page.headers['content-encoding']).toBe('gzip');
+      const tag = page.headers.etag!;
+      expect(tag).toMatch(/^"[^"]+"$/);
+      expect(tag).not.toMatch(/\.gzip"$/);
+      const again = await exchange(baseUrl, 'GET', '/problems/bad_request', { 'accept-encoding': 'gzip', 'if-none-match': tag });
+      expect(again.status).toBe(304);
     });
 
     it('If-Match takes a compressed answer’s tag (strongly: never its weak form)', async () => {

@@ -67,6 +67,15 @@ describe('readJsonBody', () => {
     expect(await readJsonBody(request('{"title":"a","tags":[{"title":"b"}]}'), 1000)).toEqual({ title: 'a', tags: [{ title: 'b' }] });
   });
 
+  it('lists the first 100 of many I-JSON issues, and says how many there are', async () => {
+    const body = `[${Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? '"\\ud800"' : '{"a":0,"a":1}')).join(',')}]`;
+    const error = (await readJsonBody(request(body), 100_000).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe('validation_failed');
+    expect(error.errors).toHaveLength(100);
+    expect(error.detail).toContain('300 in all');
+    expect(error.errors?.[0]?.pointer).toBe('/body/0');
+  });
+
   it.each(['{"c":"gzip"}', '{}'])('refuses a body with a content coding with 415, whatever it holds (%s)', async (body) => {
     for (const coding of ['gzip', 'br', 'deflate, gzip', 'x-custom']) {
       expect(await code(readJsonBody(request(body, { 'content-type': 'application/json', 'content-encoding': coding }), 100))).toBe('unsupported_media_type');

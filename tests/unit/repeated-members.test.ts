@@ -7,7 +7,8 @@ describe('repeatedMembers', () => {
     ['{"title":"a","title":"b"}', ['/body/title']],
     // The same name however it is spelt: escapes are decoded before comparing.
     ['{"title":"a","t\\u0069tle":"b"}', ['/body/title']],
-    ['{ "a" : 1 , "b" : 2 , "a" : 3 , "a" : 4 }', ['/body/a', '/body/a']],
+    // Each repeated name once, however many times, in the order of the repeats.
+    ['{ "a" : 1 , "b" : 2 , "a" : 3 , "a" : 4 , "b": 5 }', ['/body/a', '/body/b']],
     // Nested objects, in arrays, each with a pointer to where it is.
     ['{"tags":["x",{"k":1,"k":2}],"meta":{"deep":{"z":0,"z":1}}}', ['/body/tags/1/k', '/body/meta/deep/z']],
     ['[{"a":1},{"a":1},{"b":1,"b":1}]', ['/body/2/b']],
