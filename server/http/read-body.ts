@@ -1,6 +1,5 @@
 import { AppError } from '../errors.ts';
-import { token } from './issues.ts';
-import { repeatedMembers } from './repeated-members.ts';
+import { iJsonIssues } from './i-json.ts';
 
 const JSON_MEDIA_TYPE = 'application/json';
 /** How many of a body's I-JSON issues a 400 lists. */
@@ -81,9 +80,10 @@ export function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
       errors: [{ pointer: '/body', message: 'not valid JSON' }],
     });
   }
+  const { unpaired, repeated } = iJsonIssues(text, '/body');
   const errors = [
-    ...unpairedSurrogates(value).map((pointer) => ({ pointer, message: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character' })),
-    ...repeatedMembers(text, '/body').map((pointer) => ({ pointer, message: 'is given more than once in its object: give each member once' })),
+    ...unpaired.map((pointer) => ({ pointer, message: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character' })),
+    ...repeated.map((pointer) => ({ pointer, message: 'is given more than once in its object: give each member once' })),
   ];
   if (errors.length === 0) return value;
   // A megabyte of repeats must not become sixteen of problem: the first ones say what is wrong.
@@ -95,47 +95,4 @@ export function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
 /** Reads and parses a JSON body (readBodyBytes, then parseJsonBytes). */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
   return parseJsonBytes(await readBodyBytes(request, limit));
-}
-
-/**
- * JSON may escape half of a surrogate pair on its own (`"\ud800"`); that is not a character, and
- * PostgreSQL would store it as U+FFFD. Bodies must be I-JSON (RFC 7493 §2.1), so every string —
- * and every member name — holding one is reported by its JSON Pointer.
- */
-function unpairedSurrogates(body: unknown): string[] {
-  if (typeof body === 'string') return body.isWellFormed() ? [] : ['/body'];
-  const found: string[] = [];
-  // Walked with a stack of its own, not by recursion: JSON.parse takes nesting thousands deep,
-  // and recursing as deep overflowed the call stack (a 500 for a 6 KB body). A pointer is made
-  // only for what is reported: a megabyte of numbers or of `{}` costs a loop over them.
-  type Frame = { parent?: Frame; value: unknown[] | Record<string, unknown>; keys?: string[]; next: number };
-  const pointerOf = (frame: Frame, key: string | undefined, index: number) => {
-    const tokens = [key === undefined ? String(index) : token(key)];
-    for (let at = frame; at.parent; at = at.parent) {
-      const holder = at.parent;
-      const i = holder.next - 1;
-      tokens.push(holder.keys ? token(holder.keys[i]!) : String(i));
-    }
-    return ['/body', ...tokens.reverse()].join('/');
-  };
-  let top: Frame | undefined =
-    typeof body === 'object' && body !== null ? { value: body as Record<string, unknown>, keys: Array.isArray(body) ? undefined : Object.keys(body), next: 0 } : undefined;
-  while (top) {
-    const { keys } = top;
-    if (top.next >= (keys ?? (top.value as unknown[])).length) {
-      top = top.parent;
-      continue;
-    }
-    const i = top.next++;
-    const key = keys?.[i];
-    const item = key === undefined ? (top.value as unknown[])[i] : (top.value as Record<string, unknown>)[key];
-    // A member name holding one is reported, before its value: the body's order throughout.
-    if (key !== undefined && !key.isWellFormed()) found.push(pointerOf(top, key, i));
-    if (typeof item === 'string') {
-      if (!item.isWellFormed()) found.push(pointerOf(top, key, i));
-    } else if (typeof item === 'object' && item !== null) {
-      top = { parent: top, value: item as Record<string, unknown>, keys: Array.isArray(item) ? undefined : Object.keys(item), next: 0 };
-    }
-  }
-  return found;
 }

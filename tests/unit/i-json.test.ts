@@ -1,6 +1,8 @@
-/** Member names given twice in one object (server/http/repeated-members.ts), found in the text JSON.parse accepted. */
+/** Member names given twice in one object (server/http/i-json.ts), found in the text JSON.parse accepted. */
 import { describe, expect, it } from 'vitest';
-import { repeatedMembers } from '../../server/http/repeated-members.ts';
+import { iJsonIssues } from '../../server/http/i-json.ts';
+
+const repeatedMembers = (text: string, root: string) => iJsonIssues(text, root).repeated;
 
 describe('repeatedMembers', () => {
   it.each([
