@@ -5180,7 +5180,8 @@ export interface operations {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     RateLimit: components["headers"]["RateLimit"];
-                    "Cache-Control": components["headers"]["CacheControl"];
+                    /** @description An event stream is never stored, nor transformed (compressed, buffered) on the way. */
+                    "Cache-Control": "no-cache, no-transform";
                     /** @description Asks a buffering reverse proxy (nginx and those that follow it) to pass each event on as it comes. */
                     "X-Accel-Buffering": "no";
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from '../zod.ts';
 import { operationErrors, rateLimitClass, type OperationSpec, type ResponseSpec } from '../operation.ts';
 import { binaryContent } from './binary.ts';
-import { CACHE_CONTROL, notModifiedResponse, successHeaders } from '../shared/protocol.ts';
+import { CACHE_CONTROL, EVENT_STREAM_HEADERS, notModifiedResponse, successHeaders } from '../shared/protocol.ts';
 import { problemType, type ErrorDefinition } from '../shared/errors.ts';
 import { problemSchema, problemSchemaName } from '../shared/problem.ts';
 
@@ -123,11 +123,15 @@ function eventStreamSchema(stream: NonNullable<ResponseSpec['stream']>) {
   };
 }
 
-/** What server/http/event-stream.ts sends with every stream, besides `Cache-Control: no-cache, no-transform`. */
-const EVENT_STREAM_HEADERS = z.object({
-  'X-Accel-Buffering': z.enum(['no']).openapi({
+/** EVENT_STREAM_HEADERS as the document states them: the stream's Cache-Control replaces the pipeline's. */
+const STREAM_HEADERS = z.object({
+  'Cache-Control': z.enum([EVENT_STREAM_HEADERS['Cache-Control']]).openapi({
+    description: 'An event stream is never stored, nor transformed (compressed, buffered) on the way.',
+    example: EVENT_STREAM_HEADERS['Cache-Control'],
+  }),
+  'X-Accel-Buffering': z.enum([EVENT_STREAM_HEADERS['X-Accel-Buffering']]).openapi({
     description: 'Asks a buffering reverse proxy (nginx and those that follow it) to pass each event on as it comes.',
-    example: 'no',
+    example: EVENT_STREAM_HEADERS['X-Accel-Buffering'],
   }),
 });
 
@@ -136,7 +140,7 @@ export function successResponses(op: OperationSpec): Record<string, ResponseConf
   for (const [status, spec] of Object.entries(op.responses)) {
     const headers = commonHeaders(op)
       .extend(successHeaders(op, Number(status), Boolean(spec.content || spec.binary)).shape)
-      .extend(spec.stream ? EVENT_STREAM_HEADERS.shape : {})
+      .extend(spec.stream ? STREAM_HEADERS.shape : {})
       .extend(spec.headers?.shape ?? {});
     responses[status] = {
       description: spec.description,

@@ -41,6 +41,13 @@ export function requestHeaders(op: OperationSpec): z.ZodObject | undefined {
 
 const ETag = z.string().openapi({ description: 'A strong validator of this representation.', example: '"q1w2e3r4t5y6u7i8o9p0a1s2d3f"' });
 
+/**
+ * What every event stream is sent with (server/http/event-stream.ts) over the pipeline's own:
+ * never stored nor transformed on the way (compressing or buffering it would hold events back),
+ * and, for nginx and the proxies that follow it, not buffered either.
+ */
+export const EVENT_STREAM_HEADERS = { 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' } as const;
+
 export const CACHE_CONTROL = z.string().openapi({
   description:
     'Published content read without credentials: `public, s-maxage=60, stale-while-revalidate=300`. Anything read with ' +

@@ -1,4 +1,5 @@
 import type { EventStreamContent } from '../../contracts/operation.ts';
+import { EVENT_STREAM_HEADERS } from '../../contracts/shared/protocol.ts';
 import { config } from '../config.ts';
 import { log } from '../log.ts';
 
@@ -64,7 +65,6 @@ export function eventStreamResponse(status: number, events: AsyncIterable<Envelo
     cancel: finish,
   });
   headers.set('Content-Type', 'text/event-stream');
-  headers.set('Cache-Control', 'no-cache, no-transform');
-  headers.set('X-Accel-Buffering', 'no');
+  for (const [name, value] of Object.entries(EVENT_STREAM_HEADERS)) headers.set(name, value);
   return new Response(body, { status, headers });
 }

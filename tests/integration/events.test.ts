@@ -185,6 +185,12 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     const undeclared = [...res.headers.keys()].filter((name) => !declared.has(name) && !everywhere.has(name));
     expect(undeclared).toEqual([]);
     expect(res.headers.get('x-accel-buffering')).toBe('no');
+    // …with the values it states, where it states them.
+    const stated = document.paths['/api/v1/events/stream']!.get!.responses['200']!.headers as Record<string, { schema?: { enum?: string[] } }>;
+    for (const [name, header] of Object.entries(stated)) {
+      if (header.schema?.enum) expect(header.schema.enum, name).toContain(res.headers.get(name));
+    }
+    expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
   });
 
   it('answers a Last-Event-ID that names no event (of any shape) with a 404 problem before streaming', async () => {
