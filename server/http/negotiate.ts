@@ -35,14 +35,12 @@ export function negotiate(offered: string[], request: Request): string | undefin
   // Problems are JSON too: a client that accepts only problem+json still gets JSON. And a `+json`
   // type is JSON (RFC 6839): a client that accepts application/json gets the health document.
   const jsonAlias = offered.some((type) => type.endsWith('+json')) && !offered.includes('application/json') ? ['application/json'] : [];
-  const chosen = new Negotiator({ headers: { accept } }).mediaType([...offered, ...jsonAlias, 'application/problem+json']);
+  const negotiator = new Negotiator({ headers: { accept } });
+  let chosen = negotiator.mediaType([...offered, ...jsonAlias, 'application/problem+json']);
   if (chosen === 'application/problem+json' || (chosen && jsonAlias.includes(chosen))) {
-    if (!refuses(accept, offered[0]!)) return offered[0];
     // …unless Accept refuses that type outright (`application/json;q=0, */*;q=0.1`): then another
     // it accepts (`…, text/csv;q=0.5`), or none.
-    const other = new Negotiator({ headers: { accept } }).mediaType(offered.slice(1));
-    if (!other) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
-    return other;
+    chosen = refuses(accept, offered[0]!) ? negotiator.mediaType(offered.slice(1)) : offered[0];
   }
   if (!chosen) throw new AppError('not_acceptable', `This operation can answer with ${offered.join(' or ')}.`);
   return chosen;

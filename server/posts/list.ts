@@ -53,15 +53,13 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
   };
   const tagged = filters.tag?.length ? sql<boolean>`posts.tags @> ${sql.val(filters.tag)}::text[]` : undefined;
   const tiers: (Pick<NewestMatching, 'needle' | 'estimate' | 'dearToTest'> & { rank?: number })[] = [];
-  let searchable: ((trx: Kysely<Database>) => Promise<boolean>) | undefined;
-  if (filters.q === undefined) {
+  const search = filters.q === undefined ? undefined : parseSearch(filters.q);
+  const lexemes = new LexemeCache();
+  if (!search) {
     tiers.push({ needle: tagged });
   } else {
-    const search = parseSearch(filters.q);
     const tsquery = toTsquery(search);
     if (!tsquery) return [];
-    const lexemes = new LexemeCache();
-    searchable = (trx) => hasWords(trx, search, lexemes);
     const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
     // An excluded word may be in the body of a post whose title matches: then that post is out too.
     const excludes = search.excluded.length > 0;
@@ -80,7 +78,7 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
   const tierPages = async (trx: Kysely<Database>) => {
     const positions: (Position & { rank?: number })[] = [];
     // Stop words and punctuation alone (`the -zebra`) search for nothing, exclusions or not.
-    if (searchable && !(await searchable(trx))) return positions;
+    if (search && !(await hasWords(trx, search, lexemes))) return positions;
     for (const [index, tier] of tiers.entries()) {
       if (index < startTier || positions.length >= limit) continue;
       const from = index === startTier ? after : undefined;
