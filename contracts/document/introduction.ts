@@ -4,6 +4,7 @@
  */
 import type { OperationSpec } from '../operation.ts';
 import { SCOPE_DESCRIPTIONS, SCOPES } from '../shared/auth.ts';
+import { SENT_ONCE_TEXT } from '../shared/errors.ts';
 import { createPost } from '../posts/operations.ts';
 import { createToken } from '../tokens/operations.ts';
 import { createUser } from '../users/operations.ts';
@@ -68,7 +69,7 @@ const CONVENTIONS = [
     'member name given twice in one object, is refused with 400 naming the field, and a `Content-Encoding` other than identity with 415.',
   '- **Retries**: creates take an `Idempotency-Key`; writes take `If-Match`; every answer of an operation says its rate limit (`RateLimit`).',
   '- **Before any operation**, on any path, the server in front of them answers a request that is not HTTP/1.1 Folio can route ' +
-    '(an unknown method, an oversized header section, a missing Host, `Host`, `Authorization` or `Content-Type` sent twice, ' +
+    `(an unknown method, an oversized header section, a missing Host, ${SENT_ONCE_TEXT} sent twice, ` +
     '`OPTIONS *`) with 400 [`bad_request`](/problems/bad_request), and one that does not arrive within its time with 408 ' +
     '[`request_timeout`](/problems/request_timeout); so does a path that is not valid percent-encoding, with its operation’s 400. ' +
     'These were never counted, so they carry no `RateLimit` fields.',

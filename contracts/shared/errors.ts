@@ -27,6 +27,15 @@ export function problemType(code: string): string {
 }
 
 /** The problems the binding and the front server raise, whatever the operation. */
+/**
+ * Request fields that may come once: Node keeps the first of a repeat and drops the rest, so the
+ * front server (server/front/answers.ts) refuses a request that repeats one (RFC 9112 §3.2 asks
+ * it of Host; two credentials or body types would be acted on without a word).
+ */
+export const SENT_ONCE = ['Host', 'Authorization', 'Content-Type'] as const;
+/** `Host`, `Authorization` or `Content-Type`, for the prose that lists them. */
+export const SENT_ONCE_TEXT = SENT_ONCE.map((name) => `\`${name}\``).join(', ').replace(/, ([^,]+)$/, ' or $1');
+
 export const PIPELINE_ERRORS = {
   validation_failed: defineError({
     code: 'validation_failed',
@@ -54,7 +63,7 @@ export const PIPELINE_ERRORS = {
     status: 400,
     title: 'The request cannot be processed',
     explanation:
-      'The request is not an HTTP/1.1 request Folio can route: an unknown method, an oversized header section, a missing Host, a request target such as `*`, or `Host`, `Authorization` or `Content-Type` sent more than once.',
+      `The request is not an HTTP/1.1 request Folio can route: an unknown method, an oversized header section, a missing Host, a request target such as \`*\`, or ${SENT_ONCE_TEXT} sent more than once.`,
     remedy: 'Send a standard request to one of the paths in the reference.',
   }),
   unauthorized: defineError({

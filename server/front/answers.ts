@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { SENT_ONCE } from '../../contracts/shared/errors.ts';
 import { config } from '../config.ts';
 import { nothingAt } from '../http/not-found.ts';
 import { newRequestId, problem } from '../http/problem.ts';
@@ -10,15 +11,8 @@ const ROUTED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTION
 
 export type FrontRequest = Pick<IncomingMessage, 'method' | 'url' | 'httpVersion' | 'headers'> & Partial<Pick<IncomingMessage, 'rawHeaders'>>;
 
-/**
- * Fields a request may carry once, whose repeats Node drops, keeping the first: two Hosts are a
- * 400 by RFC 9112 §3.2, and two credentials or body types would be acted on without a word.
- */
-const ONCE = new Map([
-  ['host', 'Host'],
-  ['authorization', 'Authorization'],
-  ['content-type', 'Content-Type'],
-]);
+/** The fields a request may carry once (contracts/shared/errors.ts), by their lower-case names. */
+const ONCE = new Map(SENT_ONCE.map((name) => [name.toLowerCase(), name]));
 
 /** The first field of `ONCE` the request repeats. */
 function repeated(rawHeaders: readonly string[] = []): string | undefined {
@@ -33,11 +27,10 @@ function repeated(rawHeaders: readonly string[] = []): string | undefined {
 }
 
 /**
- * A path under /api that Next.js would redirect (308, even a POST) to another: a trailing or
+ * A path (`raw`, as sent, without its query) under /api that Next.js would redirect (308, even a POST) to another: a trailing or
  * doubled slash, a backslash, or a dot segment (`%2e%2e` too). Each resource has one path: the others are 404.
  */
-function redirectedByNext(target: string, pathname: string): boolean {
-  const raw = target.split('?', 1)[0]!;
+function redirectedByNext(raw: string, pathname: string): boolean {
   if (!raw.startsWith('/api/') && !raw.startsWith('//') && !pathname.startsWith('/api/')) return false;
   return raw.endsWith('/') || raw.includes('//') || raw.includes('\\') || raw.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
 }
@@ -46,7 +39,7 @@ function redirectedByNext(target: string, pathname: string): boolean {
  * The answer the front server gives a request itself, or `undefined` to hand it to Next.js, which
  * would answer these with a text/plain 500 before any route code runs (Node, with a bare 400 for
  * a missing Host). They get the problems the routes send:
- * - an HTTP/1.1 request without Host, or with Host, Authorization or Content-Type twice, and
+ * - an HTTP/1.1 request without Host, or with a field of SENT_ONCE twice, and
  *   `OPTIONS *` (Folio answers OPTIONS per path) → 400;
  * - a path under /api that Next.js would redirect elsewhere (a trailing slash, `//`, `..`) → 404;
  * - a method Next.js cannot route → 405 with `Allow` on a documented path, 404 elsewhere;
@@ -66,7 +59,8 @@ export function frontAnswer(req: FrontRequest, paths: DocumentedPath[]): Respons
   const twice = repeated(req.rawHeaders);
   if (twice) return problem('bad_request', newRequestId(), { detail: `The request sends ${twice} more than once; send it once.` });
   const pathname = pathOf(target);
-  if (redirectedByNext(target, pathname)) return nothingAt(target.split('?', 1)[0]!);
+  const raw = target.split('?', 1)[0]!;
+  if (redirectedByNext(raw, pathname)) return nothingAt(raw);
   const malformed = pathname.split('/').some(undecodable);
   if (ROUTED.has(method) && !malformed) return undefined;
 
