@@ -9,7 +9,7 @@ import { db } from '../db/index.ts';
 import { keyset } from '../db/keyset.ts';
 import type { Database } from '../db/schema.ts';
 import { transact } from '../db/transact.ts';
-import { matches } from '../etag.ts';
+import { matches, noneMatch } from '../etag.ts';
 import { fail, isFailure } from '../failure.ts';
 import type { UploadedFile } from '../http/binary-types.ts';
 import type { Caller } from '../identity/caller.ts';
@@ -111,9 +111,10 @@ function cacheControl(row: MediaRow, caller: Caller | null): string {
 /**
  * The bytes, whole or one range of them (RFC 9110 §14; ./byte-range.ts says which ranges are
  * served): a Range wholly past the end is 416, one to ignore — or sent with an If-Range that is
- * not this content's ETag — gets the whole content.
+ * not this content's ETag — gets the whole content. An If-None-Match naming this content is
+ * weighed before any Range (RFC 9110 §13.2.2): its 304 (renderBinary) comes first, never a 416.
  */
-export async function mediaContent(id: string, caller: Caller | null, asked: { range?: string; 'if-range'?: string }) {
+export async function mediaContent(id: string, caller: Caller | null, asked: { range?: string; 'if-range'?: string; 'if-none-match'?: string }) {
   const row = await loadMedia(db(), id);
   if (!row || !visibleTo(row, caller, 'read')) return notFound(id);
   const size = Number(row.size);
@@ -129,7 +130,8 @@ export async function mediaContent(id: string, caller: Caller | null, asked: { r
   };
   const etag = `"${row.sha256}"`;
   const key = row.storage_key;
-  const range = asked.range && rangeStillValid(asked['if-range'], etag) ? byteRange(asked.range, size) : undefined;
+  const held = asked['if-none-match'] !== undefined && noneMatch(asked['if-none-match'], etag);
+  const range = asked.range && !held && rangeStillValid(asked['if-range'], etag) ? byteRange(asked.range, size) : undefined;
   if (range === 'unsatisfiable') return fail(rangeNotSatisfiable, `The content has ${size} bytes.`, { 'Content-Range': `bytes */${size}` });
   if (!range) return { status: 200 as const, binary: { open: () => mediaStorage().open(key), mediaType, length: size, etag }, headers };
   const { start, end } = range;

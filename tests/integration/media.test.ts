@@ -88,6 +88,12 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
     expect(await beyond.json()).toMatchObject({ code: 'range_not_satisfiable' });
+    // A client that holds the content is told so before its Range is weighed (RFC 9110 §13.2.2).
+    for (const range of [`bytes=${bytes.length}-`, 'bytes=0-9']) {
+      const held = await content(media.id, { ...owner.auth, Range: range, 'If-None-Match': `"${media.sha256}"` });
+      expect(held.status, range).toBe(304);
+      expect(held.headers.get('content-range'), range).toBeNull();
+    }
     // Not a byte range: ignored, the whole content.
     const nonsense = await content(media.id, { ...owner.auth, Range: 'pages=1-2' });
     expect(nonsense.status).toBe(200);
