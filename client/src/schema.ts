@@ -3441,7 +3441,7 @@ export interface operations {
                 tag?: string[];
                 /** @description Only posts by this user (username), e.g. `ada_lovelace`. */
                 author?: string;
-                /** @description Full-text search over title and body (English stemming; web-search syntax: every word must match, "a phrase" matches its words in order, `or` between two terms lets either match — next to an exclusion it joins nothing —, `-word` excludes posts with the word in their title or body). Only the first 16 terms count; a search of exclusions alone (or with only stop words and punctuation besides) matches nothing. Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. For example `release notes`. */
+                /** @description Full-text search over title and body (English stemming; web-search syntax: every word must match, "a phrase" matches its words in order, within the title or within the body, `or` between two terms lets either match — next to an exclusion it joins nothing —, `-word` excludes posts with the word in their title or body). Only the first 16 terms count; a search of exclusions alone (or with only stop words and punctuation besides) matches nothing. Results are ranked: posts whose title matches first, then posts that match in the body; newest first within each. For example `release notes`. */
                 q?: string;
                 /** @description Only posts with this status; `draft` needs a token with `posts:read`. */
                 status?: "draft" | "published";

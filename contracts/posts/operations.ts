@@ -93,7 +93,7 @@ export const listPosts = defineOperation({
         .openapi({
           description:
             'Full-text search over title and body (English stemming; web-search syntax: every word must match, ' +
-            '"a phrase" matches its words in order, `or` between two terms lets either match — next to an exclusion it joins nothing —, ' +
+            '"a phrase" matches its words in order, within the title or within the body, `or` between two terms lets either match — next to an exclusion it joins nothing —, ' +
             '`-word` excludes posts with the word in their title or body). ' +
             `Only the first ${SEARCH_MAX_TERMS} terms count; a search of exclusions alone (or with only stop words and punctuation besides) matches nothing. Results are ranked: posts ` +
             'whose title matches first, then posts that match in the body; newest first within each. For example `release notes`.',

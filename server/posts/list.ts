@@ -58,9 +58,10 @@ async function fetchPage(conn: Kysely<Database>, filters: PostFilters, owner: st
   if (!search) {
     tiers.push({ needle: tagged });
   } else {
-    const tsquery = toTsquery(search);
-    if (!tsquery) return [];
-    const inTitle = sql<boolean>`posts.title_search @@ ${tsquery}`;
+    const tsquery = toTsquery(search, 'posts.search');
+    const titleTsquery = toTsquery(search, 'posts.title_search');
+    if (!tsquery || !titleTsquery) return [];
+    const inTitle = sql<boolean>`posts.title_search @@ ${titleTsquery}`;
     // An excluded word may be in the body of a post whose title matches: then that post is out too.
     const excludes = search.excluded.length > 0;
     tiers.push(

@@ -77,15 +77,32 @@ export function parseSearch(text: string): SearchQuery {
 /** The text-search configuration of the posts' search columns (migrations 0004 and 0006): queries and lexemes must be read with the same one. */
 const CONFIG = sql.lit('english');
 
-function termQuery(term: SearchTerm): RawBuilder<unknown> {
-  return term.phrase ? sql`phraseto_tsquery(${CONFIG}, ${term.text})` : sql`plainto_tsquery(${CONFIG}, ${term.text})`;
+/** Each quoted lexeme of a tsquery's text (a quote inside one is doubled). */
+const LEXEME = `('(?:[^']|'')*')`;
+
+/**
+ * A term's tsquery, for the column it is read against. `posts.search` joins the title's vector
+ * (weight A) and the body's (B), the body's positions right after the title's: there a phrase
+ * must lie wholly in one or the other, or a title ending "release" and a body starting "Pipeline"
+ * would match "release pipeline". PostgreSQL has no function that weights a tsquery, so the
+ * weight is written into the text of the phrase query PostgreSQL made (its lexemes quoted by
+ * PostgreSQL itself, with operators only of its own making) and read back.
+ */
+function termQuery(term: SearchTerm, column: SearchColumn): RawBuilder<unknown> {
+  if (!term.phrase) return sql`plainto_tsquery(${CONFIG}, ${term.text})`;
+  const phrase = sql`phraseto_tsquery(${CONFIG}, ${term.text})`;
+  if (column === 'posts.title_search') return phrase;
+  const within = (weight: 'A' | 'B') => sql`regexp_replace(${phrase}::text, ${LEXEME}, ${`\\1:${weight}`}, 'g')::tsquery`;
+  return sql`(${within('A')} || ${within('B')})`;
 }
 
-/** The tsquery of a parsed search, or undefined when it can match nothing (no positive term). */
-export function toTsquery(query: SearchQuery): RawBuilder<unknown> | undefined {
+export type SearchColumn = 'posts.search' | 'posts.title_search';
+
+/** The tsquery of a parsed search against `column`, or undefined when it can match nothing (no positive term). */
+export function toTsquery(query: SearchQuery, column: SearchColumn): RawBuilder<unknown> | undefined {
   if (query.groups.length === 0) return undefined;
-  const parts = query.groups.map((group) => sql`(${sql.join(group.map(termQuery), sql` || `)})`);
-  for (const term of query.excluded) parts.push(sql`!!${termQuery(term)}`);
+  const parts = query.groups.map((group) => sql`(${sql.join(group.map((term) => termQuery(term, column)), sql` || `)})`);
+  for (const term of query.excluded) parts.push(sql`!!${termQuery(term, column)}`);
   return sql`(${sql.join(parts, sql` && `)})`;
 }
 
@@ -107,7 +124,7 @@ export function toTsquery(query: SearchQuery): RawBuilder<unknown> | undefined {
  */
 const ESTIMATED_WORDS = 12;
 
-export function wordBound(query: SearchQuery, column: 'posts.search' | 'posts.title_search', lexemes: LexemeCache): Estimate {
+export function wordBound(query: SearchQuery, column: SearchColumn, lexemes: LexemeCache): Estimate {
   return async (trx, scoped) => {
     const groups = (await lexemes.of(trx, query)).map((group) => group.filter((term) => term.length > 0)).filter((group) => group.length > 0);
     const terms = groups.flat();

@@ -101,6 +101,13 @@ describe.each(servers)('hostile input on $kind', ({ baseUrl }) => {
     // `or` next to an exclusion joins nothing: red stays required.
     expect(await ids(`${tag} red -apples or green`)).toEqual([]);
     expect(await ids(`${tag} -apples or green`)).toEqual([green]);
+    // A phrase lies within the title or within the body, never across the two (the search column joins them).
+    const across = await make(`${tag} notes on release`, 'Pipeline work goes on.');
+    expect(await ids(`"release pipeline" ${tag}`)).toEqual([]);
+    expect(await ids(`"notes on release" ${tag}`)).toEqual([across]);
+    expect(await ids(`"pipeline work" ${tag}`)).toEqual([across]);
+    expect(await ids(`${tag} -"release pipeline"`)).toContain(across);
+    expect(await ids(`${tag} -"pipeline work"`)).not.toContain(across);
   });
 
   it('a search cursor sent to the plain list is read as the position it holds, not as the end of the list', async () => {

@@ -102,12 +102,12 @@ describe('wordBound', () => {
     await sql`analyze posts`.execute(db());
   });
 
-  const count = async (text: string) => Number((await scoped().where(sql<boolean>`posts.title_search @@ ${toTsquery(parseSearch(text))!}`).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (text: string) => Number((await scoped().where(sql<boolean>`posts.title_search @@ ${toTsquery(parseSearch(text), 'posts.title_search')!}`).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   it('bounds words that come together by the rarer one, where the estimate of them together is far lower', async () => {
     const phrase = `"${first} ${second}"`;
     expect(await count(phrase)).toBe(60);
-    const [together] = await plannedRows(db(), [scoped().where(sql<boolean>`posts.title_search @@ ${toTsquery(parseSearch(phrase))!}`)]);
+    const [together] = await plannedRows(db(), [scoped().where(sql<boolean>`posts.title_search @@ ${toTsquery(parseSearch(phrase), 'posts.title_search')!}`)]);
     const words = await bound(phrase);
     expect(words).toBeGreaterThanOrEqual(60);
     expect(words).toBeLessThan(200);
