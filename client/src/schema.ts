@@ -360,7 +360,7 @@ export type paths = {
         put?: never;
         /**
          * Create a webhook endpoint
-         * @description Registers a URL to receive events. Answers 201 with the endpoint and its signing secret, shown only now. Each event an endpoint subscribes to — and that its owner may see — is POSTed to it as JSON, signed per Standard Webhooks (see `webhooks` in this document): at least once, in no guaranteed order, so deduplicate on `webhook-id`. A failed attempt is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter; `Retry-After` honoured on 429 and 503). An endpoint answering 410, or failing for 5 days, is disabled, and a `webhook_endpoint.disabled` event says so. Needs `webhooks:write`.
+         * @description Registers a URL to receive events. Answers 201 with the endpoint and its signing secret, shown only now. Each event an endpoint subscribes to — and that its owner may see — is POSTed to it as JSON, signed per Standard Webhooks (see `webhooks` in this document): at least once, in no guaranteed order, so deduplicate on `webhook-id`. A failed attempt is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter; `Retry-After` honoured on 429 and 503). An endpoint answering 410, or failing for 5 days, is disabled, and a `webhook_endpoint.disabled` event says so. It receives the events this request’s token may read on the event log: public ones, your own drafts’ with `posts:read`, everyone’s with `admin`. Needs `webhooks:write`.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -392,7 +392,7 @@ export type paths = {
         head?: never;
         /**
          * Update a webhook endpoint
-         * @description Changes the fields present and leaves the others as they are. `enabled: true` re-enables a disabled endpoint (its pending deliveries are not revived: redeliver them one by one). Needs `webhooks:write`.
+         * @description Changes the fields present and leaves the others as they are. `enabled: false` disables the endpoint and fails its pending deliveries; `enabled: true` re-enables a disabled one (its failed deliveries are not revived: redeliver them one by one). Needs `webhooks:write`.
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;

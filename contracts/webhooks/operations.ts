@@ -55,7 +55,8 @@ export const createWebhookEndpoint = defineOperation({
   summary: 'Create a webhook endpoint',
   description:
     `Registers a URL to receive events. Answers 201 with the endpoint and its signing secret, shown only now. ${DELIVERY} ` +
-    'Needs `webhooks:write`.',
+    'It receives the events this request’s token may read on the event log: public ones, your own drafts’ with `posts:read`, ' +
+    'everyone’s with `admin`. Needs `webhooks:write`.',
   tags,
   auth: bearer('webhooks:write'),
   idempotent: true,
@@ -103,8 +104,9 @@ export const updateWebhookEndpoint = defineOperation({
   path: '/api/v1/webhook-endpoints/{endpointId}',
   summary: 'Update a webhook endpoint',
   description:
-    'Changes the fields present and leaves the others as they are. `enabled: true` re-enables a disabled endpoint (its pending ' +
-    'deliveries are not revived: redeliver them one by one). Needs `webhooks:write`.',
+    'Changes the fields present and leaves the others as they are. `enabled: false` disables the endpoint and fails its pending ' +
+    'deliveries; `enabled: true` re-enables a disabled one (its failed deliveries are not revived: redeliver them one by one). ' +
+    'Needs `webhooks:write`.',
   tags,
   auth: bearer('webhooks:write'),
   conditional: 'write',

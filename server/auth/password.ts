@@ -46,9 +46,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return Boolean(wellFormed) && expected.length === key.length && timingSafeEqual(expected, key);
 }
 
-let dummy: Promise<string> | undefined;
-/** A real hash to check against when the account does not exist, so both failures cost the same. */
-export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString('hex'));
-  return dummy;
-}
+/**
+ * What a sign-in for an unknown account is checked against, so both failures cost the same: a
+ * well-formed hash with the current parameters, of random bytes that no password derives. Made
+ * without hashing anything — a dummy computed on first use was cached even when that hash was
+ * refused (a full queue), and from then on only unknown accounts answered 503.
+ */
+const DUMMY_HASH = ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, randomBytes(16).toString('base64url'), randomBytes(KEY_LENGTH).toString('base64url')].join('$');
+export const dummyHash = (): string => DUMMY_HASH;

@@ -108,6 +108,8 @@ export interface WebhookEndpointsTable {
   last_failure_at: Timestamp | null;
   consecutive_failures: Generated<number>;
   failing_since: Timestamp | null;
+  /** The scopes of the token that made it which decide what it receives (server/webhooks/dispatch.ts). */
+  scopes: Scope[];
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { EventData, EventResource, EventType } from '../../contracts/events/schemas.ts';
+import type { Scope } from '../../contracts/shared/auth.ts';
 import type { Database, EventsTable } from '../db/schema.ts';
 import { hasScope, type Caller } from '../identity/caller.ts';
 import { newId } from '../ids.ts';
@@ -65,6 +66,9 @@ export function toEvent(row: Pick<EventRow, 'id' | 'type' | 'created_at' | 'data
 }
 
 export const positionOf = (row: EventRow): Position => ({ txid: row.txid, seq: row.seq });
+
+/** The scopes that widen what a caller sees of the log (visibleTo): a webhook endpoint keeps those of the token that made it. */
+export const SIGHT_SCOPES = ['admin', 'posts:read'] as const satisfies readonly Scope[];
 
 /** Whether `caller` may see the event: a public one, or one about their own draft (with posts:read), or any as an administrator. */
 export function visibleTo(row: Pick<EventRow, 'visibility' | 'owner_id'>, caller: Caller | null): boolean {

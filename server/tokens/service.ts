@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { SCOPES, type Scope } from '../../contracts/shared/auth.ts';
 import type { TokenCreateInput, TokenResource } from '../../contracts/tokens/schemas.ts';
 import { dummyHash, verifyPassword } from '../auth/password.ts';
 import { newTokenSecret } from '../auth/tokens.ts';
 import { db } from '../db/index.ts';
-import type { TokenRow } from '../db/schema.ts';
+import type { Database, TokenRow } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { fail } from '../failure.ts';
 import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
@@ -44,7 +44,7 @@ export async function createToken(input: TokenCreateInput) {
     .select(['id', 'password_hash', 'is_admin'])
     .where(sql<string>`lower(email)`, '=', input.email.toLowerCase())
     .executeTakeFirst();
-  const valid = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash()));
+  const valid = await verifyPassword(input.password, user?.password_hash ?? dummyHash());
   if (!user || !valid) return fail(invalidCredentials, 'The email or password is wrong.');
   const scopes: Scope[] = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
   if (scopes.includes('admin') && !user.is_admin) return fail(PIPELINE_ERRORS.forbidden, 'Only administrators may hold the admin scope.');
@@ -69,14 +69,16 @@ export async function createToken(input: TokenCreateInput) {
   return { ...toToken(row), token: secret };
 }
 
+/** Neither revoked nor expired: the tokens a user has, as listing and revoking see them. */
+const live = (eb: ExpressionBuilder<Database, 'tokens'>) =>
+  eb.and([eb('revoked_at', 'is', null), eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())])]);
+
 export async function listTokens(userId: string): Promise<TokenResource[]> {
-  const now = new Date();
   const rows = await db()
     .selectFrom('tokens')
     .selectAll()
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where(live)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
@@ -90,7 +92,7 @@ export async function revokeToken(userId: string, tokenId: string) {
     .set({ revoked_at: new Date() })
     .where('id', '=', tokenId)
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
+    .where(live)
     .returning('id')
     .executeTakeFirst();
   return revoked ? undefined : fail(tokenNotFound, `You have no live token ${tokenId}.`);

@@ -40,9 +40,16 @@ export function payloadOf(envelope: { type: string }): string {
   return JSON.stringify(checked.success ? checked.data : envelope);
 }
 
+/** A disabled endpoint's pending deliveries fail (listed as failed, they can be redelivered once it is enabled again): all of them, or one. */
+export async function failPending(trx: Kysely<Database>, endpointId: string, now: Date, deliveryId?: string) {
+  let update = trx.updateTable('webhook_deliveries').set({ state: 'failed', next_attempt_at: null, job_id: null, updated_at: now }).where('endpoint_id', '=', endpointId).where('state', '=', 'pending');
+  if (deliveryId) update = update.where('id', '=', deliveryId);
+  await update.execute();
+}
+
 async function disable(trx: Kysely<Database>, endpoint: { id: string; owner_id: string }, reason: 'gone' | 'failing', now: Date) {
   await trx.updateTable('webhook_endpoints').set({ enabled: false, disabled_reason: reason, updated_at: now }).where('id', '=', endpoint.id).execute();
-  await trx.updateTable('webhook_deliveries').set({ state: 'failed', next_attempt_at: null, updated_at: now }).where('endpoint_id', '=', endpoint.id).where('state', '=', 'pending').execute();
+  await failPending(trx, endpoint.id, now);
   await recordEvent(trx, 'webhook_endpoint.disabled', { endpoint_id: endpoint.id, reason }, { visibility: 'owner', ownerId: endpoint.owner_id });
   log.warn({ endpoint: endpoint.id, reason }, 'webhook endpoint disabled');
 }
@@ -71,7 +78,9 @@ async function settle(deliveryId: string, jobId: string, outcome: AttemptOutcome
         .where('id', '=', endpoint.id)
         .execute();
       await trx.updateTable('webhook_deliveries').set({ attempt_count: attempt, updated_at: now }).where('id', '=', deliveryId).execute();
-      if (!current || !endpoint.enabled) return;
+      if (!current) return;
+      // Disabled while this attempt was under way.
+      if (!endpoint.enabled) return failPending(trx, endpoint.id, now, deliveryId);
       if (outcome.attempt.status_code === 410) return disable(trx, endpoint, 'gone', now);
       if (now.getTime() - failingSince.getTime() >= config.webhookDisableAfterMs) return disable(trx, endpoint, 'failing', now);
       const delay = nextDelay(attempt, outcome.retryAfterMs);
@@ -91,12 +100,14 @@ export async function runAttempt(deliveryId: string, jobId: string): Promise<voi
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('events as ev', 'ev.id', 'd.event_id')
-    .select(['d.job_id', 'd.state', 'e.url', 'e.enabled', 'e.secret', 'e.previous_secret', 'e.previous_secret_expires_at'])
+    .select(['d.job_id', 'd.state', 'd.endpoint_id', 'e.url', 'e.enabled', 'e.secret', 'e.previous_secret', 'e.previous_secret_expires_at'])
     .select(['ev.id', 'ev.type', 'ev.created_at', 'ev.data'])
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
-  // Gone (endpoint deleted, event swept), done, replaced by a redelivery, or the endpoint disabled: nothing to send.
-  if (!row || row.job_id !== jobId || row.state !== 'pending' || !row.enabled) return;
+  // Gone (endpoint deleted, event swept), done, or replaced by a redelivery: nothing to send.
+  if (!row || row.job_id !== jobId || row.state !== 'pending') return;
+  // The endpoint was disabled: nothing to send, and the delivery has failed.
+  if (!row.enabled) return db().transaction().execute((trx) => failPending(trx, row.endpoint_id, new Date(), deliveryId));
   const body = payloadOf(toEvent(row));
   const outcome = await sendWebhook(row.url, row.id, body, signingSecrets(row));
   const { success, status_code, latency_ms, error } = outcome.attempt;

@@ -1,7 +1,7 @@
 /**
  * The dispatcher: reads the event log from its place (`webhook_dispatch`), and turns each event
- * into a delivery for every enabled endpoint that subscribes to its type and whose owner may see
- * it, with the delivery's first attempt queued — all in one transaction with the move of its
+ * into a delivery for every enabled endpoint that subscribes to its type and may see it (as the
+ * token that made it may on the log), with the delivery's first attempt queued — all in one transaction with the move of its
  * place, so an event is dispatched exactly once, and never skipped: the log is read only up to the
  * oldest transaction still running (../events/log.ts), and the place survives restarts. One
  * dispatcher runs at a time across processes (the place's row is locked, and others skip it).
@@ -10,7 +10,8 @@ import { sql, type Kysely } from 'kysely';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
-import { positionOf, readEvents, type EventRow } from '../events/log.ts';
+import { positionOf, readEvents, visibleTo, type EventRow } from '../events/log.ts';
+import type { Caller } from '../identity/caller.ts';
 import { newId } from '../ids.ts';
 import { scheduleAttempt } from './queue.ts';
 
@@ -18,17 +19,17 @@ const BATCH = 200;
 
 interface Subscriber {
   id: string;
-  owner_id: string;
-  owner_is_admin: boolean;
   event_types: string[] | null;
   created_at: Date;
+  /** Who it receives as: its owner, with the sight of the token that made it (`admin` only while the owner is an administrator). */
+  as: Caller;
 }
 
-/** Whether the endpoint gets the event: its type, its owner's sight (as on the stream), and not from before the endpoint existed. */
+/** Whether the endpoint gets the event: its type, what its maker's token may read of the log (as on the stream), and not from before the endpoint existed. */
 function receives(endpoint: Subscriber, event: EventRow): boolean {
   if (endpoint.event_types && !endpoint.event_types.includes(event.type)) return false;
   if (event.created_at < endpoint.created_at) return false;
-  return event.visibility === 'public' || endpoint.owner_is_admin || event.owner_id === endpoint.owner_id;
+  return visibleTo(event, endpoint.as);
 }
 
 /** Dispatches one batch; returns how many events it read (0: nothing new, or another process is at it). */
@@ -67,13 +68,17 @@ export async function dispatchBatch(): Promise<number> {
 /** When the first attempt is due: after the schedule's first delay (normally none). */
 const firstAttemptAt = (now: Date) => new Date(now.getTime() + config.webhookRetrySchedule[0]!);
 
-function subscribers(trx: Kysely<Database>): Promise<Subscriber[]> {
-  return trx
+async function subscribers(trx: Kysely<Database>): Promise<Subscriber[]> {
+  const rows = await trx
     .selectFrom('webhook_endpoints')
     .innerJoin('users', 'users.id', 'webhook_endpoints.owner_id')
-    .select(['webhook_endpoints.id', 'webhook_endpoints.owner_id', 'users.is_admin as owner_is_admin', 'webhook_endpoints.event_types', 'webhook_endpoints.created_at'])
+    .select(['webhook_endpoints.id', 'webhook_endpoints.owner_id', 'users.is_admin', 'webhook_endpoints.scopes', 'webhook_endpoints.event_types', 'webhook_endpoints.created_at'])
     .where('webhook_endpoints.enabled', '=', true)
     .execute();
+  return rows.map(({ owner_id, is_admin, scopes, ...endpoint }) => ({
+    ...endpoint,
+    as: { userId: owner_id, tokenId: endpoint.id, scopes: new Set(scopes.filter((scope) => scope !== 'admin' || is_admin)) },
+  }));
 }
 
 /** Dispatches until the log is caught up. */

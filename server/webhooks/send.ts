@@ -88,7 +88,9 @@ export async function sendWebhook(endpointUrl: string, eventId: string, body: st
             success: status >= 200 && status < 300,
             status_code: status >= 100 && status <= 599 ? status : null,
             latency_ms: Math.round(performance.now() - started),
-            response_body: kept ? kept.slice(0, KEPT_BODY) : null,
+            // PostgreSQL's text holds every character but NUL: an answer with one (binary, or
+            // gzip) could not be logged, and its attempt was made again and again.
+            response_body: kept ? kept.slice(0, KEPT_BODY).replaceAll('\0', '\uFFFD') : null,
             error: status >= 300 && status < 400 ? 'redirect' : null,
           },
           ...((status === 429 || status === 503) && { retryAfterMs: retryAfter(response.headers['retry-after']) }),

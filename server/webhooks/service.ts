@@ -18,7 +18,8 @@ import { etagOf, matches } from '../etag.ts';
 import { fail, isFailure } from '../failure.ts';
 import { canActFor, hasScope, type Caller } from '../identity/caller.ts';
 import { newId } from '../ids.ts';
-import { payloadOf, signingSecrets } from './attempt.ts';
+import { SIGHT_SCOPES } from '../events/log.ts';
+import { failPending, payloadOf, signingSecrets } from './attempt.ts';
 import { checkUrl } from './destination.ts';
 import { scheduleAttempt } from './queue.ts';
 import { newSecret, seal } from './secrets.ts';
@@ -97,6 +98,7 @@ export async function createWebhookEndpoint(input: WebhookEndpointCreateInput, c
       description: input.description ?? '',
       event_types: distinct(input.event_types) ?? null,
       secret: seal(secret),
+      scopes: SIGHT_SCOPES.filter((scope) => hasScope(caller, scope)),
       created_at: now,
       updated_at: now,
     })
@@ -143,6 +145,7 @@ export async function updateWebhookEndpoint(id: string, patch: WebhookEndpointUp
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (!row.enabled) await failPending(trx, id, row.updated_at);
     return toEndpoint(row);
   });
 }

@@ -133,7 +133,7 @@ describe.each(servers.filter((server) => server.databaseUrl))('readiness reads t
     const [id, eventId, deliveryId] = [`whe_${suffix}`, `evt_${suffix}`, `whd_${suffix}`];
     await withClient(async (client) => {
       const { rows } = await client.query<{ id: string }>('select id from users limit 1');
-      await client.query(`insert into webhook_endpoints (id, owner_id, url, secret, enabled, created_at, updated_at) values ($1, $2, 'https://receiver.invalid/', 'v1.sealed', false, now(), now())`, [id, rows[0]!.id]);
+      await client.query(`insert into webhook_endpoints (id, owner_id, url, secret, enabled, scopes, created_at, updated_at) values ($1, $2, 'https://receiver.invalid/', 'v1.sealed', false, '{}', now(), now())`, [id, rows[0]!.id]);
       await client.query(`insert into events (id, type, data, visibility, owner_id, created_at) values ($1, 'user.created', '{}', 'owner', $2, now())`, [eventId, rows[0]!.id]);
       await client.query(
         `insert into webhook_deliveries (id, endpoint_id, event_id, event_type, state, next_attempt_at, created_at, updated_at) values ($1, $2, $3, 'user.created', 'pending', now() - interval '10 minutes', now(), now())`,

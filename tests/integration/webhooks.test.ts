@@ -13,7 +13,7 @@ import * as contract from '../../contracts/webhooks/operations.ts';
 import { SIGNATURE_HEADERS } from '../../contracts/webhook.ts';
 import { expectConforms, problemCode, send } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
-import { signUp, type Account } from '../support/identity.ts';
+import { issueToken, signUp, type Account } from '../support/identity.ts';
 import { startReceiver, type Answer, type Received, type Receiver } from '../../scripts/lib/webhook-receiver.ts';
 
 type Endpoint = { id: string; secret: string; enabled: boolean; disabled_reason: string | null; health: { consecutive_failures: number; last_success_at: string | null } };
@@ -240,6 +240,53 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
     const [delivery] = await deliveries(created.id);
     expect(delivery).toMatchObject({ state: 'failed', next_attempt_at: null });
     expect(delivery!.attempts.every((a) => a.status_code === 500 && !a.success)).toBe(true);
+  });
+
+  it('fails the pending deliveries of an endpoint its owner disables, so they can be found and redelivered', async () => {
+    answers.set('/manual', () => ({ status: 500 }));
+    const created = await endpoint(owner, '/manual');
+    await publish(owner, 'Disabled by hand');
+    await until('/manual', 1);
+    const disabled = await send(baseUrl, `/api/v1/webhook-endpoints/${created.id}`, { method: 'PATCH', headers: owner.auth, json: { enabled: false } });
+    expect(disabled.status, disabled.text).toBe(200);
+    const [delivery] = await waitFor(() => deliveries(created.id), (d) => d[0]?.state === 'failed');
+    expect(delivery).toMatchObject({ state: 'failed', next_attempt_at: null });
+    expect((await deliveries(created.id, '&state=failed')).map((d) => d.id)).toEqual([delivery!.id]);
+    // Enabled again, it can be redelivered, and is.
+    answers.set('/manual', () => ({ status: 200 }));
+    await send(baseUrl, `/api/v1/webhook-endpoints/${created.id}`, { method: 'PATCH', headers: owner.auth, json: { enabled: true } });
+    const retry = await send(baseUrl, `/api/v1/webhook-deliveries/${delivery!.id}/retry`, { method: 'POST', headers: owner.auth });
+    expect(retry.status, retry.text).toBe(202);
+    await waitFor(() => deliveries(created.id), (d) => d[0]?.state === 'succeeded');
+  });
+
+  it('settles an attempt whose answer holds a NUL byte once, keeping the answer readable', async () => {
+    answers.set('/nul', () => ({ status: 200, body: 'ok\0then binary' }));
+    const created = await endpoint(owner, '/nul');
+    await publish(owner, 'Answered with a NUL');
+    const [delivery] = await waitFor(() => deliveries(created.id), (d) => d[0]?.state === 'succeeded');
+    expect(delivery!.attempts).toMatchObject([{ success: true, status_code: 200, response_body: 'ok\uFFFDthen binary' }]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(arrived('/nul')).toHaveLength(1);
+  });
+
+  it('delivers what the token that made the endpoint may read on the event log, not all its owner could', async () => {
+    const narrowAdmin = await signUp(baseUrl, { admin: true, scopes: ['webhooks:read', 'webhooks:write'] });
+    const fullAdmin = await signUp(baseUrl, { admin: true });
+    const narrowOwner = await issueToken(baseUrl, owner, { scopes: ['webhooks:read', 'webhooks:write'] });
+    await endpoint(narrowAdmin, '/sight-narrow-admin', {});
+    await endpoint(fullAdmin, '/sight-admin', {});
+    await endpoint({ ...owner, auth: { Authorization: `Bearer ${narrowOwner.token}` } }, '/sight-narrow-owner', {});
+    const draft = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: owner.auth, json: { title: 'Sight draft', status: 'draft' } });
+    const draftId = (draft.body as { id: string }).id;
+    const marker = await publish(owner, 'Sight marker');
+    for (const path of ['/sight-narrow-admin', '/sight-admin', '/sight-narrow-owner']) {
+      await receiver.until(() => arrived(path).some((r) => r.body.includes(marker.id)));
+    }
+    await receiver.until(() => arrived('/sight-admin').some((r) => r.body.includes(draftId)));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(arrived('/sight-narrow-admin').some((r) => r.body.includes(draftId))).toBe(false);
+    expect(arrived('/sight-narrow-owner').some((r) => r.body.includes(draftId))).toBe(false);
   });
 
   it('redelivers on request, with the same webhook-id; others’ deliveries are not found', async () => {

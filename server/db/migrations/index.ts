@@ -13,6 +13,7 @@ import * as webhooks from './0011-webhooks.ts';
 import * as media from './0012-media.ts';
 import * as inbound from './0013-inbound.ts';
 import * as dropRateLimitCounters from './0014-drop-rate-limit-counters.ts';
+import * as webhookEndpointScopes from './0015-webhook-endpoint-scopes.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012-media': media,
   '0013-inbound': inbound,
   '0014-drop-rate-limit-counters': dropRateLimitCounters,
+  '0015-webhook-endpoint-scopes': webhookEndpointScopes,
 };
