@@ -24,6 +24,7 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
   let owner: Account;
   let stranger: Account;
   let expired: string;
+  let expiredId: string;
   let revoked: string;
 
   /** A request the operation would accept from `account`: path params name resources `account` owns (tests/support/fixtures.ts). */
@@ -43,13 +44,23 @@ describe.each(servers)('security suite on $kind', ({ baseUrl, logFile }) => {
     owner = await signUp(baseUrl);
     stranger = await signUp(baseUrl);
     secrets.push(owner.token, stranger.token);
-    expired = (await issueToken(baseUrl, owner, { expiresIn: 1 })).token;
+    const expiring = await issueToken(baseUrl, owner, { expiresIn: 1 });
+    expired = expiring.token;
+    expiredId = expiring.tokenId;
     const toRevoke = await issueToken(baseUrl, owner);
     revoked = toRevoke.token;
     const revocation = await send(baseUrl, `/api/v1/tokens/${toRevoke.tokenId}`, { method: 'DELETE', headers: owner.auth });
     expect(revocation.status).toBe(204);
     secrets.push(expired, revoked);
     await new Promise((r) => setTimeout(r, 1100));
+  });
+
+  it('an expired token is gone: revoking it is 404, as for one revoked already', async () => {
+    for (const tokenId of [expiredId, expiredId]) {
+      const res = await send(baseUrl, `/api/v1/tokens/${tokenId}`, { method: 'DELETE', headers: owner.auth });
+      expect(res.status, res.text).toBe(404);
+      expect(problemCode(res)).toBe('token_not_found');
+    }
   });
 
   it.each(bearerOps.map((op) => [op.operationId, op] as const))('%s: no token → 401 with a Bearer challenge', async (_, op) => {
