@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signWebhook, verifyWebhook, verifyWebhookSignature, WebhookVerificationError, type WebhookVerificationReason } from '../../client/src/webhooks.ts';
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -137,5 +137,25 @@ describe('refusals', () => {
 
   it('a correctly signed body that is not JSON', async () => {
     expect(await refusal(verifyWebhook('not json', officialHeaders(SECRET, 'msg_11', now(), 'not json'), SECRET))).toBe('invalid_payload');
+  });
+});
+
+describe('the cost of verifying', () => {
+  it('signs the body once per secret, however many signatures the message carries', async () => {
+    const id = 'msg_many';
+    const good = await signWebhook(SECRET, id, now(), BODY);
+    // 127 wrong candidates before the right one, as an unauthenticated sender could send.
+    const many = [...Array.from({ length: 127 }, () => `v1,${randomBytes(32).toString('base64')}`), good].join(' ');
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    try {
+      await verifyWebhookSignature(BODY, { 'webhook-id': id, 'webhook-timestamp': String(now()), 'webhook-signature': many }, [OTHER, SECRET]);
+      expect(sign).toHaveBeenCalledTimes(2);
+      sign.mockClear();
+      const wrong = many.replace(good, `v1,${randomBytes(32).toString('base64')}`);
+      expect(await refusal(verifyWebhookSignature(BODY, { 'webhook-id': id, 'webhook-timestamp': String(now()), 'webhook-signature': wrong }, [OTHER, SECRET]))).toBe('no_matching_signature');
+      expect(sign).toHaveBeenCalledTimes(2);
+    } finally {
+      sign.mockRestore();
+    }
   });
 });
