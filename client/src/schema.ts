@@ -488,7 +488,7 @@ export type paths = {
         put?: never;
         /**
          * Receive a webhook
-         * @description Where other systems deliver signed webhooks to Folio. Each source is configured by Folio’s operator with a scheme and a secret: Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), GitHub (`X-Hub-Signature-256`) or Stripe (`Stripe-Signature`). The signature is verified over the body’s exact bytes before anything else is read: a missing or wrong signature, or a timestamp further from now than the tolerance (5 minutes unless the operator says otherwise: a replay), is 401 and nothing is recorded. A verified delivery is recorded once per sender’s delivery id (`webhook-id`, `X-GitHub-Delivery`, the Stripe event’s `id`) and announced as an `inbound.received` event (administrators only): 202. A delivery with an id already received is acknowledged with 200 and `duplicate: true`, and records nothing new — senders retry, so deliveries arrive at least once.
+         * @description Where other systems deliver signed webhooks to Folio. Each source is configured by Folio’s operator with a scheme and a secret: Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), GitHub (`X-Hub-Signature-256`) or Stripe (`Stripe-Signature`). The signature is verified over the body’s exact bytes before anything else is read: a missing or wrong signature, or a timestamp further from now than the tolerance (5 minutes unless the operator says otherwise: a replay), is 401 and nothing is recorded. A verified delivery is recorded once per sender’s delivery id (`webhook-id`, `X-GitHub-Delivery`, the Stripe event’s `id`) and announced as an `inbound.received` event (administrators only): 202. A delivery with an id already received is acknowledged with 200 and `duplicate: true`, and records nothing new — senders retry, so deliveries arrive at least once. A verified delivery Folio cannot store as signed — no delivery id, a NUL (U+0000) character, a number beyond a double, or nesting deeper than 256 — is 400.
          */
         post: operations["receiveInbound"];
         delete?: never;
@@ -1149,7 +1149,7 @@ export type components = {
              */
             code: "idempotency_key_reused";
         };
-        /** @description `image_too_large` (422): Image has too many pixels. The image’s width × height is above the server’s pixel limit. Small files can describe huge images (decompression bombs), so this is checked before any pixel is decoded. [What to do](/problems/image_too_large). */
+        /** @description `image_too_large` (422): Image has too many pixels. The image’s width × height is above the server’s pixel limit, or a side is longer than 1,000,000 pixels. Small files can describe huge images (decompression bombs), so this is checked before any pixel is decoded. [What to do](/problems/image_too_large). */
         ImageTooLargeProblem: components["schemas"]["Problem"] & {
             /**
              * @description This problem’s page: /problems/image_too_large.

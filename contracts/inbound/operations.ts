@@ -4,7 +4,7 @@ import { defineResource } from '../resource.ts';
 import { publicAccess } from '../shared/auth.ts';
 import { HeaderText } from '../shared/protocol.ts';
 import { inboundSourceNotFound, invalidSignature } from './errors.ts';
-import { InboundPayload, InboundReceipt, InboundSourceName, inboundReceiptExample } from './schemas.ts';
+import { InboundPayload, InboundReceipt, InboundSourceName, inboundReceiptExample, MAX_PAYLOAD_DEPTH } from './schemas.ts';
 
 const TAG = 'Inbound';
 const tags = [TAG] as const;
@@ -27,7 +27,8 @@ export const receiveInbound = defineOperation({
     'missing or wrong signature, or a timestamp further from now than the tolerance (5 minutes unless the operator says otherwise: a replay), is 401 and nothing is recorded. A ' +
     'verified delivery is recorded once per sender’s delivery id (`webhook-id`, `X-GitHub-Delivery`, the Stripe event’s ' +
     '`id`) and announced as an `inbound.received` event (administrators only): 202. A delivery with an id already received ' +
-    'is acknowledged with 200 and `duplicate: true`, and records nothing new — senders retry, so deliveries arrive at least once.',
+    'is acknowledged with 200 and `duplicate: true`, and records nothing new — senders retry, so deliveries arrive at least once. ' +
+    `A verified delivery Folio cannot store as signed — no delivery id, a NUL (U+0000) character, a number beyond a double, or nesting deeper than ${MAX_PAYLOAD_DEPTH} — is 400.`,
   tags,
   // The signature is the credential: no token is read, and the handler verifies before anything else.
   auth: publicAccess,

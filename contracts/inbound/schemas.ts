@@ -61,3 +61,6 @@ export const inboundReceiptExample: z.input<typeof InboundReceipt> = {
   received_at: '2026-11-21T09:30:00.000Z',
   duplicate: false,
 };
+
+/** The deepest nesting a delivery's payload may have (deeper is a 400): PostgreSQL's jsonb parser runs out of stack far deeper (about 3,000 with its default 2 MB), and no sender's events come near it. */
+export const MAX_PAYLOAD_DEPTH = 256;

@@ -1,4 +1,5 @@
 import { defineError } from '../shared/errors.ts';
+import { MAX_IMAGE_SIDE } from './schemas.ts';
 
 export const mediaNotFound = defineError({
   code: 'media_not_found',
@@ -29,7 +30,7 @@ export const imageTooLarge = defineError({
   code: 'image_too_large',
   status: 422,
   title: 'Image has too many pixels',
-  explanation: 'The image’s width × height is above the server’s pixel limit. Small files can describe huge images (decompression bombs), so this is checked before any pixel is decoded.',
+  explanation: `The image’s width × height is above the server’s pixel limit, or a side is longer than ${MAX_IMAGE_SIDE.toLocaleString('en')} pixels. Small files can describe huge images (decompression bombs), so this is checked before any pixel is decoded.`,
   remedy: 'Scale the image down and upload it again.',
 });
 

@@ -36,7 +36,9 @@ const Alt = text({ max: 1000 }).openapi({
   example: 'Boats in a harbour at dawn',
 });
 
-const Dimension = z.int().min(1).max(1_000_000).nullable();
+/** The longest side an image may have (server/media/inspect.ts refuses longer ones). */
+export const MAX_IMAGE_SIDE = 1_000_000;
+const Dimension = z.int().min(1).max(MAX_IMAGE_SIDE).nullable();
 
 export const Media = z
   .object({

@@ -24,3 +24,9 @@ export function decodePosition(cursor: string): Position {
   if (bytes.length !== 24 || bytes[0] !== VERSION) return { txid: '0', seq: '0' };
   return { txid: bytes.readBigUInt64BE(8).toString(), seq: bytes.readBigUInt64BE(16).toString() };
 }
+
+/** Whether `a` comes after `b` in the log. */
+export function isAfter(a: Position, b: Position): boolean {
+  const [ta, tb] = [BigInt(a.txid), BigInt(b.txid)];
+  return ta !== tb ? ta > tb : BigInt(a.seq) > BigInt(b.seq);
+}

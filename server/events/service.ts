@@ -25,11 +25,13 @@ export async function listEvents(options: { limit: number; cursor?: string; afte
 
 /** A stream for the caller (counted against FOLIO_SSE_MAX_STREAMS under `key`), resuming after an event id. */
 export async function openStream(key: string, options: { caller: Caller | null; types?: string[]; after?: string; follow: boolean; signal: AbortSignal }) {
+  const after = options.after ? await findPosition(db(), options.after, options.caller) : undefined;
+  if (options.after && !after) return notFound(options.after);
+  // Counted and taken with no await between (openEventStream counts the stream before its first):
+  // checked before the lookup above, requests arriving together all passed the check.
   if (streamsOpen(key) >= config.sseMaxStreams) {
     // Like every 429, it says when to try again: a stream is freed when its client goes, so a reconnection delay is a fair wait.
     return fail(tooManyStreams, `At most ${config.sseMaxStreams} event streams may be open at once.`, { 'Retry-After': String(Math.ceil(config.sseRetryMs / 1000)) });
   }
-  const after = options.after ? await findPosition(db(), options.after, options.caller) : undefined;
-  if (options.after && !after) return notFound(options.after);
   return openEventStream(key, { ...options, after });
 }

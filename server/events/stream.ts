@@ -12,7 +12,7 @@ import type { Caller } from '../identity/caller.ts';
 import { stopping } from '../lifecycle.ts';
 import { eventHub } from './hub.ts';
 import { head, positionOf, readEvents, toEvent, visibleTo, type EventRow } from './log.ts';
-import type { Position } from './position.ts';
+import { isAfter, type Position } from './position.ts';
 
 const CATCH_UP_BATCH = 200;
 /** A client this far behind is let go: it reconnects with its last id and catches up from the log instead of from memory. */
@@ -41,7 +41,10 @@ export function streamsOpen(key: string): number {
  */
 export async function openEventStream(key: string, options: StreamOptions): Promise<AsyncGenerator<EventResource>> {
   const { caller, types, signal } = options;
-  const wanted = (row: EventRow) => (!types?.length || types.includes(row.type)) && visibleTo(row, caller);
+  // Never one the client already has: the hub may start behind its Last-Event-ID (just after a
+  // commit, or on an instance that has not heard of that event yet), and the catch-up then reads nothing.
+  const wanted = (row: EventRow) =>
+    (!types?.length || types.includes(row.type)) && visibleTo(row, caller) && (!options.after || isAfter(positionOf(row), options.after));
   // Live events wait here until the catch-up is done; `wake` resolves the reader's wait.
   const pending: EventRow[] = [];
   let wake: (() => void) | undefined;

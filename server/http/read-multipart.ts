@@ -115,12 +115,18 @@ export async function readMultipart(request: Request, spec: MultipartContent, li
   let declaredType = '';
   let fileStream = undefined as Readable | undefined;
 
-  const parser = busboy({
-    headers: Object.fromEntries(request.headers),
-    defParamCharset: 'utf8',
-    preservePath: true,
-    limits: { files: 1, fileSize: limits.maxBytes, fields: 20, fieldSize: 16 * 1024, parts: 21, headerPairs: 20 },
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: Object.fromEntries(request.headers),
+      defParamCharset: 'utf8',
+      preservePath: true,
+      limits: { files: 1, fileSize: limits.maxBytes, fields: 20, fieldSize: 16 * 1024, parts: 21, headerPairs: 20 },
+    });
+  } catch {
+    // busboy reads the boundary itself: an empty or malformed one (`boundary=`, `boundary=a b`) is refused here.
+    throw new AppError('unsupported_media_type', 'The multipart/form-data Content-Type has no valid boundary: send the body with FormData, which sets one.');
+  }
   parser.on('field', (name, value, info) => {
     if (name === spec.file.name) issues.push({ pointer: `/body/${name}`, message: 'must be a file part (with a filename in its Content-Disposition)' });
     else if (!fieldNames.has(name)) issues.push({ pointer: `/body/${name}`, message: 'is not a part of this form' });

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { DeliveryId, InboundEventType, type InboundReceipt } from '../../contracts/inbound/schemas.ts';
+import { DeliveryId, InboundEventType, MAX_PAYLOAD_DEPTH, type InboundReceipt } from '../../contracts/inbound/schemas.ts';
 import { db } from '../db/index.ts';
 import type { InboundDeliveriesTable } from '../db/schema.ts';
 import { transact } from '../db/transact.ts';
 import { AppError } from '../errors.ts';
 import { ADMINISTRATORS, recordEvent } from '../events/log.ts';
-import { toFieldIssues } from '../http/issues.ts';
+import { toFieldIssues, type FieldIssue } from '../http/issues.ts';
 import { newId } from '../ids.ts';
 import type { Selectable } from 'kysely';
 import type { DeliveryFacts } from './schemes.ts';
@@ -13,28 +13,45 @@ import type { DeliveryFacts } from './schemes.ts';
 type Receipt = z.input<typeof InboundReceipt>;
 
 /**
- * Where the payload holds a NUL (U+0000): JSON may spell it (`"\u0000"`), but PostgreSQL's jsonb
- * cannot store it, so such a payload is refused with 400 rather than failing on insert.
+ * What in the payload PostgreSQL cannot store as it was signed: a NUL (U+0000), which JSON may
+ * spell (`"\u0000"`) but jsonb refuses, a number beyond a double's range, and nesting deeper
+ * than MAX_PAYLOAD_DEPTH — each refused with 400 rather than failing on insert or changed. Walked with a stack of its own, depth first (recursion overflowed on a
+ * payload nested 20,000 deep: a 500).
  */
-function* nulCharacters(value: unknown, pointer: string): Generator<string> {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) yield pointer;
-  } else if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) yield* nulCharacters(item, `${pointer}/${i}`);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (key.includes('\u0000')) yield at;
-      yield* nulCharacters(item, at);
+function unstorable(payload: unknown, root: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const nul = (pointer: string) => issues.push({ pointer, message: 'must not contain NUL (U+0000) characters' });
+  const stack: [unknown, string, number][] = [[payload, root, 0]];
+  // At most a hundred, as for any request's issues.
+  for (let next = stack.pop(); next && issues.length < 100; next = stack.pop()) {
+    const [value, pointer, depth] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) nul(pointer);
+    } else if (typeof value === 'number') {
+      // JSON.parse reads 1e400 as Infinity, which would be stored as null: not what was signed.
+      if (!Number.isFinite(value)) issues.push({ pointer, message: 'is a number too large for a double (I-JSON, RFC 7493)' });
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth === MAX_PAYLOAD_DEPTH) {
+        issues.push({ pointer, message: `is nested more than ${MAX_PAYLOAD_DEPTH} deep` });
+        continue;
+      }
+      const children: [unknown, string, number][] = [];
+      for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+        const at = `${pointer}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        if (String(key).includes('\u0000')) nul(at);
+        children.push([item, at, depth + 1]);
+      }
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
   }
+  return issues;
 }
 
 /** The delivery id and type of a verified delivery; a 400 when its id is missing or too long, or its payload unstorable. */
 function readFacts(facts: DeliveryFacts, payload: Record<string, unknown>): { deliveryId: string; type: string | null } {
   const id = DeliveryId.safeParse(facts.deliveryId.value);
   const issues = id.success ? [] : toFieldIssues(id.error, facts.deliveryId.pointer);
-  issues.push(...[...nulCharacters(payload, '/body')].map((pointer) => ({ pointer, message: 'must not contain NUL (U+0000) characters' })));
+  issues.push(...unstorable(payload, '/body'));
   if (issues.length > 0) throw new AppError('validation_failed', 'The delivery is signed, but Folio cannot record it: see errors.', { errors: issues });
   const type = InboundEventType.safeParse(facts.type ?? null);
   return { deliveryId: id.data!, type: type.success ? type.data : null };

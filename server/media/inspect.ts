@@ -10,10 +10,11 @@ import { createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { MAX_IMAGE_SIDE } from '../../contracts/media/schemas.ts';
 
 export type Inspection =
   | { kind: 'ok'; width: number | null; height: number | null; /** A staged copy without metadata, when one was made. */ stripped?: { path: string; size: number; sha256: string } }
-  | { kind: 'too_many_pixels'; pixels: number }
+  | { kind: 'too_large'; detail: string }
   | { kind: 'unreadable' };
 
 async function sha256Of(path: string): Promise<string> {
@@ -34,6 +35,9 @@ const ENCODERS: Record<string, (image: Sharp, lossless: boolean) => Sharp> = {
   'image/avif': (image) => image.avif({ quality: 80 }),
 };
 
+/** The chunks isLosslessWebp reads at most. */
+const MAX_WEBP_CHUNKS = 64;
+
 /**
  * Whether a WebP's image data is VP8L (lossless) rather than VP8 (lossy): its RIFF chunks are
  * walked, header by header, to the first image chunk (an extended file puts its colour profile,
@@ -43,7 +47,9 @@ async function isLosslessWebp(path: string): Promise<boolean> {
   const handle = await open(path);
   try {
     const header = Buffer.alloc(8);
-    for (let offset = 12; ; ) {
+    // Real files have a handful of chunks before their image; a file of millions of empty ones
+    // (valid to libwebp) took a read each, seconds of CPU a megabyte. Past this many, it counts as lossy.
+    for (let offset = 12, chunks = 0; chunks < MAX_WEBP_CHUNKS; chunks++) {
       const { bytesRead } = await handle.read(header, 0, 8, offset);
       if (bytesRead < 8) return false;
       const fourcc = header.toString('latin1', 0, 4);
@@ -52,6 +58,7 @@ async function isLosslessWebp(path: string): Promise<boolean> {
       // An animation frame holds its image chunk after 16 bytes of frame header.
       offset += fourcc === 'ANMF' ? 8 + 16 : 8 + header.readUInt32LE(4) + (header.readUInt32LE(4) & 1);
     }
+    return false;
   } finally {
     await handle.close();
   }
@@ -68,7 +75,9 @@ export async function inspect(path: string, mediaType: string, options: { maxPix
   if (!meta.width || !meta.height) return { kind: 'unreadable' };
   // Every frame of an animation is decoded: its pixels count too.
   const pixels = meta.width * (meta.pageHeight ?? meta.height) * (meta.pages ?? 1);
-  if (pixels > options.maxPixels) return { kind: 'too_many_pixels', pixels };
+  if (pixels > options.maxPixels) return { kind: 'too_large', detail: `The image has ${pixels} pixels; at most ${options.maxPixels} are accepted.` };
+  // A side the document's Media cannot state (1 × 1,000,001 is few pixels) would be stored, then make every answer naming it a 500.
+  if (Math.max(meta.width, meta.pageHeight ?? meta.height) > MAX_IMAGE_SIDE) return { kind: 'too_large', detail: `A side of the image is over ${MAX_IMAGE_SIDE} pixels.` };
   // Dimensions as displayed: an EXIF orientation of 5–8 swaps them.
   const { width, height } = meta.pages && meta.pageHeight ? { width: meta.width, height: meta.pageHeight } : (meta.autoOrient ?? meta);
   const encode = ENCODERS[mediaType];

@@ -50,9 +50,7 @@ export async function uploadMedia(input: { alt: string; filename?: string; file:
     return fail(PIPELINE_ERRORS.unsupported_media_type, `This server accepts ${config.media.types.join(', ')}; the file is ${file.mediaType}.`);
   }
   const inspection = await inspect(file.path, file.mediaType, { maxPixels: config.media.maxPixels, stripMetadata: config.media.stripMetadata });
-  if (inspection.kind === 'too_many_pixels') {
-    return fail(imageTooLarge, `The image has ${inspection.pixels} pixels; at most ${config.media.maxPixels} are accepted.`);
-  }
+  if (inspection.kind === 'too_large') return fail(imageTooLarge, inspection.detail);
   if (inspection.kind === 'unreadable') return fail(mediaUnreadable, `The file starts like ${file.mediaType} but cannot be read as one.`);
   const stored = inspection.stripped ?? { path: file.path, size: file.size, sha256: file.sha256 };
   const key = stored.sha256;

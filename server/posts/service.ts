@@ -152,7 +152,8 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
         // A change of content, of status, or both: each says so.
         const contentChanged = Object.keys(patch).some((field) => field !== 'status');
         if (contentChanged) await postEvent(trx, 'post.updated', updated);
-        if (status !== current.status) await postEvent(trx, status === 'published' ? 'post.published' : 'post.unpublished', updated);
+        // Unpublished, it is named to everyone as they knew it: a slug changed with it is the draft's own.
+        if (status !== current.status) await postEvent(trx, status === 'published' ? 'post.published' : 'post.unpublished', status === 'published' ? updated : { ...updated, slug: current.slug });
         return toPost(updated);
       } catch (error) {
         // The unique violation aborted the transaction: transact() rolls it back for the failure.

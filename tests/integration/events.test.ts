@@ -100,6 +100,18 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     }
   });
 
+  it('names an unpublished post to everyone by the slug they knew, not one it was given as it went back to draft', async () => {
+    const post = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: author.auth, json: { title: 'Soon withdrawn', status: 'published' } });
+    const { id, slug } = post.body as { id: string; slug: string };
+    const secret = `secret-${Date.now().toString(36)}`;
+    const withdrawn = await send(baseUrl, `/api/v1/posts/${id}`, { method: 'PATCH', headers: author.auth, json: { status: 'draft', slug: secret } });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    const seen = await listAll({}, '&types=post.unpublished&types=post.updated', id);
+    const mine = seen.filter(about(id));
+    expect(mine).toEqual([expect.objectContaining({ type: 'post.unpublished', data: expect.objectContaining({ slug }) })]);
+    expect(JSON.stringify(seen)).not.toContain(secret);
+  });
+
   it('pages oldest first, filters by type, starts after an event id, and says so when that id is unknown', async () => {
     const first = await post(author, { title: 'Paging 1', status: 'published' });
     const second = await post(author, { title: 'Paging 2', status: 'published' });
@@ -311,6 +323,18 @@ describe.each(databaseKinds())('event stream settings on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 1000));
     const again = await openStream(`${server.baseUrl}/api/v1/events/stream`, account.auth);
     again.close();
+    await new Promise((r) => setTimeout(r, 1000));
+    // Requests arriving together, each resuming (a lookup before the stream opens), are capped too.
+    const last = ((await send(server.baseUrl, '/api/v1/events?limit=1', { headers: account.auth })).body as { data: { id: string }[] }).data[0]!.id;
+    const clients = Array.from({ length: 6 }, () => new AbortController());
+    try {
+      const answers = await Promise.all(
+        clients.map((client) => fetch(`${server.baseUrl}/api/v1/events/stream`, { headers: { ...account.auth, 'Last-Event-ID': last }, signal: client.signal })),
+      );
+      expect(answers.map((res) => res.status).sort()).toEqual([200, 200, 429, 429, 429, 429]);
+    } finally {
+      for (const client of clients) client.abort();
+    }
   });
 
   it('answers HEAD on the stream without holding one of the caller’s streams', async () => {

@@ -13,6 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveInbound } from '../../contracts/inbound/operations.ts';
+import { MAX_PAYLOAD_DEPTH } from '../../contracts/inbound/schemas.ts';
 import { listEvents } from '../../contracts/events/operations.ts';
 import { expectConforms, problemCode, send, type ApiResponse } from '../support/contract-assertions.ts';
 import { databaseKinds, startFolio, type RunningFolio } from '../support/folio-server.ts';
@@ -212,6 +213,20 @@ describe.each(databaseKinds())('inbound webhooks on %s', (kind) => {
       const refused = await deliver(source, withNul.body, await provider.sign(withNul));
       expect(refused.status, refused.text).toBe(400);
       expect(problemCode(refused)).toBe('validation_failed');
+      // Nesting jsonb cannot hold: 400 too (a walk that recursed answered 500), and what it can is recorded.
+      const nest = (depth: number) => { const d = fresh(); return { ...d, body: d.body.replace(/}$/, `,"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`) }; };
+      const deep = nest(20_000);
+      const tooDeep = await deliver(source, deep.body, await provider.sign(deep));
+      expect(tooDeep.status, tooDeep.text).toBe(400);
+      expect((tooDeep.body as { errors: { message: string }[] }).errors[0]!.message).toMatch(`more than ${MAX_PAYLOAD_DEPTH} deep`);
+      const huge = fresh();
+      const withHuge = { ...huge, body: huge.body.replace(/}$/, ',"big":1e400}') };
+      const tooBig = await deliver(source, withHuge.body, await provider.sign(withHuge));
+      expect(tooBig.status, tooBig.text).toBe(400);
+      expect((tooBig.body as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/body/big']);
+      const deepest = nest(MAX_PAYLOAD_DEPTH - 1);
+      const accepted = await deliver(source, deepest.body, await provider.sign(deepest));
+      expect(accepted.status, accepted.text).toBe(202);
     });
   });
 

@@ -4,7 +4,8 @@
  * stored once, and a delete removes the object only with its last reference.
  */
 import { createHash } from 'node:crypto';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Storage } from '../../server/media/storage/s3.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as contract from '../../contracts/media/operations.ts';
 import { expectConforms, send } from '../support/contract-assertions.ts';
@@ -66,5 +67,16 @@ describe.each(databaseKinds())('media on S3 (moto) on %s', (kind) => {
     const refused = await upload(server.baseUrl, owner, Buffer.from('<svg/>'));
     expect(refused.status).toBe(415);
     expect(await keys()).toEqual([`media/${sha256}`]);
+  });
+
+  it('lists for the sweep only the content addresses under its prefix, never the bucket’s other objects', async () => {
+    const foreign = ['mediabackup/db.sql', 'media/readme.txt', `media/${'a'.repeat(64)}.bak`, 'site/index.html'];
+    for (const key of foreign) await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: 'not Folio’s' }));
+    const ours = (await keys()).filter((key) => !foreign.includes(key!));
+    const storage = s3Storage({ bucket: s3.bucket, region: 'us-east-1', forcePathStyle: true, prefix: 'media/' }, s3.client);
+    const listed: string[] = [];
+    for await (const { key } of storage.list()) listed.push(key);
+    expect(ours.length).toBeGreaterThan(0);
+    expect(listed.map((key) => `media/${key}`).sort()).toEqual(ours);
   });
 });

@@ -11,7 +11,7 @@ import { streamEvents } from '../../server/events/handlers.ts';
 import { route } from '../../server/http/route.ts';
 import { eventHub } from '../../server/events/hub.ts';
 import { PUBLIC, recordEvent } from '../../server/events/log.ts';
-import { streamsOpen } from '../../server/events/stream.ts';
+import { openEventStream, streamsOpen } from '../../server/events/stream.ts';
 import { sweepExpiredEvents } from '../../server/events/sweep.ts';
 import { newId } from '../../server/ids.ts';
 
@@ -115,6 +115,24 @@ describe('event stream lifecycle', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     expectNoneLeft(before);
+  });
+});
+
+describe('resuming', () => {
+  it('never sends a live event at or before the one the client resumes after, wherever the hub started', async () => {
+    // The hub starts where the log was when it subscribed; a client may resume from further on
+    // (an event committed a moment ago, or known to another instance). Its live events are
+    // filtered by that place, not only by the hub's.
+    const streams = [new AbortController(), new AbortController()];
+    const ahead = await openEventStream('test:ahead', { caller: null, types: ['user.created'], after: { txid: '9223372036854775807', seq: '0' }, follow: true, signal: streams[0]!.signal });
+    const fresh = await openEventStream('test:fresh', { caller: null, types: ['user.created'], follow: true, signal: streams[1]!.signal });
+    const userId = await logUserCreated('resumer');
+    const got = await fresh.next();
+    expect((got.value as { data: { user_id: string } }).data.user_id).toBe(userId);
+    const early = await Promise.race([ahead.next(), new Promise((resolve) => setTimeout(() => resolve('nothing'), 300))]);
+    expect(early).toBe('nothing');
+    for (const stream of streams) stream.abort();
+    await Promise.all([ahead.return(undefined), fresh.return(undefined)]);
   });
 });
 

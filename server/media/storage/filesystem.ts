@@ -2,9 +2,8 @@ import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ByteRange, MediaStorage } from './types.ts';
+import { CONTENT_ADDRESS, type ByteRange, type MediaStorage } from './types.ts';
 
-const KEY = /^[0-9a-f]{64}$/;
 const READ_CHUNK = 1024 * 1024;
 
 /**
@@ -15,7 +14,7 @@ const READ_CHUNK = 1024 * 1024;
 export function filesystemStorage(folder: string): MediaStorage {
   const root = join(folder, 'objects');
   const pathOf = (key: string) => {
-    if (!KEY.test(key)) throw new Error(`not a content address: ${key}`);
+    if (!CONTENT_ADDRESS.test(key)) throw new Error(`not a content address: ${key}`);
     return join(root, key.slice(0, 2), key);
   };
   return {
@@ -54,7 +53,7 @@ export function filesystemStorage(folder: string): MediaStorage {
       const shards = await readdir(root).catch(() => [] as string[]);
       for (const shard of shards) {
         for (const name of await readdir(join(root, shard)).catch(() => [] as string[])) {
-          if (!KEY.test(name)) continue;
+          if (!CONTENT_ADDRESS.test(name)) continue;
           const info = await stat(join(root, shard, name)).catch(() => undefined);
           if (info) yield { key: name, modifiedAt: info.mtime };
         }

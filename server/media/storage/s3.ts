@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ByteRange, MediaStorage } from './types.ts';
+import { CONTENT_ADDRESS, type ByteRange, type MediaStorage } from './types.ts';
 
 export interface S3Settings {
   bucket: string;
@@ -52,7 +52,9 @@ export function s3Storage(settings: S3Settings, client = new S3Client({ region: 
       do {
         const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
         for (const object of page.Contents ?? []) {
-          if (object.Key && object.LastModified) yield { key: object.Key.slice(prefix.length), modifiedAt: object.LastModified };
+          const key = object.Key?.slice(prefix.length);
+          // The bucket may hold other things under the prefix (`media` also lists `mediabackup/…`): never Folio's to sweep.
+          if (key && CONTENT_ADDRESS.test(key) && object.LastModified) yield { key, modifiedAt: object.LastModified };
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);

@@ -20,6 +20,12 @@ export interface MediaStorage {
   /** The object's bytes (or a range of them) as a stream; nothing is read whole into memory. */
   open(key: string, range?: ByteRange): Promise<Readable>;
   delete(key: string): Promise<void>;
-  /** Every stored key and when it was written: for the sweep of objects no row references. */
+  /**
+   * Every stored key and when it was written, for the sweep of objects no row references: only
+   * content addresses (CONTENT_ADDRESS) — anything else where the objects live is not Folio's to delete.
+   */
   list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
 }
+
+/** What an object is stored under: the SHA-256 of its bytes, in hex. */
+export const CONTENT_ADDRESS = /^[0-9a-f]{64}$/;
