@@ -8,6 +8,7 @@
 import type { EventResource } from '../../contracts/events/schemas.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
+import { reauthenticate } from '../http/authenticate.ts';
 import type { Caller } from '../identity/caller.ts';
 import { stopping } from '../lifecycle.ts';
 import { eventHub } from './hub.ts';
@@ -40,7 +41,10 @@ export function streamsOpen(key: string): number {
  * `follow`). The returned events then come as the client reads them.
  */
 export async function openEventStream(key: string, options: StreamOptions): Promise<AsyncGenerator<EventResource>> {
-  const { caller, types, signal } = options;
+  const { types, signal } = options;
+  // Who the stream is for, checked again at every heartbeat: revoked or expired, the token's
+  // stream ends; an administrator's right withdrawn, what only administrators see stops.
+  let caller = options.caller;
   // Never one the client already has: the hub may start behind its Last-Event-ID (just after a
   // commit, or on an instance that has not heard of that event yet), and the catch-up then reads nothing.
   const wanted = (row: EventRow) =>
@@ -60,6 +64,7 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
     closed = true;
     end();
     clearTimeout(maxAge);
+    clearInterval(recheck);
     signal.removeEventListener('abort', close);
     stopping().removeEventListener('abort', end);
     unsubscribe?.();
@@ -69,6 +74,12 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
   };
   open.set(key, streamsOpen(key) + 1);
   const maxAge = setTimeout(end, config.sseMaxAgeMs);
+  const recheck = setInterval(() => {
+    if (!caller || ended) return;
+    // A database away for a moment is no reason to end it: the next check decides.
+    reauthenticate(caller).then((now) => (now ? (caller = now) : end()), () => undefined);
+  }, config.sseHeartbeatMs);
+  recheck.unref();
   // The client may go before reading a single event: nothing stays behind either way.
   signal.addEventListener('abort', close, { once: true });
   // A server shutting down ends its streams (the clients resume elsewhere with their last id) rather than wait out its grace.

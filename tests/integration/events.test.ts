@@ -308,6 +308,18 @@ describe.each(databaseKinds())('event stream settings on %s', (kind) => {
     expect(stream.comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('ends a stream at its next heartbeat once its token is revoked', async () => {
+    const { token, tokenId } = await issueToken(server.baseUrl, account);
+    const stream = await openStream(`${server.baseUrl}/api/v1/events/stream`, { Authorization: `Bearer ${token}` });
+    await stream.until(() => stream.comments.includes('ping'), 2000);
+    const revoked = await send(server.baseUrl, `/api/v1/tokens/${tokenId}`, { method: 'DELETE', headers: account.auth });
+    expect(revoked.status, revoked.text).toBe(204);
+    // Heartbeats every 300 ms here; the stream's maximum age (4 s) is far off.
+    const outcome = await Promise.race([stream.ended.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('still open'), 2000))]);
+    stream.close();
+    expect(outcome).toBe('ended');
+  });
+
   it('caps the streams a caller may have open, with a 429 problem', async () => {
     const open = [await openStream(`${server.baseUrl}/api/v1/events/stream`, account.auth), await openStream(`${server.baseUrl}/api/v1/events/stream`, account.auth)];
     try {
