@@ -110,8 +110,12 @@ export interface OperationSpec {
    * → 412 when the resource changed since (the handler checks it inside its transaction).
    */
   conditional?: 'read' | 'write';
-  /** Creating operations: an Idempotency-Key makes retries replay the first response for 24 h. */
-  idempotent?: true;
+  /**
+   * Creating operations: an Idempotency-Key makes retries replay the first response for 24 h.
+   * `sealed`: the response shows a secret once (a webhook's signing secret), so the copy kept
+   * for replays is sealed like the secret itself, never readable in a dump of the database.
+   */
+  idempotent?: true | 'sealed';
   /** `public`: anonymous 200s may be cached by shared caches; everything else is `private, no-store`. */
   cache?: 'public';
   request?: RequestSpec;

@@ -59,7 +59,7 @@ export const createWebhookEndpoint = defineOperation({
     'everyone’s with `admin`. Needs `webhooks:write`.',
   tags,
   auth: bearer('webhooks:write'),
-  idempotent: true,
+  idempotent: 'sealed',
   request: {
     body: {
       description: 'The new endpoint.',

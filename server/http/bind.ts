@@ -81,6 +81,8 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
               key,
               fingerprint(request.method, url.pathname, input.body),
               execute,
+              undefined,
+              contract.idempotent === 'sealed',
             )
           : await execute();
       } finally {

@@ -6,6 +6,7 @@ import { config } from '../config.ts';
 import { db, inRequestTransaction } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
+import { seal, unseal } from '../webhooks/secrets.ts';
 
 /**
  * How long a claim on a key lasts unless its owner renews it — so how long at most a key whose
@@ -29,10 +30,14 @@ export function fingerprint(method: string, path: string, body: unknown): string
   return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('hex');
 }
 
+/** A stored body that was sealed (seal()'s form: JSON never starts so). */
+const isSealed = (body: string) => body.startsWith('v1.');
+
 function replay(row: { status: number | null; headers: Record<string, string> | null; body: string | null }): Response {
   const headers = new Headers(row.headers ?? {});
   headers.set('Idempotent-Replayed', 'true');
-  return new Response(row.status === 204 ? null : row.body, { status: row.status ?? 500, headers });
+  const body = row.body !== null && isSealed(row.body) ? unseal(row.body) : row.body;
+  return new Response(row.status === 204 ? null : body, { status: row.status ?? 500, headers });
 }
 
 /**
@@ -94,12 +99,13 @@ async function claim(scope: string, key: string, print: string): Promise<string 
  * (4xx) changed nothing (a service rolls its own writes back when it fails): the response is stored
  * alone, to be replayed.
  */
-async function runAsOwner(scope: string, key: string, owner: string, execute: () => Promise<Response>): Promise<Response> {
+async function runAsOwner(scope: string, key: string, owner: string, execute: () => Promise<Response>, sealed: boolean): Promise<Response> {
   const mine = (conn = db()) => conn.updateTable('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('locked_by', '=', owner);
   const release = () => db().deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('locked_by', '=', owner).execute();
   const record = async (response: Response) => {
     const headers = Object.fromEntries(STORED_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
-    return { state: 'done' as const, status: response.status, headers: JSON.stringify(headers), body: await response.clone().text(), locked_by: null, locked_until: null };
+    const body = await response.clone().text();
+    return { state: 'done' as const, status: response.status, headers: JSON.stringify(headers), body: sealed && body ? seal(body) : body, locked_by: null, locked_until: null };
   };
   const renewal = setInterval(() => {
     mine()
@@ -160,11 +166,13 @@ export async function idempotent(
   print: string,
   execute: () => Promise<Response>,
   waitMs = config.idempotencyWaitMs,
+  /** The response shows a secret (contracts/operation.ts `idempotent: 'sealed'`): stored sealed, as the secret itself is. */
+  sealed = false,
 ): Promise<Response> {
   const deadline = Date.now() + waitMs;
   for (let mayClaim = true; ; ) {
     const owner = mayClaim ? await claim(scope, key, print) : undefined;
-    if (owner) return runAsOwner(scope, key, owner, execute);
+    if (owner) return runAsOwner(scope, key, owner, execute, sealed);
     const row = await db()
       .selectFrom('idempotency_keys')
       .select(['fingerprint', 'state', 'status', 'headers', 'body'])

@@ -370,6 +370,20 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
         const { rows } = await client.query<{ secret: string }>('select secret from webhook_endpoints where id = $1', [created.id]);
         expect(rows[0]!.secret).toMatch(/^v1\./);
         expect(rows[0]!.secret).not.toContain(created.secret.slice('whsec_'.length, 'whsec_'.length + 12));
+        // An idempotent creation's copy kept for replays is sealed too, and a replay still shows the secret.
+        const key = `sealed-${Date.now()}`;
+        const create = () =>
+          send(baseUrl, '/api/v1/webhook-endpoints', { method: 'POST', headers: { ...owner.auth, 'Idempotency-Key': key }, json: { url: receiver.url('/sealed-replay') } });
+        const first = await create();
+        expect(first.status, first.text).toBe(201);
+        const secret = (first.body as { secret: string }).secret;
+        const kept = await client.query<{ body: string }>('select body from idempotency_keys where key = $1', [key]);
+        expect(kept.rows).toHaveLength(1);
+        expect(kept.rows[0]!.body).toMatch(/^v1\./);
+        expect(kept.rows[0]!.body).not.toContain(secret.slice('whsec_'.length, 'whsec_'.length + 12));
+        const again = await create();
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect((again.body as { secret: string }).secret).toBe(secret);
       } finally {
         await client.end();
       }
