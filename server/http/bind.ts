@@ -8,7 +8,7 @@ import type { Caller } from '../identity/caller.ts';
 import { parseRequest } from './parse-request.ts';
 import { newRequestId, problem } from './problem.ts';
 import type { BoundOperation, Handler, HandlerInput, RouteContext } from './types.ts';
-import { clientAddress, consume, type RateLimitState } from './rate-limit.ts';
+import { anonymousClient, consume, type RateLimitState } from './rate-limit.ts';
 import { fingerprint, idempotent } from './idempotency.ts';
 import { negotiate, offeredMediaTypes } from './negotiate.ts';
 import { cachePolicy, render, type RawResult } from './render.ts';
@@ -55,7 +55,7 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
       const authentication = await authenticate(contract.auth, request);
       caller = authentication.caller;
       // Per account, not per token: minting more tokens must not multiply an account's budget.
-      const clientKey = caller ? `user:${caller.userId}` : `ip:${clientAddress(request)}`;
+      const clientKey = caller ? `user:${caller.userId}` : anonymousClient(request);
       if (limitClass !== 'none') limit = await consume(limitClass, clientKey);
       if (limit?.limited) {
         throw new AppError('rate_limited', `Too many requests; retry in ${limit.retryAfterSeconds} s.`, {

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { createHash } from 'node:crypto';
 import type { RateLimitClass } from '../../contracts/shared/auth.ts';
 import { config } from '../config.ts';
@@ -43,6 +44,19 @@ export function emailBucket(email: string): string {
  * address it resolved from the socket and the trusted proxies (FOLIO_TRUST_PROXY), so the whole
  * value is the address — nothing in it is the client's to choose.
  */
-export function clientAddress(request: Request): string {
+function clientAddress(request: Request): string {
   return request.headers.get('x-forwarded-for')?.trim() || 'unknown';
+}
+
+/**
+ * Who an anonymous request counts as (its rate limits, idempotency keys and streams): its
+ * address — an IPv6 one by its /64, the block one host is given, or a host rotating through its
+ * addresses would get a budget for each; an IPv4-mapped one as the IPv4 address it is.
+ */
+export function anonymousClient(request: Request): string {
+  const address = clientAddress(request);
+  if (!ipaddr.isValid(address)) return `ip:${address}`;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return `ip:${parsed.toString()}`;
+  return `ip:${parsed.toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
 }

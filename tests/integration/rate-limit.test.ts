@@ -61,6 +61,19 @@ describe.each(limitStores())('rate limits counted in $store (on $kind)', ({ stor
     expect(remaining(after.headers.get('ratelimit')).r).toBe(4);
   });
 
+  it('counts an IPv6 client by its /64 (one host rotating through it is one client), an IPv4-mapped one as IPv4', async () => {
+    const block = `2001:db8:${(++addresses).toString(16)}:1`;
+    const first = await nobody({ 'X-Forwarded-For': `${block}::1` });
+    expect(remaining(first.headers.get('ratelimit')).r).toBe(4);
+    const rotated = await nobody({ 'X-Forwarded-For': `${block}:ffff:ffff:ffff:fffe` });
+    expect(remaining(rotated.headers.get('ratelimit')).r).toBe(3);
+    const nextBlock = await nobody({ 'X-Forwarded-For': `2001:db8:${addresses.toString(16)}:2::1` });
+    expect(remaining(nextBlock.headers.get('ratelimit')).r).toBe(4);
+    const v4 = newClient()['X-Forwarded-For'];
+    expect(remaining((await nobody({ 'X-Forwarded-For': v4 })).headers.get('ratelimit')).r).toBe(4);
+    expect(remaining((await nobody({ 'X-Forwarded-For': `::ffff:${v4}` })).headers.get('ratelimit')).r).toBe(3);
+  });
+
   it('limits sign-in separately and more strictly, per client address', async () => {
     const client = newClient();
     // A new email each time, so that only the per-address limit is in play.
