@@ -824,7 +824,7 @@ export type components = {
         /** @description `comment.created`: A comment was added to a post. */
         CommentCreatedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -844,7 +844,7 @@ export type components = {
         /** @description `comment.deleted`: A comment was deleted. */
         CommentDeletedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -929,7 +929,7 @@ export type components = {
         /** @description `comment.updated`: A comment’s text changed. */
         CommentUpdatedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -1237,7 +1237,7 @@ export type components = {
         /** @description `inbound.received`: A webhook from another system was verified and recorded (administrators only). */
         InboundReceivedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -1659,7 +1659,7 @@ export type components = {
         /** @description `ping`: sent by `POST /api/v1/webhook-endpoints/{endpointId}/test`, to check that an endpoint verifies and acknowledges deliveries. */
         PingEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -1798,7 +1798,7 @@ export type components = {
         /** @description `post.created`: A post was created (as a draft, or published at once). */
         PostCreatedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -1818,7 +1818,7 @@ export type components = {
         /** @description `post.deleted`: A post was deleted, with its comments. */
         PostDeletedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -1901,7 +1901,7 @@ export type components = {
         /** @description `post.published`: A post became published. */
         PostPublishedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -1921,7 +1921,7 @@ export type components = {
         /** @description `post.unpublished`: A published post went back to draft: it is no longer public. */
         PostUnpublishedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -1985,7 +1985,7 @@ export type components = {
         /** @description `post.updated`: A post’s title, body, slug, excerpt or tags changed. */
         PostUpdatedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -2470,7 +2470,7 @@ export type components = {
         /** @description `user.created`: An account was registered. */
         UserCreatedEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;
@@ -2616,7 +2616,7 @@ export type components = {
              */
             endpoint_id: string;
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             event_id: string;
@@ -2776,7 +2776,7 @@ export type components = {
         /** @description `webhook_endpoint.disabled`: Folio disabled one of your webhook endpoints; it receives nothing until re-enabled. */
         WebhookEndpointDisabledEvent: {
             /**
-             * @description The event’s identifier: unique, and in log order.
+             * @description The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).
              * @example evt_01jdq8m4k2c9v7x3n5r6t8w0yz
              */
             id: string;

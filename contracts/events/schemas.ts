@@ -14,7 +14,7 @@ import { PostId, PostStatus, Slug } from '../posts/schemas.ts';
 import { UserId, Username } from '../users/schemas.ts';
 import { WebhookEndpointId } from '../webhooks/ids.ts';
 
-export const EventId = identifier('evt', 'The event’s identifier: unique, and in log order.', 'evt_01jdq8m4k2c9v7x3n5r6t8w0yz');
+export const EventId = identifier('evt', 'The event’s identifier: unique. Not an order: the log’s is the order events are listed and streamed in (events written at once may have ids out of it).', 'evt_01jdq8m4k2c9v7x3n5r6t8w0yz');
 
 const PostData = z
   .object({

@@ -105,6 +105,12 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
       expect(ignored.status, range).toBe(200);
       expect((await bytesOf(ignored)).equals(bytes), range).toBe(true);
     }
+    // Many touching ranges are one range, however long the header.
+    const touching = Array.from({ length: 40 }, (_, i) => `${i * 5}-${i * 5 + 4}`).join(',');
+    expect(touching.length).toBeGreaterThan(200);
+    const merged = await content(media.id, { ...owner.auth, Range: `bytes=${touching}` });
+    expect(merged.status).toBe(206);
+    expect(merged.headers.get('content-range')).toBe(`bytes 0-199/${bytes.length}`);
     // A suffix longer than the content is all of it (RFC 9110 §14.1.3).
     const longSuffix = await content(media.id, { ...owner.auth, Range: `bytes=-${bytes.length + 100}` });
     expect(longSuffix.status).toBe(206);
