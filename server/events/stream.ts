@@ -95,6 +95,8 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
         wake?.();
       });
       unsubscribe = subscription.unsubscribe;
+      // Closed while subscribing (the client went at once): close() found nothing to unsubscribe then.
+      if (closed) subscription.unsubscribe();
       upTo = subscription.from;
     } else {
       upTo = await head(db());

@@ -59,9 +59,12 @@ async function settle(deliveryId: string, jobId: string, outcome: AttemptOutcome
   await db()
     .transaction()
     .execute(async (trx) => {
-      const delivery = await trx.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).forUpdate().executeTakeFirst();
-      if (!delivery) return; // its endpoint was deleted meanwhile
-      const endpoint = await trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', delivery.endpoint_id).forUpdate().executeTakeFirstOrThrow();
+      // The endpoint first, then the delivery: the order its owner's PATCH (failing pending
+      // deliveries) and DELETE (cascading to them) lock them in, so the two never deadlock.
+      const endpointId = (await trx.selectFrom('webhook_deliveries').select('endpoint_id').where('id', '=', deliveryId).executeTakeFirst())?.endpoint_id;
+      const endpoint = endpointId && (await trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).forUpdate().executeTakeFirst());
+      const delivery = endpoint && (await trx.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).forUpdate().executeTakeFirst());
+      if (!endpoint || !delivery) return; // deleted meanwhile, with its endpoint
       const attempt = delivery.attempt_count + 1;
       const now = new Date();
       await trx.insertInto('webhook_attempts').values({ delivery_id: deliveryId, attempt, ...outcome.attempt }).execute();

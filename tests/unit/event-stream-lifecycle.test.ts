@@ -102,6 +102,19 @@ describe('event stream lifecycle', () => {
     expectNoneLeft(before);
   });
 
+  it('a client that goes while its stream subscribes to the hub leaves no subscriber behind', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(eventHub().size).toBe(0);
+    for (let cycle = 0; cycle < 20; cycle++) {
+      const client = new AbortController();
+      const opening = openEventStream(CLIENT_KEY, { caller: null, follow: true, signal: client.signal });
+      client.abort();
+      await (await opening).return(undefined);
+      expect(eventHub().size, `cycle ${cycle}`).toBe(0);
+    }
+    expect(streamsOpen(CLIENT_KEY)).toBe(0);
+  });
+
   it('HEAD (the stream never read, its client still there) leaves nothing either', async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const before = activeResources();
