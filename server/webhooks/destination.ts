@@ -20,12 +20,16 @@ const allowedRanges: [Parsed, number][] = config.webhookAllowHosts
   .filter((entry) => ipaddr.isValid(entry.split('/')[0]!))
   .map((entry) => (entry.includes('/') ? ipaddr.parseCIDR(entry) : ((a) => [a, a.kind() === 'ipv4' ? 32 : 128] as [Parsed, number])(ipaddr.parse(entry))));
 
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+
 /** Whether Folio may connect to this address: public unicast, or listed in FOLIO_WEBHOOK_ALLOW_HOSTS. */
 export function addressAllowed(address: string): boolean {
   let parsed: Parsed = ipaddr.parse(address);
   // ::ffff:10.0.0.1 is 10.0.0.1.
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   if (allowedRanges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits))) return true;
+  // The deprecated IPv4-compatible form (::a9fe:a9fe is ::169.254.169.254), which ipaddr.js calls unicast.
+  if (parsed.kind() === 'ipv6' && parsed.match(IPV4_COMPATIBLE)) return false;
   // Everything but plain unicast: loopback, private, link-local (metadata), shared (CGNAT),
   // multicast, reserved, and the IPv6 forms that carry an IPv4 address inside (6to4, Teredo, NAT64).
   return parsed.range() === 'unicast';

@@ -29,6 +29,8 @@ describe('addresses Folio may call', () => {
     ['::ffff:10.0.0.1', 'an IPv4-mapped private address'],
     ['2002:0a00:0001::', '6to4 around a private address'],
     ['64:ff9b::a00:1', 'NAT64 around a private address'],
+    ['::a9fe:a9fe', 'IPv4-compatible (deprecated) around the metadata address'],
+    ['::808:808', 'IPv4-compatible, whatever it holds'],
   ])('refuses %s (%s)', (address) => {
     expect(addressAllowed(address)).toBe(false);
   });
