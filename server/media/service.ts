@@ -16,7 +16,8 @@ import type { Caller } from '../identity/caller.ts';
 import { newId } from '../ids.ts';
 import { safeFilename } from './filename.ts';
 import { inspect } from './inspect.ts';
-import { ensureStored, forgetIfUnreferenced, releaseObject } from './objects.ts';
+import { ensureStored, releaseObject } from './objects.ts';
+import { log } from '../log.ts';
 import { ID_PREFIX, loadMedia, mediaEtag, selectMedia, toMedia, visibleTo, type MediaRow } from './read-model.ts';
 import { mediaStorage } from './storage/index.ts';
 import { byteRange, rangeStillValid } from './byte-range.ts';
@@ -167,13 +168,18 @@ export async function updateMedia(id: string, patch: MediaUpdateInput, caller: C
 
 /** Refused while a post shows it (409): detaching it is the author's decision, not a side effect. */
 export async function deleteMedia(id: string, caller: Caller, ifMatch?: string) {
-  return transact(db(), async (trx) => {
+  const deleted = await transact(db(), async (trx) => {
     const current = await lockForWrite(trx, id, caller, ifMatch);
     if (isFailure(current)) return current;
     const user = await trx.selectFrom('posts').select('id').where('cover_media_id', '=', id).limit(1).executeTakeFirst();
     if (user) return fail(mediaInUse, `The post ${user.id} has this media as its cover.`);
     await trx.deleteFrom('media').where('id', '=', id).execute();
-    await forgetIfUnreferenced(trx, current.storage_key);
-    return undefined;
+    return { key: current.storage_key };
   });
+  if (isFailure(deleted)) return deleted;
+  // The bytes go once the row's removal is committed, never before (a commit that failed after
+  // them left a row with nothing to serve); should this fail, or the process die first, the
+  // sweep takes them later.
+  await releaseObject(deleted.key).catch((error: unknown) => log.warn({ err: error, key: deleted.key }, 'could not remove a deleted media object; the sweep will'));
+  return undefined;
 }
