@@ -184,7 +184,7 @@ export type paths = {
         head?: never;
         /**
          * Update the current user
-         * @description Changes the fields present and leaves the others as they are. Needs the `users:write` scope.
+         * @description Changes the fields present and leaves the others as they are, and answers with the account, its private fields included (a token that may change them may read them). Needs the `users:write` scope.
          */
         patch: operations["updateMe"];
         trace?: never;

@@ -72,7 +72,9 @@ export const updateMe = defineOperation({
   method: 'patch',
   path: '/api/v1/me',
   summary: 'Update the current user',
-  description: 'Changes the fields present and leaves the others as they are. Needs the `users:write` scope.',
+  description:
+    'Changes the fields present and leaves the others as they are, and answers with the account, its private fields included ' +
+    '(a token that may change them may read them). Needs the `users:write` scope.',
   tags,
   auth: bearer('users:write'),
   request: { body: { description: 'The fields to change.', ...json(MeUpdate, { display_name: 'Augusta Ada King' }) } },
