@@ -28,7 +28,7 @@ export const Filename = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[^\u0000-\u001F\u007F/\\]+$/, 'no control characters and no / or \\')
+  .regex(/^[^\u0000-\u001F\u007F-\u009F/\\]+$/, 'no control characters and no / or \\')
   .openapi({ description: 'The file’s name: any Unicode but control characters and `/` or `\\`, at most 255 characters.', example: 'harbour.png' });
 
 const Alt = text({ max: 1000 }).openapi({

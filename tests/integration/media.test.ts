@@ -230,7 +230,7 @@ describe.each(servers)('media on $kind', ({ baseUrl, mediaDir }) => {
     }
     const objects = readdirSync(join(mediaDir, 'objects'), { recursive: true }) as string[];
     expect(objects.every((path) => /^[0-9a-f]{2}(\/[0-9a-f]{64})?$/.test(path)), objects.join(', ')).toBe(true);
-    for (const filename of ['a/b.png', 'nul\u0000.png', '']) {
+    for (const filename of ['a/b.png', 'nul\u0000.png', 'next\u0085line.png', '']) {
       const badField = await upload(baseUrl, owner, await png(6), { filename });
       expect(badField.status, JSON.stringify(filename)).toBe(400);
       expect(new Set((badField.body as { errors: { pointer: string }[] }).errors.map((e) => e.pointer))).toEqual(new Set(['/body/filename']));
