@@ -22,7 +22,7 @@ import type { FieldIssue } from './issues.ts';
 
 /** What text parts and part headers may add to the file's limit: far above any form's fields. */
 const FIELDS_ALLOWANCE = 64 * 1024;
-/** Types a part declares when it says nothing in particular: they never disagree with the bytes. */
+/** Types a part declares when it says nothing in particular (text/plain is what a part naming no type is taken to be, RFC 7578 §4.4): they never disagree with the bytes. */
 const UNDECLARED = new Set(['application/octet-stream', 'text/plain', '']);
 
 export interface MultipartRead {
