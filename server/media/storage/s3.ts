@@ -32,7 +32,10 @@ export function s3Storage(settings: S3Settings, client = new S3Client({ region: 
         await client.send(new HeadObjectCommand({ Bucket: bucket, Key: keyOf(key) }));
         return true;
       } catch (error) {
-        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+        // S3 answers 403, not 404, for a missing object to credentials without s3:ListBucket. Taken
+        // as missing, the object is stored (again: same bytes, same key), and a real refusal shows there.
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || status === 403) return false;
         throw error;
       }
     },
