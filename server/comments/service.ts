@@ -77,14 +77,19 @@ export async function listComments(postId: string, options: { limit: number; cur
 }
 
 /**
- * The post is checked and key-share locked in the transaction that inserts the comment: a delete
- * of the post racing it either waits for the comment (and removes it with the post) or wins, and
- * this answers 404 — never a foreign-key failure.
+ * The post, share-locked for the rest of the transaction, if the caller may see it: a delete or
+ * a change of status racing a comment's change waits for it, or wins and is seen. So the comment's
+ * event is as public as its post is when it commits (an unpublish racing it left a public event
+ * about a draft's comment), and a deleted post is a 404, never a foreign-key failure.
  */
+async function lockedPost(trx: Kysely<Database>, postId: string, caller: Caller) {
+  await trx.selectFrom('posts').select('id').where('id', '=', postId).forShare().execute();
+  return visiblePost(trx, postId, caller);
+}
+
 export async function createComment(postId: string, body: string, caller: Caller) {
   return transact(db(), async (trx) => {
-    await trx.selectFrom('posts').select('id').where('id', '=', postId).forKeyShare().execute();
-    const post = await visiblePost(trx, postId, caller);
+    const post = await lockedPost(trx, postId, caller);
     if (isFailure(post)) return post;
     const now = new Date();
     const id = newId(ID_PREFIX, now.getTime());
@@ -106,7 +111,7 @@ export async function getComment(postId: string, commentId: string, caller: Call
  * deletion the post's author too — and checks If-Match against its current representation.
  */
 async function lockForWrite(trx: Kysely<Database>, postId: string, commentId: string, caller: Caller, intent: 'edit' | 'delete', ifMatch?: string) {
-  const post = await visiblePost(trx, postId, caller);
+  const post = await lockedPost(trx, postId, caller);
   if (isFailure(post)) return post;
   await trx.selectFrom('comments').select('id').where('id', '=', commentId).forUpdate().execute();
   const comment = await findComment(trx, postId, commentId);

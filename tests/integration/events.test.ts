@@ -250,6 +250,39 @@ describe.each(servers.filter((server) => server.databaseUrl))('event order on $k
     }
   });
 
+  it('logs no public event about a comment made while its post was being unpublished', async () => {
+    const [author, reader] = await Promise.all([signUp(baseUrl), signUp(baseUrl)]);
+    const post = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: author.auth, json: { title: 'Withdrawn mid-comment', status: 'published' } });
+    const postId = (post.body as { id: string }).id;
+    // A comment on a post that stays published: its event is public (the list below does show comments).
+    const control = await send(baseUrl, '/api/v1/posts', { method: 'POST', headers: author.auth, json: { title: 'Stays published', status: 'published' } });
+    const controlId = (control.body as { id: string }).id;
+    expect((await send(baseUrl, `/api/v1/posts/${controlId}/comments`, { method: 'POST', headers: reader.auth, json: { body: 'Seen' } })).status).toBe(201);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      // An unpublish under way (what updatePost writes), not yet committed.
+      await client.query('begin');
+      await client.query(`update posts set status = 'draft', published_at = null where id = $1`, [postId]);
+      const commenting = send(baseUrl, `/api/v1/posts/${postId}/comments`, { method: 'POST', headers: reader.auth, json: { body: 'Racing' } });
+      await new Promise((r) => setTimeout(r, 500));
+      await client.query('commit');
+      // The comment waited for the post, then found it a draft it may not see.
+      const answer = await commenting;
+      expect(answer.status, answer.text).toBe(404);
+    } finally {
+      await client.end();
+    }
+    let seen = '';
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page = await send(baseUrl, `/api/v1/events?types=comment.created&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      seen += page.text;
+      cursor = (page.body as { next_cursor: string | null }).next_cursor;
+    }
+    expect(seen).toContain(controlId);
+    expect(seen).not.toContain(postId);
+  });
+
   it('is not held still by a transaction left open in another database on the same server', async () => {
     // PostgreSQL's snapshot horizon spans every database; Folio's log must not wait on another's.
     const elsewhere = new URL(databaseUrl!);
