@@ -360,7 +360,7 @@ export type paths = {
         put?: never;
         /**
          * Create a webhook endpoint
-         * @description Registers a URL to receive events. Answers 201 with the endpoint and its signing secret, shown only now. Each event an endpoint subscribes to — and that its owner may see — is POSTed to it as JSON, signed per Standard Webhooks (see `webhooks` in this document): at least once, in no guaranteed order, so deduplicate on `webhook-id`. A failed attempt is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter; `Retry-After` honoured on 429 and 503). An endpoint answering 410, or failing for 5 days, is disabled, and a `webhook_endpoint.disabled` event says so. It receives the events this request’s token may read on the event log: public ones, your own drafts’ with `posts:read`, everyone’s with `admin`. Needs `webhooks:write`.
+         * @description Registers a URL to receive events. Answers 201 with the endpoint and its signing secret, shown only now. Each event an endpoint subscribes to — and that the token that made it may read on the event log — is POSTed to it as JSON, signed per Standard Webhooks (see `webhooks` in this document): at least once, in no guaranteed order, so deduplicate on `webhook-id`. A failed attempt is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter; `Retry-After` honoured on 429 and 503). An endpoint answering 410, or failing for 5 days, is disabled, and a `webhook_endpoint.disabled` event says so. It receives the events this request’s token may read on the event log: public ones, your own (about your drafts and endpoints) with `posts:read`, everyone’s with `admin`. Needs `webhooks:write`.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -550,7 +550,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `post.created`
-         * @description A post was created (as a draft, or published at once). Sent to each enabled endpoint subscribed to `post.created` whose owner may see the event.
+         * @description A post was created (as a draft, or published at once). Sent to each enabled endpoint subscribed to `post.created` whose maker's token may read the event on the log.
          */
         post: operations["postCreatedWebhook"];
         delete?: never;
@@ -570,7 +570,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `post.updated`
-         * @description A post’s title, body, slug, excerpt or tags changed. Sent to each enabled endpoint subscribed to `post.updated` whose owner may see the event.
+         * @description A post’s title, body, slug, excerpt or tags changed. Sent to each enabled endpoint subscribed to `post.updated` whose maker's token may read the event on the log.
          */
         post: operations["postUpdatedWebhook"];
         delete?: never;
@@ -590,7 +590,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `post.published`
-         * @description A post became published. Sent to each enabled endpoint subscribed to `post.published` whose owner may see the event.
+         * @description A post became published. Sent to each enabled endpoint subscribed to `post.published` whose maker's token may read the event on the log.
          */
         post: operations["postPublishedWebhook"];
         delete?: never;
@@ -610,7 +610,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `post.unpublished`
-         * @description A published post went back to draft: it is no longer public. Sent to each enabled endpoint subscribed to `post.unpublished` whose owner may see the event.
+         * @description A published post went back to draft: it is no longer public. Sent to each enabled endpoint subscribed to `post.unpublished` whose maker's token may read the event on the log.
          */
         post: operations["postUnpublishedWebhook"];
         delete?: never;
@@ -630,7 +630,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `post.deleted`
-         * @description A post was deleted, with its comments. Sent to each enabled endpoint subscribed to `post.deleted` whose owner may see the event.
+         * @description A post was deleted, with its comments. Sent to each enabled endpoint subscribed to `post.deleted` whose maker's token may read the event on the log.
          */
         post: operations["postDeletedWebhook"];
         delete?: never;
@@ -650,7 +650,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `comment.created`
-         * @description A comment was added to a post. Sent to each enabled endpoint subscribed to `comment.created` whose owner may see the event.
+         * @description A comment was added to a post. Sent to each enabled endpoint subscribed to `comment.created` whose maker's token may read the event on the log.
          */
         post: operations["commentCreatedWebhook"];
         delete?: never;
@@ -670,7 +670,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `comment.updated`
-         * @description A comment’s text changed. Sent to each enabled endpoint subscribed to `comment.updated` whose owner may see the event.
+         * @description A comment’s text changed. Sent to each enabled endpoint subscribed to `comment.updated` whose maker's token may read the event on the log.
          */
         post: operations["commentUpdatedWebhook"];
         delete?: never;
@@ -690,7 +690,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `comment.deleted`
-         * @description A comment was deleted. Sent to each enabled endpoint subscribed to `comment.deleted` whose owner may see the event.
+         * @description A comment was deleted. Sent to each enabled endpoint subscribed to `comment.deleted` whose maker's token may read the event on the log.
          */
         post: operations["commentDeletedWebhook"];
         delete?: never;
@@ -710,7 +710,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `user.created`
-         * @description An account was registered. Sent to each enabled endpoint subscribed to `user.created` whose owner may see the event.
+         * @description An account was registered. Sent to each enabled endpoint subscribed to `user.created` whose maker's token may read the event on the log.
          */
         post: operations["userCreatedWebhook"];
         delete?: never;
@@ -730,7 +730,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `webhook_endpoint.disabled`
-         * @description Folio disabled one of your webhook endpoints; it receives nothing until re-enabled. Sent to each enabled endpoint subscribed to `webhook_endpoint.disabled` whose owner may see the event.
+         * @description Folio disabled one of your webhook endpoints; it receives nothing until re-enabled. Sent to each enabled endpoint subscribed to `webhook_endpoint.disabled` whose maker's token may read the event on the log.
          */
         post: operations["webhookEndpointDisabledWebhook"];
         delete?: never;
@@ -750,7 +750,7 @@ export type webhooks = {
         put?: never;
         /**
          * Event `inbound.received`
-         * @description A webhook from another system was verified and recorded (administrators only). Sent to each enabled endpoint subscribed to `inbound.received` whose owner may see the event.
+         * @description A webhook from another system was verified and recorded (administrators only). Sent to each enabled endpoint subscribed to `inbound.received` whose maker's token may read the event on the log.
          */
         post: operations["inboundReceivedWebhook"];
         delete?: never;

@@ -114,7 +114,7 @@ export const getMediaContent = defineOperation({
   request: {
     params: byId,
     headers: z.object({
-      // As long as any other header: touching ranges, however many, are merged (a 245-character one was a 400).
+      // As long as If-Match may be: touching ranges, however many, are merged (a 245-character one was a 400).
       range: HeaderText(1024)
         .optional()
         .openapi({ description: 'One byte range (RFC 9110 §14.2), e.g. `bytes=0-1023` or `bytes=-1024` (the last 1024 bytes).', example: 'bytes=0-1023' }),

@@ -31,7 +31,7 @@ export const WEBHOOKS: readonly WebhookSpec[] = [
     defineWebhook({
       name: type,
       summary: `Event \`${type}\``,
-      description: `${EVENT_TYPES[type].description} Sent to each enabled endpoint subscribed to \`${type}\` whose owner may see the event.`,
+      description: `${EVENT_TYPES[type].description} Sent to each enabled endpoint subscribed to \`${type}\` whose maker's token may read the event on the log.`,
       payload: EVENT_SCHEMAS[type],
       ...(type === eventExample.type && { example: eventExample }),
     }),

@@ -30,7 +30,7 @@ const fromCreated = (operationId: string, description: string) => ({ operationId
 const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8Nz4ZiM0Q7E=';
 
 const DELIVERY =
-  'Each event an endpoint subscribes to — and that its owner may see — is POSTed to it as JSON, signed per Standard Webhooks ' +
+  'Each event an endpoint subscribes to — and that the token that made it may read on the event log — is POSTed to it as JSON, signed per Standard Webhooks ' +
   '(see `webhooks` in this document): at least once, in no guaranteed order, so deduplicate on `webhook-id`. A failed attempt ' +
   'is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter; `Retry-After` honoured on 429 and 503). ' +
   'An endpoint answering 410, or failing for 5 days, is disabled, and a `webhook_endpoint.disabled` event says so.';
@@ -55,8 +55,8 @@ export const createWebhookEndpoint = defineOperation({
   summary: 'Create a webhook endpoint',
   description:
     `Registers a URL to receive events. Answers 201 with the endpoint and its signing secret, shown only now. ${DELIVERY} ` +
-    'It receives the events this request’s token may read on the event log: public ones, your own drafts’ with `posts:read`, ' +
-    'everyone’s with `admin`. Needs `webhooks:write`.',
+    'It receives the events this request’s token may read on the event log: public ones, your own (about your drafts and ' +
+    'endpoints) with `posts:read`, everyone’s with `admin`. Needs `webhooks:write`.',
   tags,
   auth: bearer('webhooks:write'),
   idempotent: 'sealed',

@@ -46,9 +46,14 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
   // stream ends; an administrator's right withdrawn, what only administrators see stops.
   let caller = options.caller;
   // Never one the client already has: the hub may start behind its Last-Event-ID (just after a
-  // commit, or on an instance that has not heard of that event yet), and the catch-up then reads nothing.
-  const wanted = (row: EventRow) =>
-    (!types?.length || types.includes(row.type)) && visibleTo(row, caller) && (!options.after || isAfter(positionOf(row), options.after));
+  // commit, or on an instance that has not heard of that event yet), and the catch-up then reads
+  // nothing. Live events come in log order, so once one is past that place all are.
+  let behind = options.after !== undefined;
+  const pastResumption = (row: EventRow) => {
+    if (behind) behind = !isAfter(positionOf(row), options.after!);
+    return !behind;
+  };
+  const wanted = (row: EventRow) => pastResumption(row) && (!types?.length || types.includes(row.type)) && visibleTo(row, caller);
   // Live events wait here until the catch-up is done; `wake` resolves the reader's wait.
   const pending: EventRow[] = [];
   let wake: (() => void) | undefined;

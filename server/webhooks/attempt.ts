@@ -42,7 +42,8 @@ export function payloadOf(envelope: { type: string }): string {
 
 /** A disabled endpoint's pending deliveries fail (listed as failed, they can be redelivered once it is enabled again): all of them, or one. */
 export async function failPending(trx: Kysely<Database>, endpointId: string, now: Date, deliveryId?: string) {
-  let update = trx.updateTable('webhook_deliveries').set({ state: 'failed', next_attempt_at: null, job_id: null, updated_at: now }).where('endpoint_id', '=', endpointId).where('state', '=', 'pending');
+  // The job stays the delivery's: an attempt under way that then succeeds still marks it succeeded.
+  let update = trx.updateTable('webhook_deliveries').set({ state: 'failed', next_attempt_at: null, updated_at: now }).where('endpoint_id', '=', endpointId).where('state', '=', 'pending');
   if (deliveryId) update = update.where('id', '=', deliveryId);
   await update.execute();
 }

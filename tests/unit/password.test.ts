@@ -33,5 +33,7 @@ describe('a new password', () => {
     expect(refused.error?.issues.map((issue) => issue.path.join('/'))).toEqual(['password']);
     expect(UserCreate.safeParse({ ...account, password: 'e\u0301'.repeat(10) }).success).toBe(true);
     expect(UserCreate.safeParse({ ...account, password: 'correct horse' }).success).toBe(true);
+    // Short as typed: the length issue alone.
+    expect(UserCreate.safeParse({ ...account, password: 'short' }).error?.issues).toHaveLength(1);
   });
 });
