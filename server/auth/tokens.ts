@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.ts';
 
 const TOKEN_PREFIX = 'folio_';
 /** `folio_` and 32 random bytes in base64url. */
@@ -13,3 +15,7 @@ export function newTokenSecret(): { secret: string; hash: string; prefix: string
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
+
+/** A token neither revoked nor expired: what authenticates, and what its owner lists and may revoke. */
+export const liveToken = (eb: ExpressionBuilder<Database, 'tokens'>) =>
+  eb.and([eb('tokens.revoked_at', 'is', null), eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', new Date())])]);

@@ -1,8 +1,8 @@
-import type { Auth } from '../../contracts/shared/auth.ts';
-import { hashToken, TOKEN_PATTERN } from '../auth/tokens.ts';
+import type { Auth, Scope } from '../../contracts/shared/auth.ts';
+import { hashToken, liveToken, TOKEN_PATTERN } from '../auth/tokens.ts';
 import { db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
-import type { Caller } from '../identity/caller.ts';
+import { effectiveScopes, type Caller } from '../identity/caller.ts';
 import { BEARER_CHALLENGE } from './problem.ts';
 
 // last_used_at is kept to the minute: no write on every request.
@@ -30,36 +30,32 @@ export async function authenticate(auth: Auth, request: Request): Promise<Authen
     return { caller: null, failure: unauthorized('Send the token as `Authorization: Bearer <token>`.', 'invalid_request') };
   }
   const now = new Date();
-  const row = await tokens().where('tokens.secret_hash', '=', hashToken(match[1]!)).executeTakeFirst();
-  const caller = row && callerOf(row, now);
-  if (!row || !caller) return { caller: null, failure: unauthorized('The token is unknown, expired or revoked.', 'invalid_token') };
+  const row = await liveTokens().where('tokens.secret_hash', '=', hashToken(match[1]!)).executeTakeFirst();
+  if (!row) return { caller: null, failure: unauthorized('The token is unknown, expired or revoked.', 'invalid_token') };
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
     await db().updateTable('tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
-  return { caller };
+  return { caller: callerOf(row) };
 }
 
-const tokens = () =>
+/** Tokens neither revoked nor expired, with what a caller is made of. */
+const liveTokens = () =>
   db()
     .selectFrom('tokens')
     .innerJoin('users', 'users.id', 'tokens.user_id')
-    .select(['tokens.id', 'tokens.user_id', 'tokens.scopes', 'tokens.expires_at', 'tokens.revoked_at', 'tokens.last_used_at', 'users.is_admin']);
+    .select(['tokens.id', 'tokens.user_id', 'tokens.scopes', 'tokens.last_used_at', 'users.is_admin'])
+    .where(liveToken);
 
-type TokenRow = NonNullable<Awaited<ReturnType<ReturnType<typeof tokens>['executeTakeFirst']>>>;
-
-/** The caller a token stands for now: none once it is revoked or expired. */
-function callerOf(row: TokenRow, now: Date): Caller | null {
-  if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
-  // `admin` on a token counts only while its user is still an administrator: revoking the
-  // right (npm run admin -- revoke) takes effect on the next request, without hunting tokens.
-  const scopes = row.is_admin ? row.scopes : row.scopes.filter((scope) => scope !== 'admin');
-  return { userId: row.user_id, tokenId: row.id, scopes: new Set(scopes) };
-}
+const callerOf = (row: { id: string; user_id: string; scopes: Scope[]; is_admin: boolean }): Caller => ({
+  userId: row.user_id,
+  tokenId: row.id,
+  scopes: effectiveScopes(row.scopes, row.is_admin),
+});
 
 /** `caller` as its token stands now (for a long-lived response, such as an event stream): null once revoked or expired. */
 export async function reauthenticate(caller: Caller): Promise<Caller | null> {
-  const row = await tokens().where('tokens.id', '=', caller.tokenId).executeTakeFirst();
-  return row ? callerOf(row, new Date()) : null;
+  const row = await liveTokens().where('tokens.id', '=', caller.tokenId).executeTakeFirst();
+  return row ? callerOf(row) : null;
 }
 
 /** 403 unless the caller holds every scope the contract lists. */

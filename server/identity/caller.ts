@@ -7,6 +7,15 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
 }
 
+/**
+ * A token's scopes as they count now: `admin` only while its user is still an administrator, so
+ * withdrawing the right (npm run admin -- revoke) takes effect at once, without hunting tokens —
+ * for a request's token and for the token a webhook endpoint was made with alike.
+ */
+export function effectiveScopes(scopes: readonly Scope[], isAdmin: boolean): Set<Scope> {
+  return new Set(isAdmin ? scopes : scopes.filter((scope) => scope !== 'admin'));
+}
+
 export function hasScope(caller: Caller | null, scope: Scope): boolean {
   return caller !== null && caller.scopes.has(scope);
 }

@@ -1,10 +1,10 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { SCOPES, type Scope } from '../../contracts/shared/auth.ts';
 import type { TokenCreateInput, TokenResource } from '../../contracts/tokens/schemas.ts';
 import { dummyHash, verifyPassword } from '../auth/password.ts';
-import { newTokenSecret } from '../auth/tokens.ts';
+import { liveToken, newTokenSecret } from '../auth/tokens.ts';
 import { db } from '../db/index.ts';
-import type { Database, TokenRow } from '../db/schema.ts';
+import type { TokenRow } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { fail } from '../failure.ts';
 import { PIPELINE_ERRORS } from '../../contracts/shared/errors.ts';
@@ -69,16 +69,12 @@ export async function createToken(input: TokenCreateInput) {
   return { ...toToken(row), token: secret };
 }
 
-/** Neither revoked nor expired: the tokens a user has, as listing and revoking see them. */
-const live = (eb: ExpressionBuilder<Database, 'tokens'>) =>
-  eb.and([eb('revoked_at', 'is', null), eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())])]);
-
 export async function listTokens(userId: string): Promise<TokenResource[]> {
   const rows = await db()
     .selectFrom('tokens')
     .selectAll()
     .where('user_id', '=', userId)
-    .where(live)
+    .where(liveToken)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
@@ -92,7 +88,7 @@ export async function revokeToken(userId: string, tokenId: string) {
     .set({ revoked_at: new Date() })
     .where('id', '=', tokenId)
     .where('user_id', '=', userId)
-    .where(live)
+    .where(liveToken)
     .returning('id')
     .executeTakeFirst();
   return revoked ? undefined : fail(tokenNotFound, `You have no live token ${tokenId}.`);

@@ -11,7 +11,7 @@ import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { positionOf, readEvents, visibleTo, type EventRow } from '../events/log.ts';
-import type { Caller } from '../identity/caller.ts';
+import { effectiveScopes, type Caller } from '../identity/caller.ts';
 import { newId } from '../ids.ts';
 import { scheduleAttempt } from './queue.ts';
 
@@ -77,7 +77,7 @@ async function subscribers(trx: Kysely<Database>): Promise<Subscriber[]> {
     .execute();
   return rows.map(({ owner_id, is_admin, scopes, ...endpoint }) => ({
     ...endpoint,
-    as: { userId: owner_id, tokenId: endpoint.id, scopes: new Set(scopes.filter((scope) => scope !== 'admin' || is_admin)) },
+    as: { userId: owner_id, tokenId: endpoint.id, scopes: effectiveScopes(scopes, is_admin) },
   }));
 }
 
