@@ -65,8 +65,9 @@ const CONVENTIONS = [
     '(`/problems/<code>`). Clients must tolerate codes they do not know yet.',
   '- **Lists** are cursor-paged objects `{ data, has_more, next_cursor }`: pass `next_cursor` back as `cursor`.',
   '- **Timestamps** are RFC 3339 in UTC. Identifiers are opaque strings with a prefix (`post_…`).',
-  '- **Request bodies** are uncompressed I-JSON (RFC 7493): a string holding an unpaired surrogate escape (`\\ud800`), or a ' +
-    'member name given twice in one object, is refused with 400 naming the field, and a `Content-Encoding` other than identity with 415.',
+  '- **Request bodies** are uncompressed I-JSON (RFC 7493): a string holding an unpaired surrogate escape (`\\ud800`), a ' +
+    'member name given twice in one object, or a number beyond the range of a double (`1e400`), is refused with 400 naming the field, ' +
+    'and a `Content-Encoding` other than identity with 415.',
   '- **Retries**: creates take an `Idempotency-Key`; writes take `If-Match`; every answer of an operation says its rate limit (`RateLimit`).',
   '- **Before any operation**, on any path, the server in front of them answers a request that is not HTTP/1.1 Folio can route ' +
     `(an unknown method, an oversized header section, a missing Host, ${SENT_ONCE_TEXT} sent twice, ` +

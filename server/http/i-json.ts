@@ -8,7 +8,9 @@
  *   strings with a `\u` escape of one are decoded and checked — names and values alike;
  * - **member names given twice** in one object (§2.3): JSON.parse keeps the last silently, so
  *   `{"title": "a", "title": "b"}` would mean one thing to Folio and another to anything in front
- *   of it that reads the first. Each repeated name is reported once, where it first repeats.
+ *   of it that reads the first. Each repeated name is reported once, where it first repeats;
+ * - **numbers beyond a double's range** (§2.2): JSON.parse reads `1e400` as Infinity, which
+ *   JSON.stringify writes as `null` — stored, it would not be what was sent.
  */
 import { token } from './issues.ts';
 
@@ -31,6 +33,7 @@ interface Frame {
 export interface IJsonIssues {
   unpaired: string[];
   repeated: string[];
+  infinite: string[];
 }
 
 /** The JSON Pointer of the member or element `frame` is reading (the root itself without one). */
@@ -51,11 +54,14 @@ function closingQuote(text: string, start: number): number {
   }
 }
 
+/** What may follow a number's first character. */
+const NUMBER_PART = /[0-9eE+.-]/;
+
 /** A `\u` escape of a surrogate (U+D800–U+DFFF): only such a string can hold an unpaired one. */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 export function iJsonIssues(text: string, root: string): IJsonIssues {
-  const issues: IJsonIssues = { unpaired: [], repeated: [] };
+  const issues: IJsonIssues = { unpaired: [], repeated: [], infinite: [] };
   let top: Frame | undefined;
   let expectingName = false;
   for (let i = 0; i < text.length; i++) {
@@ -79,6 +85,13 @@ export function iJsonIssues(text: string, root: string): IJsonIssues {
       // A name holding one is reported at its own pointer, before its value.
       if (SURROGATE_ESCAPE.test(raw) && !decoded().isWellFormed()) issues.unpaired.push(pointerOf(top, root));
       i = end;
+    } else if (c === '-' || (c! >= '0' && c! <= '9')) {
+      let end = i + 1;
+      while (end < text.length && NUMBER_PART.test(text[end]!)) end++;
+      // Only an exponent, or hundreds of digits, reach past a double: most numbers are not parsed again.
+      const number = text.slice(i, end);
+      if ((number.length > 300 || /[eE]/.test(number)) && !Number.isFinite(Number(number))) issues.infinite.push(pointerOf(top, root));
+      i = end - 1;
     } else if (c === '{' || c === '[') {
       top = { parent: top, object: c === '{', index: 0 };
       expectingName = c === '{';

@@ -80,10 +80,11 @@ export function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
       errors: [{ pointer: '/body', message: 'not valid JSON' }],
     });
   }
-  const { unpaired, repeated } = iJsonIssues(text, '/body');
+  const { unpaired, repeated, infinite } = iJsonIssues(text, '/body');
   const errors = [
     ...unpaired.map((pointer) => ({ pointer, message: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character' })),
     ...repeated.map((pointer) => ({ pointer, message: 'is given more than once in its object: give each member once' })),
+    ...infinite.map((pointer) => ({ pointer, message: 'is a number beyond the range of a double' })),
   ];
   if (errors.length === 0) return value;
   // A megabyte of repeats must not become sixteen of problem: the first ones say what is wrong.

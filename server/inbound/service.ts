@@ -5,7 +5,7 @@ import type { InboundDeliveriesTable } from '../db/schema.ts';
 import { transact } from '../db/transact.ts';
 import { AppError } from '../errors.ts';
 import { ADMINISTRATORS, recordEvent } from '../events/log.ts';
-import { toFieldIssues, type FieldIssue } from '../http/issues.ts';
+import { token, toFieldIssues, type FieldIssue } from '../http/issues.ts';
 import { newId } from '../ids.ts';
 import type { Selectable } from 'kysely';
 import type { DeliveryFacts } from './schemes.ts';
@@ -13,10 +13,10 @@ import type { DeliveryFacts } from './schemes.ts';
 type Receipt = z.input<typeof InboundReceipt>;
 
 /**
- * What in the payload PostgreSQL cannot store as it was signed: a NUL (U+0000), which JSON may
- * spell (`"\u0000"`) but jsonb refuses, a number beyond a double's range, and nesting deeper
- * than MAX_PAYLOAD_DEPTH — each refused with 400 rather than failing on insert or changed. Walked with a stack of its own, depth first (recursion overflowed on a
- * payload nested 20,000 deep: a 500).
+ * What in the payload PostgreSQL cannot store: a NUL (U+0000), which JSON may spell (`"\u0000"`)
+ * but jsonb refuses, and nesting deeper than MAX_PAYLOAD_DEPTH — each refused with 400 rather
+ * than failing on insert (a number beyond a double is refused with every body: server/http/i-json.ts).
+ * Walked with a stack of its own, depth first (recursion overflowed on a payload nested 20,000 deep: a 500).
  */
 function unstorable(payload: unknown, root: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -27,9 +27,6 @@ function unstorable(payload: unknown, root: string): FieldIssue[] {
     const [value, pointer, depth] = next;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) nul(pointer);
-    } else if (typeof value === 'number') {
-      // JSON.parse reads 1e400 as Infinity, which would be stored as null: not what was signed.
-      if (!Number.isFinite(value)) issues.push({ pointer, message: 'is a number too large for a double (I-JSON, RFC 7493)' });
     } else if (typeof value === 'object' && value !== null) {
       if (depth === MAX_PAYLOAD_DEPTH) {
         issues.push({ pointer, message: `is nested more than ${MAX_PAYLOAD_DEPTH} deep` });
@@ -37,7 +34,7 @@ function unstorable(payload: unknown, root: string): FieldIssue[] {
       }
       const children: [unknown, string, number][] = [];
       for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
-        const at = `${pointer}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        const at = `${pointer}/${token(key)}`;
         if (String(key).includes('\u0000')) nul(at);
         children.push([item, at, depth + 1]);
       }

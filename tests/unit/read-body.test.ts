@@ -67,6 +67,13 @@ describe('readJsonBody', () => {
     expect(await readJsonBody(request('{"title":"a","tags":[{"title":"b"}]}'), 1000)).toEqual({ title: 'a', tags: [{ title: 'b' }] });
   });
 
+  it('refuses a number beyond the range of a double, which JSON.parse reads as Infinity (I-JSON)', async () => {
+    const error = (await readJsonBody(request('{"big":1e400,"list":[1,-2.5e-3,-1E+999],"fine":1e308,"tiny":1e-400}'), 1000).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe('validation_failed');
+    expect(error.errors?.map((e) => e.pointer)).toEqual(['/body/big', '/body/list/2']);
+    expect(await readJsonBody(request(`{"long":${'9'.repeat(300)},"n":-0.5e2}`), 1000)).toEqual({ long: Number('9'.repeat(300)), n: -50 });
+  });
+
   it('lists the first 100 of many I-JSON issues, and says how many there are', async () => {
     const body = `[${Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? '"\\ud800"' : '{"a":0,"a":1}')).join(',')}]`;
     const error = (await readJsonBody(request(body), 100_000).catch((e: unknown) => e)) as AppError;
