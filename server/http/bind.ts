@@ -81,8 +81,7 @@ export function bind<const Op extends OperationSpec>(contract: Op, handler: NoIn
               key,
               fingerprint(request.method, url.pathname, input.body),
               execute,
-              undefined,
-              contract.idempotent === 'sealed',
+              { sealed: contract.idempotent === 'sealed' },
             )
           : await execute();
       } finally {

@@ -165,9 +165,14 @@ export async function idempotent(
   key: string,
   print: string,
   execute: () => Promise<Response>,
-  waitMs = config.idempotencyWaitMs,
-  /** The response shows a secret (contracts/operation.ts `idempotent: 'sealed'`): stored sealed, as the secret itself is. */
-  sealed = false,
+  {
+    waitMs = config.idempotencyWaitMs,
+    sealed = false,
+  }: {
+    waitMs?: number;
+    /** The response shows a secret (contracts/operation.ts `idempotent: 'sealed'`): stored sealed, as the secret itself is. */
+    sealed?: boolean;
+  } = {},
 ): Promise<Response> {
   const deadline = Date.now() + waitMs;
   for (let mayClaim = true; ; ) {

@@ -20,7 +20,7 @@ describe('idempotent', () => {
     const first = deferredResponse();
     const running = idempotent('user:a', 'k-inflight', 'print', first.execute);
     await new Promise((r) => setTimeout(r, 100));
-    const duplicate = await idempotent('user:a', 'k-inflight', 'print', async () => new Response('second'), 0).catch((e: unknown) => e);
+    const duplicate = await idempotent('user:a', 'k-inflight', 'print', async () => new Response('second'), { waitMs: 0 }).catch((e: unknown) => e);
     expect((duplicate as AppError).code).toBe('idempotency_in_flight');
     first.release();
     expect((await running).status).toBe(201);
@@ -31,7 +31,7 @@ describe('idempotent', () => {
     const running = idempotent('user:a', 'k-wait', 'print', first.execute);
     await new Promise((r) => setTimeout(r, 100));
     let executedTwice = false;
-    const duplicate = idempotent('user:a', 'k-wait', 'print', async () => ((executedTwice = true), new Response('second')), 5000);
+    const duplicate = idempotent('user:a', 'k-wait', 'print', async () => ((executedTwice = true), new Response('second')), { waitMs: 5000 });
     setTimeout(first.release, 200);
     const [original, replay] = await Promise.all([running, duplicate]);
     expect(executedTwice).toBe(false);
@@ -80,12 +80,12 @@ describe('idempotent after a crash', () => {
   it('lets a retry take over a running key whose lease has lapsed, and stores its response', async () => {
     await abandonedKey('user:c', 'k-lapsed', 'print', -1);
     let runs = 0;
-    const retry = await idempotent('user:c', 'k-lapsed', 'print', async () => (runs++, created()), 0);
+    const retry = await idempotent('user:c', 'k-lapsed', 'print', async () => (runs++, created()), { waitMs: 0 });
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
     expect(runs).toBe(1);
     expect(await row('user:c', 'k-lapsed')).toMatchObject({ state: 'done', status: 201, locked_by: null, locked_until: null });
-    const again = await idempotent('user:c', 'k-lapsed', 'print', async () => (runs++, created()), 0);
+    const again = await idempotent('user:c', 'k-lapsed', 'print', async () => (runs++, created()), { waitMs: 0 });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(runs).toBe(1);
   });
@@ -94,7 +94,7 @@ describe('idempotent after a crash', () => {
     await abandonedKey('user:c', 'k-live', 'print', 60);
     let runs = 0;
     const started = Date.now();
-    const retry = await idempotent('user:c', 'k-live', 'print', async () => (runs++, created()), 300).catch((e: unknown) => e);
+    const retry = await idempotent('user:c', 'k-live', 'print', async () => (runs++, created()), { waitMs: 300 }).catch((e: unknown) => e);
     expect((retry as AppError).code).toBe('idempotency_in_flight');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(runs).toBe(0);
@@ -102,14 +102,14 @@ describe('idempotent after a crash', () => {
 
   it('takes the key over during the wait once the lease lapses', async () => {
     await abandonedKey('user:c', 'k-lapsing', 'print', 0.5);
-    const retry = await idempotent('user:c', 'k-lapsing', 'print', created, 5000);
+    const retry = await idempotent('user:c', 'k-lapsing', 'print', created, { waitMs: 5000 });
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it('does not hand a lapsed key to a different request: 422', async () => {
     await abandonedKey('user:c', 'k-lapsed-other', 'print-1', -1);
-    const other = await idempotent('user:c', 'k-lapsed-other', 'print-2', created, 0).catch((e: unknown) => e);
+    const other = await idempotent('user:c', 'k-lapsed-other', 'print-2', created, { waitMs: 0 }).catch((e: unknown) => e);
     expect((other as AppError).code).toBe('idempotency_key_reused');
   });
 
@@ -137,7 +137,7 @@ describe('idempotent after a crash', () => {
         { scope: 'user:s', key: 'k-reused', created_at: hoursAgo(25), ...stored, fingerprint: 'old-print' },
       ])
       .execute();
-    const reused = await idempotent('user:s', 'k-reused', 'new-print', created, 0);
+    const reused = await idempotent('user:s', 'k-reused', 'new-print', created, { waitMs: 0 });
     expect(reused.headers.get('idempotent-replayed'), 'a key past 24 h is a new key').toBeNull();
 
     expect(await sweepIdempotencyKeys()).toBeGreaterThanOrEqual(2);
