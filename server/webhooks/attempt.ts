@@ -62,8 +62,12 @@ async function settle(deliveryId: string, jobId: string, outcome: AttemptOutcome
     .execute(async (trx) => {
       // The endpoint first, then the delivery: the order its owner's PATCH (failing pending
       // deliveries) and DELETE (cascading to them) lock them in, so the two never deadlock.
-      const endpointId = (await trx.selectFrom('webhook_deliveries').select('endpoint_id').where('id', '=', deliveryId).executeTakeFirst())?.endpoint_id;
-      const endpoint = endpointId && (await trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).forUpdate().executeTakeFirst());
+      const endpoint = await trx
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('id', '=', (eb) => eb.selectFrom('webhook_deliveries').select('endpoint_id').where('id', '=', deliveryId))
+        .forUpdate()
+        .executeTakeFirst();
       const delivery = endpoint && (await trx.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).forUpdate().executeTakeFirst());
       if (!endpoint || !delivery) return; // deleted meanwhile, with its endpoint
       const attempt = delivery.attempt_count + 1;
@@ -111,7 +115,7 @@ export async function runAttempt(deliveryId: string, jobId: string): Promise<voi
   // Gone (endpoint deleted, event swept), done, or replaced by a redelivery: nothing to send.
   if (!row || row.job_id !== jobId || row.state !== 'pending') return;
   // The endpoint was disabled: nothing to send, and the delivery has failed.
-  if (!row.enabled) return db().transaction().execute((trx) => failPending(trx, row.endpoint_id, new Date(), deliveryId));
+  if (!row.enabled) return failPending(db(), row.endpoint_id, new Date(), deliveryId);
   const body = payloadOf(toEvent(row));
   const outcome = await sendWebhook(row.url, row.id, body, signingSecrets(row));
   const { success, status_code, latency_ms, error } = outcome.attempt;

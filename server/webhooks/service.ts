@@ -131,13 +131,14 @@ export async function updateWebhookEndpoint(id: string, patch: WebhookEndpointUp
     const current = await lockForWrite(trx, id, caller, ifMatch);
     if (isFailure(current)) return current;
     const enabling = patch.enabled === true && !current.enabled;
+    const disabling = patch.enabled === false && current.enabled;
     const row = await trx
       .updateTable('webhook_endpoints')
       .set({
         ...(patch.url !== undefined && { url: patch.url }),
         ...(patch.description !== undefined && { description: patch.description }),
         ...(patch.event_types !== undefined && { event_types: distinct(patch.event_types) }),
-        ...(patch.enabled === false && current.enabled && { enabled: false, disabled_reason: 'manual' as const }),
+        ...(disabling && { enabled: false, disabled_reason: 'manual' as const }),
         // Re-enabled: its health starts afresh, so old failures do not disable it again at once.
         ...(enabling && { enabled: true, disabled_reason: null, consecutive_failures: 0, failing_since: null }),
         updated_at: new Date(),
@@ -145,7 +146,7 @@ export async function updateWebhookEndpoint(id: string, patch: WebhookEndpointUp
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (!row.enabled) await failPending(trx, id, row.updated_at);
+    if (disabling) await failPending(trx, id, row.updated_at);
     return toEndpoint(row);
   });
 }
