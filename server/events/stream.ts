@@ -79,12 +79,14 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
   };
   open.set(key, streamsOpen(key) + 1);
   const maxAge = setTimeout(end, config.sseMaxAgeMs);
-  const recheck = setInterval(() => {
-    if (!caller || ended) return;
-    // A database away for a moment is no reason to end it: the next check decides.
-    reauthenticate(caller).then((now) => (now ? (caller = now) : end()), () => undefined);
-  }, config.sseHeartbeatMs);
-  recheck.unref();
+  // An anonymous stream has no token to check.
+  const recheck = caller
+    ? setInterval(() => {
+        if (ended) return;
+        // A database away for a moment is no reason to end it: the next check decides.
+        reauthenticate(caller!).then((now) => (now ? (caller = now) : end()), () => undefined);
+      }, config.sseHeartbeatMs).unref()
+    : undefined;
   // The client may go before reading a single event: nothing stays behind either way.
   signal.addEventListener('abort', close, { once: true });
   // A server shutting down ends its streams (the clients resume elsewhere with their last id) rather than wait out its grace.
