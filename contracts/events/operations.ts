@@ -10,6 +10,9 @@ import { EVENT_SCHEMAS, EVENT_TYPE_NAMES, EventId, EventPage, EventTypeFilter, e
 const TAG = 'Events';
 const tags = [TAG] as const;
 
+/** How far behind the live events a stream's client may fall before it is let go (it resumes from the log instead). */
+export const STREAM_MAX_PENDING = 10_000;
+
 const VISIBILITY =
   'Everyone sees events about published content and accounts; events about a draft (and its comments) reach only its author, ' +
   'reading with `posts:read`, and administrators; `inbound.received` events reach administrators only.';
@@ -53,6 +56,8 @@ export const streamEvents = defineOperation({
     'JSON). To resume, send the last id you have as `Last-Event-ID` (or `after`, for clients that cannot set headers): the ' +
     'events you missed come first, in order, then the live ones — none twice, none skipped. Without either, the stream starts ' +
     `now. \`follow=false\` ends it once the missed events are sent. A comment (\`: ping\`) keeps a quiet stream open. ${VISIBILITY} ` +
+    'The server ends a stream — resume it with your last id — after its maximum age (an hour unless the operator says otherwise), ' +
+    `when it shuts down, when the client falls ${STREAM_MAX_PENDING.toLocaleString('en')} events behind, and once its token is revoked or expires (checked at every ping). ` +
     'Use fetch to read it with a token: a browser’s EventSource cannot send `Authorization` (`@folio/client` does this for you).',
   tags,
   auth: optionalBearer,

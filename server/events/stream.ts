@@ -5,6 +5,7 @@
  * catch-up with `follow=false`, or after FOLIO_SSE_MAX_AGE_MS (a client reconnects with its last
  * id, so long-lived connections are recycled through load balancers).
  */
+import { STREAM_MAX_PENDING } from '../../contracts/events/operations.ts';
 import type { EventResource } from '../../contracts/events/schemas.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
@@ -16,8 +17,6 @@ import { head, positionOf, readEvents, toEvent, visibleTo, type EventRow } from 
 import { isAfter, type Position } from './position.ts';
 
 const CATCH_UP_BATCH = 200;
-/** A client this far behind is let go: it reconnects with its last id and catches up from the log instead of from memory. */
-const MAX_PENDING = 10_000;
 
 export interface StreamOptions {
   caller: Caller | null;
@@ -98,7 +97,8 @@ export async function openEventStream(key: string, options: StreamOptions): Prom
       const subscription = await eventHub().subscribe((row) => {
         if (ended || !wanted(row)) return;
         pending.push(row);
-        if (pending.length > MAX_PENDING) end();
+        // A client this far behind is let go: it reconnects with its last id and catches up from the log instead of from memory.
+        if (pending.length > STREAM_MAX_PENDING) end();
         wake?.();
       });
       unsubscribe = subscription.unsubscribe;
