@@ -12,6 +12,14 @@ export type ValidationProblem = Schemas['ValidationFailedProblem'] | Schemas['Ma
 export type ProblemCode = KnownProblem['code'];
 
 /**
+ * An error response's body as a problem, when it is one. It may not be: a proxy's HTML page, or
+ * the empty body of a 304 (openapi-fetch gives both as `error`, typed as the problem they are not).
+ */
+function asProblem(body: unknown): Problem | ValidationProblem | undefined {
+  return typeof body === 'object' && body !== null && typeof (body as { code?: unknown }).code === 'string' ? (body as Problem) : undefined;
+}
+
+/**
  * A failed call: the HTTP status, the problem's stable `code`, the request id to quote when
  * reporting it, and the whole RFC 9457 problem (with `errors` for a 400).
  */
@@ -23,7 +31,9 @@ export class ApiError extends Error {
   readonly problem: Problem | ValidationProblem | undefined;
   readonly response: Response;
 
-  constructor(response: Response, problem: Problem | ValidationProblem | undefined) {
+  /** `body` is the response's body as openapi-fetch read it: kept as `problem` only if it is one. */
+  constructor(response: Response, body: unknown) {
+    const problem = asProblem(body);
     super(problem ? `${response.status} ${problem.code}: ${problem.detail}` : `${response.status} ${response.statusText}`);
     this.name = 'ApiError';
     this.status = response.status;
@@ -39,20 +49,21 @@ export class ApiError extends Error {
   }
 }
 
-/** A 400 problem lists every issue found in the request. */
-export function isValidationProblem(problem: Problem | ValidationProblem | undefined): problem is ValidationProblem {
-  return problem !== undefined && 'errors' in problem;
+/** A 400 problem lists every issue found in the request. Anything else (another problem, a body that is none) is not one. */
+export function isValidationProblem(problem: unknown): problem is ValidationProblem {
+  return Array.isArray((asProblem(problem) as { errors?: unknown } | undefined)?.errors);
 }
 
 /**
  * The data of a successful call, or an ApiError thrown for a problem: for callers who prefer
- * exceptions to checking `error`.
+ * exceptions to checking `error`. A 304 (a conditional GET whose If-None-Match still holds) has
+ * no data: it throws too, so check `response.status === 304` first when sending If-None-Match.
  *
  *   const post = unwrap(await folio.GET('/api/v1/posts/{postId}', { params: { path: { postId } } }));
  */
 export function unwrap<D>(result: { data?: D; error?: unknown; response: Response }): D {
   if (result.error !== undefined || !result.response.ok) {
-    throw new ApiError(result.response, result.error as Problem | ValidationProblem | undefined);
+    throw new ApiError(result.response, result.error);
   }
   return result.data as D;
 }

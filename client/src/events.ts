@@ -6,10 +6,10 @@
  * event received (`Last-Event-ID`), as EventSource would, after the server's `retry:` delay.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ApiError, type Problem } from './errors.js';
+import { ApiError } from './errors.js';
 import { EVENT_TYPES } from './operations.js';
 import type { PageParams } from './paginate.js';
-import { RETRYABLE_STATUS, retryAfterMs } from './retry.js';
+import { RETRYABLE_STATUS, retryAfterMs, sleep } from './retry.js';
 import type { components } from './schema.js';
 import type { FetchClient } from './transport.js';
 
@@ -68,20 +68,6 @@ function isKnown(event: FolioEvent | UnknownEvent): event is FolioEvent {
 /** What fetch itself threw (the network, not the caller's headers hook): worth another try. */
 class NetworkError extends Error {}
 
-/** Resolves after `ms`, or at once when `signal` aborts: no timer outlives an abort. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 export interface EventsDependencies {
   client: FetchClient;
   /** The fetch the stream uses: the caller's own, without the client's retrying wrapper (the subscription reconnects itself). */
@@ -126,7 +112,7 @@ export function createEvents({ client, fetch, maxDelayMs, paginate }: EventsDepe
         await (after === undefined ? backoff() : wait(after));
         continue;
       }
-      if (!response.ok) throw new ApiError(response, result.error as Problem | undefined);
+      if (!response.ok) throw new ApiError(response, result.error);
       if (!result.data || !response.headers.get('Content-Type')?.startsWith('text/event-stream')) {
         await result.data?.cancel();
         throw new ApiError(response, undefined); // not a stream: a proxy's page, say

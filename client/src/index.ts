@@ -45,7 +45,7 @@ export type FieldIssue = Schemas['FieldIssue'];
 export type HeadersHook = () => HeadersInit | undefined | Promise<HeadersInit | undefined>;
 
 export interface FolioClientOptions {
-  /** Where Folio answers, e.g. `https://folio.example.com` (no trailing `/api/v1`). */
+  /** Where Folio answers, e.g. `https://folio.example.com`, or under a prefix `https://example.com/folio` (no trailing `/api/v1`). */
   baseUrl: string;
   /**
    * Called before every request; the headers it returns are set on the request (replacing any
@@ -59,10 +59,13 @@ export interface FolioClientOptions {
   fetch?: typeof fetch;
 }
 
+/** `paginate`'s parameters: required when the path has some (`{postId}`), else optional. */
+type PaginateParams<P extends PagedPath> = object extends PageParams<P> ? [params?: PageParams<P>] : [params: PageParams<P>];
+
 /** openapi-fetch's typed `GET`/`POST`/… over Folio's paths, and helpers for lists. */
 export type FolioClient = FetchClient & {
   /** Every item of a cursor-paged list, fetching pages as the loop asks for them; throws ApiError on a problem. */
-  paginate<P extends PagedPath>(path: P, params?: PageParams<P>): AsyncGenerator<PageItem<P>, void, undefined>;
+  paginate<P extends PagedPath>(path: P, ...params: PaginateParams<P>): AsyncGenerator<PageItem<P>, void, undefined>;
   posts: { list(query?: PageParams<'/api/v1/posts'>['query']): AsyncGenerator<Post, void, undefined> };
   comments: { list(postId: string, query?: PageParams<'/api/v1/posts/{postId}/comments'>['query']): AsyncGenerator<Comment, void, undefined> };
   /** The event log a page at a time (`list`), and the live stream (`subscribe`), typed by event type. */
@@ -82,8 +85,8 @@ function headersMiddleware(hook: HeadersHook): Middleware {
 
 /** One key per logical call: set before the first attempt, so every retry carries the same. */
 const idempotencyMiddleware: Middleware = {
-  onRequest({ request }) {
-    if (!request.headers.has('Idempotency-Key') && needsIdempotencyKey(request)) request.headers.set('Idempotency-Key', crypto.randomUUID());
+  onRequest({ request, schemaPath }) {
+    if (!request.headers.has('Idempotency-Key') && needsIdempotencyKey(request.method, schemaPath)) request.headers.set('Idempotency-Key', crypto.randomUUID());
     return request;
   },
 };

@@ -96,3 +96,13 @@ folio.events.list({ cursor: 'abc' });
 
 // @ts-expect-error an unknown type's payload comes untyped
 folio.events.subscribe({ onUnknownEvent: (event) => read(event.data.slug) });
+
+// paginate: a list under a path parameter needs it; a list without one needs nothing.
+declare const paged: FolioClient;
+paged.paginate('/api/v1/posts');
+paged.paginate('/api/v1/posts', { query: { q: 'folio' } });
+paged.paginate('/api/v1/posts/{postId}/comments', { path: { postId: 'post_x' } });
+// @ts-expect-error the comments of which post? (it was sent as `/posts/%7BpostId%7D/comments`)
+paged.paginate('/api/v1/posts/{postId}/comments');
+// @ts-expect-error the same for a webhook endpoint's deliveries
+paged.paginate('/api/v1/webhook-endpoints/{endpointId}/deliveries', {});
