@@ -15,8 +15,9 @@
  * - X-Forwarded-For reaches the app as the one client address resolved here (FOLIO_TRUST_PROXY);
  * - SIGTERM and SIGINT stop it gracefully (server/shutdown.ts).
  *
- * It listens only once Next.js is prepared, which runs instrumentation.ts: the database is open and
- * migrated (server/on-start.ts) before "listening" is said and the first request is read.
+ * It listens only once Next.js is prepared and has run instrumentation.ts (prepareRoutes): the
+ * database is open and migrated (server/on-start.ts) before "listening" is said and the first
+ * connection is accepted.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -67,12 +68,30 @@ const compress = compression({ level: 1, brotli: { params: { [zlibConstants.BROT
 /** All the middleware uses of a request and response is Node's own; its types are Express's. */
 type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
+/**
+ * In production Next.js prepares the server that runs the routes — and so runs instrumentation.ts,
+ * which opens and migrates the database (server/on-start.ts) — only as it handles its first
+ * request: `prepare()` of the app a custom server gets skips it unless in development
+ * (next/dist/server/next.js, NextServer.prepare). Done here, before listening, instead: a server
+ * that accepts connections has its database migrated, a failed migration exits before any client
+ * connects, and a liveness probe is never held up behind a migration. Reached through Next.js's
+ * own objects (the custom server's `server`, its `getServer()`): if a Next.js upgrade moves them,
+ * this throws, and every server-starting test fails, rather than the start silently going lazy.
+ */
+async function prepareRoutes(app: ReturnType<typeof next>) {
+  const inner = (app as unknown as { server?: { getServer?: () => Promise<{ prepare?: () => Promise<void> }> } }).server;
+  const routes = await inner?.getServer?.();
+  if (typeof routes?.prepare !== 'function') throw new Error('server/start.ts: this Next.js version no longer exposes its route server to prepare before listening');
+  await routes.prepare();
+}
+
 export async function startServer(options: { port: number; hostname: string; dir?: string }) {
   const paths = documentedPaths();
   const uploads = uploadOperations();
   const app = next({ dev: false, dir: options.dir ?? process.cwd(), hostname: options.hostname, port: options.port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  await prepareRoutes(app);
 
   /**
    * Each connection's current response. A timeout is answered only if it has not begun: once it

@@ -89,8 +89,10 @@ export async function spawnFolio(options: {
   ready: Readiness;
   timeoutMs?: number;
   onSpawn?: (stop: () => Promise<void>) => void;
+  /** The port to listen on (a free one unless given): a caller that probes it before it is up needs to know it. */
+  port?: number;
 }): Promise<FolioProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const out = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {

@@ -29,8 +29,8 @@ afterAll(async () => {
   if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function serve(name: string, env: Record<string, string>, ready: Readiness = UP): Promise<FolioProcess> {
-  const server = await spawnFolio({ logFile: join(scratch, `${name}.log`), env: { ...TEST_SERVER_ENV, ...env }, ready });
+async function serve(name: string, env: Record<string, string>, ready: Readiness = UP, port?: number): Promise<FolioProcess> {
+  const server = await spawnFolio({ logFile: join(scratch, `${name}.log`), env: { ...TEST_SERVER_ENV, ...env }, ready, port });
   cleanups.push(() => server.stop());
   return server;
 }
@@ -144,6 +144,29 @@ describe.each(base ? [base] : [])('starting on PostgreSQL', (serverUrl) => {
     } finally {
       await rows.end();
     }
+  });
+
+  it('accepts no connection until its database is migrated: a probe is never held up behind a migration', { timeout: 120_000 }, async () => {
+    const database = await emptyDatabase();
+    // Kysely's migration lock (its PostgreSQL adapter's advisory lock), held here as another instance's migration would hold it.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    cleanups.push(() => holder.end().catch(() => undefined));
+    await holder.query('begin');
+    await holder.query('select pg_advisory_xact_lock(3853314791062309107)');
+    const port = await freePort();
+    const starting = serve('pg-held', { DATABASE_URL: database.url }, UP, port);
+    // Next.js alone would listen now and migrate on the first request, which would wait behind the lock.
+    const refused: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      refused.push(await new Promise<boolean>((resolve) => connect(port, '127.0.0.1').once('connect', function (this: Socket) { this.destroy(); resolve(false); }).once('error', () => resolve(true))));
+    }
+    expect(refused, 'connections refused while the migration waits for its lock').toEqual(Array(6).fill(true));
+    await holder.query('commit');
+    const server = await starting;
+    expect((await send(server.baseUrl, '/api/health/ready')).status).toBe(200);
+    expect(logOf('pg-held').lines.map((l) => l.msg)).toContain(`migrated ${database.where}: applied ${ALL_MIGRATIONS.length} migration(s)`);
   });
 
   it('answers 503 while its database cannot be reached, and migrates it before the first query once it can', { timeout: 120_000 }, async () => {
