@@ -303,7 +303,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(get${P}, update${P}, delete${P});
 `,
-    [`server/db/migrations/${migration}.ts`]: `import { sql, type Kysely } from 'kysely';
+    [`server/db/migrations/${migration}.ts`]: `import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -315,7 +315,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .execute();
   // The owner's list, newest first.
-  await sql\`create index ${table}_owner_created_id on ${table} (owner_id, created_at, id)\`.execute(db);
+  await db.schema.createIndex('${table}_owner_created_id').on('${table}').columns(['owner_id', 'created_at', 'id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -37,7 +37,7 @@ const LAYERS: Layer[] = [
   { name: 'openapi-check', script: 'openapi:check' },
   { name: 'openapi-lint', script: 'openapi:lint' },
   { name: 'openapi-diff', script: 'openapi:diff' },
-  { name: 'unit', script: 'test:unit', args: vitestJson('unit'), tallied: true },
+  { name: 'unit', script: 'test:unit', args: vitestJson('unit'), needs: ['client-build'], tallied: true },
   { name: 'build', script: 'build' },
   { name: 'integration', script: 'test:integration', args: vitestJson('integration'), needs: ['build', 'client-build'], tallied: true },
   { name: 'contract', script: 'test:contract', needs: ['build'], tallied: true },

@@ -5,7 +5,7 @@
  * edits changing shape under it.)
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,25 +16,44 @@ const copy = mkdtempSync(join(tmpdir(), 'folio-new-resource-'));
 
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
+/**
+ * A name no one gives a real resource: CONTRIBUTING's own example (`bookmarks`), once added and
+ * committed, would make the scaffold refuse to write it again here.
+ */
+const PLURAL = 'scaffoldprobes';
+const PASCAL = 'Scaffoldprobe';
+
 describe('npm run new:resource', () => {
   it('writes a resource that compiles, lints and is in the document', () => {
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-    for (const file of tracked) {
+    // The working tree as it is — a resource just scaffolded and not yet committed included
+    // (CONTRIBUTING runs `npm test` before the commit) — less what git ignores.
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const file of new Set(files)) {
+      if (!existsSync(join(ROOT, file))) continue; // deleted, not yet committed
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       cpSync(join(ROOT, file), join(copy, file));
     }
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-    const written = writeResource(copy, { plural: 'bookmarks', singular: 'bookmark', prefix: 'bmk' });
-    expect(written).toContain('contracts/bookmarks/operations.ts');
+    const written = writeResource(copy, { plural: PLURAL, singular: 'scaffoldprobe', prefix: 'scp' });
+    expect(written).toContain(`contracts/${PLURAL}/operations.ts`);
 
     const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: copy, encoding: 'utf8', stdio: 'pipe' });
     run(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/generate.ts']);
     run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--incremental', 'false']);
-    run(process.execPath, [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', 'contracts/bookmarks', 'server/bookmarks', 'app/api/v1/bookmarks', 'tests/integration/bookmarks.test.ts']);
+    run(process.execPath, [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', `contracts/${PLURAL}`, `server/${PLURAL}`, `app/api/v1/${PLURAL}`, `tests/integration/${PLURAL}.test.ts`]);
+
+    // Its migration runs, after every other: on a new embedded database, in memory.
+    const migrated = execFileSync(process.execPath, ['scripts/migrate.ts'], {
+      cwd: copy,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, DATABASE_URL: '', FOLIO_PGLITE_DIR: 'memory://', LOG_LEVEL: 'info' },
+    });
+    expect(migrated).toMatch(new RegExp(`-${PLURAL}\\b`));
 
     const document = JSON.parse(readFileSync(join(copy, 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } };
     const ids = Object.values(document.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
-    expect(ids).toEqual(expect.arrayContaining(['listBookmarks', 'createBookmark', 'getBookmark', 'updateBookmark', 'deleteBookmark']));
-    expect(document.components.schemas.BookmarkNotFoundProblem).toBeDefined();
+    expect(ids).toEqual(expect.arrayContaining([`list${PASCAL}s`, `create${PASCAL}`, `get${PASCAL}`, `update${PASCAL}`, `delete${PASCAL}`]));
+    expect(document.components.schemas[`${PASCAL}NotFoundProblem`]).toBeDefined();
   }, 180_000);
 });
