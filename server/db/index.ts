@@ -87,6 +87,19 @@ function migratedPostgres(url: string): Promise<void> {
   return holder.__folioMigrated;
 }
 
+/**
+ * A migration that failed after the start (the database could not be reached then) for any reason
+ * but reaching it — a role without the right to change the schema, a migration this code does not
+ * know — fails again for every request, each a 500. It stops the process instead, exit code 1, as
+ * the same failure at the start does (server/on-start.ts): a supervisor sees it and an operator
+ * reads why. An unreachable database is rethrown: a 503, and the next request tries again.
+ */
+function exitUnlessTransient(error: unknown): never {
+  if (isTransientDatabaseError(error)) throw error;
+  console.error(new DatabaseNotReadyError(where(), error).message);
+  process.exit(1);
+}
+
 function createDatabase(options: { url?: string; pgliteDir: string; poolSize: number; statementTimeoutMs?: number }): Kysely<Database> {
   const { url } = options;
   if (url) {
@@ -102,7 +115,7 @@ function createDatabase(options: { url?: string; pgliteDir: string; poolSize: nu
     pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
     // Kysely takes the pool once, on first use, and asks again if that failed: no query runs on an unmigrated database.
     const migratedPool = async () => {
-      await migratedPostgres(url);
+      await migratedPostgres(url).catch(exitUnlessTransient);
       return pool;
     };
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: migratedPool }) });

@@ -188,10 +188,10 @@ describe.each(base ? [base] : [])('starting on PostgreSQL', (serverUrl) => {
     expect(logOf('pg-later').text).not.toContain(database.password);
   });
 
-  it('refuses to start, saying why and what to run, when the migrations cannot be applied', { timeout: 120_000 }, async () => {
+  /** An empty database, and its URL for a role that may connect but not create tables: as an application role of a locked-down deployment. */
+  async function lockedDownDatabase(name: string) {
     const database = await emptyDatabase();
-    // A role that may connect but not create tables: as an application role of a locked-down deployment.
-    const role = `folio_test_reader_${process.pid}`;
+    const role = `folio_test_${name}_${process.pid}`;
     const admin = async (url: string, sql: string) => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -208,11 +208,36 @@ describe.each(base ? [base] : [])('starting on PostgreSQL', (serverUrl) => {
     url.username = role;
     url.password = 'reader-password';
 
+    return { url, role };
+  }
+
+  it('refuses to start, saying why and what to run, when the migrations cannot be applied', { timeout: 120_000 }, async () => {
+    const { url, role } = await lockedDownDatabase('refused');
     const refused = serve('pg-refused', { DATABASE_URL: url.toString() });
     await expect(refused).rejects.toThrow(/Folio exited \(1\)/);
     const { text } = logOf('pg-refused');
     expect(text).toContain(`Could not migrate PostgreSQL ${url.protocol}//${role}:***@${url.host}${url.pathname}: permission denied for schema public.`);
     expect(text).toContain('`npm run db:migrate`');
+    expect(text).not.toContain('reader-password');
+  });
+
+  it('stops, exit code 1, when a migration it could not run at the start fails later: never a 500 for every request', { timeout: 120_000 }, async () => {
+    const { url, role } = await lockedDownDatabase('later');
+    const target = { host: url.hostname, port: Number(url.port || 5432) };
+    // Unreachable at the start (nothing listens on the port at first): it starts, answering 503.
+    const port = await freePort();
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+    const server = await serve('pg-later-refused', { DATABASE_URL: url.toString() }, { path: UP.path, status: 503 });
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+    const proxy = await forward(port, target.host, target.port);
+    cleanups.push(() => proxy.close());
+    // The first request that reaches the database migrates it, which this role may not.
+    const answer = await send(server.baseUrl, UP.path).catch((error: unknown) => error);
+    expect(answer, 'no 500 for the request that found the migration failing').not.toMatchObject({ status: 500 });
+    expect(await exited).toBe(1);
+    const { text } = logOf('pg-later-refused');
+    expect(text).toContain(`Could not migrate PostgreSQL ${url.protocol}//${role}:***@${url.host}${url.pathname}: permission denied for schema public.`);
     expect(text).not.toContain('reader-password');
   });
 });
