@@ -8,17 +8,19 @@
 import { config } from '../server/config.ts';
 import { openDatabaseNow } from '../server/db/index.ts';
 import { log } from '../server/log.ts';
-import { startWebhookWorker, stopWebhookWorker } from '../server/webhooks/worker.ts';
+import { keepWebhookWorkerRunning, stopWebhookWorker } from '../server/webhooks/worker.ts';
 
 if (!config.databaseUrl) {
   console.error('npm run worker needs DATABASE_URL: the embedded database belongs to one process, whose server runs the worker itself.');
   process.exit(1);
 }
-await openDatabaseNow();
-await startWebhookWorker();
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'webhook worker stopping');
     void stopWebhookWorker().then(() => process.exit(0));
   });
 }
+await openDatabaseNow();
+// A database that cannot be reached yet (it may start after the worker, as after the server) is
+// tried again every 5 s, as the server's own worker does, rather than ending the process.
+keepWebhookWorkerRunning({ holdProcess: true });

@@ -102,11 +102,13 @@ export function startWebhookWorker(): Promise<Worker> {
 }
 
 /** Starts the worker, trying again every 5 s while it cannot (the database is away): a server serves meanwhile. */
-export function keepWebhookWorkerRunning(): void {
+export function keepWebhookWorkerRunning(options: { holdProcess?: boolean } = {}): void {
   const attempt = () =>
     void startWebhookWorker().catch((error: unknown) => {
       log.warn({ err: error }, 'the webhook worker could not start; trying again in 5 s');
-      setTimeout(attempt, 5000).unref();
+      const retry = setTimeout(attempt, 5000);
+      // In the server, the server keeps the process alive; `npm run worker` has only this timer to.
+      if (!options.holdProcess) retry.unref();
     });
   attempt();
 }

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookEndpoint } from '../../contracts/webhooks/operations.ts';
-import { REPO_ROOT } from '../../scripts/lib/folio-process.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, REPO_ROOT } from '../../scripts/lib/folio-process.ts';
 import { send } from '../support/contract-assertions.ts';
 import { postgresBaseUrl, startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { signUp } from '../support/identity.ts';
@@ -49,6 +50,19 @@ it('refuses to start without DATABASE_URL, saying why', async () => {
   const worker = startWorker(log, { DATABASE_URL: '' });
   expect(await exitOf(worker)).toBe(1);
   expect(readFileSync(log, 'utf8')).toContain('npm run worker needs DATABASE_URL');
+});
+
+it('waits for a database it cannot reach yet, trying again, and stops on SIGTERM', { timeout: 60_000 }, async () => {
+  const log = join(scratch, 'unreachable.log');
+  // A port where nothing listens: the database is not up yet.
+  const port = await freePort();
+  const worker = startWorker(log, { ...SETTINGS, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/folio` });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !readFileSync(log, 'utf8').includes('the webhook worker could not start; trying again in 5 s')) await sleep(100);
+  expect(readFileSync(log, 'utf8')).toContain('the webhook worker could not start; trying again in 5 s');
+  expect(worker.exitCode, 'still running').toBeNull();
+  worker.kill('SIGTERM');
+  expect(await exitOf(worker)).toBe(0);
 });
 
 describe.runIf(postgresBaseUrl())('two workers on one PostgreSQL database', () => {
