@@ -28,7 +28,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
 
 // node-postgres, when its connection fails or dies: also what a ROLLBACK on a dead connection reports,
 // in place of the error that killed the transaction.
-const CONNECTION_LOST = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/;
+// `Query read timeout`: no answer within query_timeout (a database that stopped answering, server/db/index.ts).
+const CONNECTION_LOST = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Query read timeout)/;
 
 const CLOSED_BY_SHUTDOWN = new Set([
   'PGlite is closing',

@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect, type ControlledTransaction } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, type ControlledTransaction, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { config } from '../config.ts';
 import { log } from '../log.ts';
@@ -100,15 +100,68 @@ function exitUnlessTransient(error: unknown): never {
   process.exit(1);
 }
 
+/** How much longer than the statement timeout pg waits for an answer before giving up on the database. */
+const QUERY_TIMEOUT_MARGIN_MS = 1000;
+
+/** What pg rejects a query with when query_timeout passes. */
+const isReadTimeout = (error: unknown) => error instanceof Error && error.message === 'Query read timeout';
+
+/**
+ * The pool as Kysely takes it, where a connection whose query outlived query_timeout is never used
+ * again. pg stops waiting then, but the connection is still inside that query, and inside the
+ * request's transaction: handed to the next request, that one's statements would queue behind it,
+ * and its COMMIT could commit the work the first was answered 503 for. So its socket is closed at
+ * once — what was queued on it (the ROLLBACK) fails now, a 503, instead of after another timeout,
+ * and PostgreSQL rolls the transaction back when it sees the connection gone — and the pool drops it.
+ */
+function abandoningTimedOut(pool: pg.Pool): PostgresPool {
+  // One wrapper per connection, as Kysely keeps its own state per client object it is given.
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let abandoned = false;
+    const query = (...args: Parameters<PostgresPoolClient['query']>) => {
+      const result = (client.query as (...a: unknown[]) => unknown)(...args);
+      if (!(result instanceof Promise)) return result; // a cursor, which reports its own errors
+      return result.catch((error: unknown) => {
+        if (isReadTimeout(error) && !abandoned) {
+          abandoned = true;
+          // Closing a checked-out client makes it emit 'error', which nothing else listens for here.
+          client.on('error', () => undefined);
+          (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        }
+        throw error;
+      });
+    };
+    // Released with a truthy value, pg's pool ends the connection instead of keeping it (Kysely's own discard too).
+    return { query: query as PostgresPoolClient['query'], release: (discard?: boolean) => client.release(abandoned || discard) };
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let found = wrapped.get(client);
+      if (!found) wrapped.set(client, (found = wrap(client)));
+      return found;
+    },
+    end: () => pool.end(),
+    // What Kysely reads of the pool besides: its options, and its Client class (to cancel a query).
+    options: pool.options,
+    Client: (pool as unknown as PostgresPool).Client,
+  };
+}
+
 function createDatabase(options: { url?: string; pgliteDir: string; poolSize: number; statementTimeoutMs?: number }): Kysely<Database> {
   const { url } = options;
   if (url) {
     // statement_timeout: a runaway query is cancelled by the server (a 503 for the client), never left holding a connection.
     // connectionTimeoutMillis: with the database away, a request waits at most this long for a connection (then 503), not forever.
+    // query_timeout: the statement timeout is the database's to enforce, and one that stops answering
+    // (its machine stalled, its network dropping packets) enforces nothing: pg gives up waiting a
+    // little after it instead (abandoningTimedOut says what becomes of that connection).
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize,
       statement_timeout: options.statementTimeoutMs,
+      query_timeout: options.statementTimeoutMs ? options.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS : undefined,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     // An idle client whose server goes away emits 'error' on the pool: without a listener that kills the process.
@@ -116,7 +169,7 @@ function createDatabase(options: { url?: string; pgliteDir: string; poolSize: nu
     // Kysely takes the pool once, on first use, and asks again if that failed: no query runs on an unmigrated database.
     const migratedPool = async () => {
       await migratedPostgres(url).catch(exitUnlessTransient);
-      return pool;
+      return abandoningTimedOut(pool);
     };
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: migratedPool }) });
   }

@@ -28,6 +28,16 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/throw
 const BOUND_MS = 2000 + 1500;
 const PROBE_EVERY_MS = 100;
 
+/**
+ * A database that stops answering without closing anything (SIGSTOP) enforces no statement
+ * timeout: pg gives a query up 1 s after it (query_timeout, server/db/index.ts). A request may
+ * wait for two such queries — the rate limit's count, then its own — so the bound is twice that
+ * plus a margin: well short of the freeze, which a request would otherwise wait out whole.
+ */
+const FROZEN_STATEMENT_TIMEOUT_MS = 1500;
+const FROZEN_MS = 9000;
+const FROZEN_BOUND_MS = 2 * (FROZEN_STATEMENT_TIMEOUT_MS + 1000) + 1500;
+
 interface Sample {
   op: OperationSpec;
   started: number;
@@ -176,6 +186,59 @@ describe('the database goes away and comes back', () => {
           `posts acknowledged and found: ${load.created.length}`,
       ].join('\n'),
     );
+  });
+
+  it('answers 503 within a bound when the database stops answering and closes nothing (frozen), and loses no acknowledged write', { timeout: 120_000 }, async () => {
+    // A statement timeout shorter than the freeze: each query is given up a second after it.
+    const frozenServer = await startFolio(
+      'postgres',
+      { FOLIO_RATE_LIMITS: 'read=1000000/600,write=1000000/600,auth=1000000/600', FOLIO_STATEMENT_TIMEOUT_MS: String(FROZEN_STATEMENT_TIMEOUT_MS) },
+      { postgresServer: postgres.url },
+    );
+    const writer = await signUp(frozenServer.baseUrl);
+    const load = startLoad(frozenServer.baseUrl, writer);
+    let figures = '';
+    try {
+      await sleep(1000);
+      const freezing = performance.now();
+      postgres.freeze(true);
+      try {
+        await sleep(FROZEN_MS);
+      } finally {
+        postgres.freeze(false);
+      }
+      const thawed = performance.now();
+      const deadline = thawed + 30_000;
+      while (performance.now() < deadline && !(firstAfter(load.samples, getReadiness, thawed, 200) && firstAfter(load.samples, createPost, thawed, 201))) await sleep(50);
+      const unready = firstAfter(load.samples, getReadiness, freezing, 503);
+      const refused = firstAfter(load.samples, createPost, freezing, 503);
+      const ready = firstAfter(load.samples, getReadiness, thawed, 200);
+      const written = firstAfter(load.samples, createPost, thawed, 201);
+      expect(unready, 'readiness turned 503').toBeDefined();
+      expect(refused, 'a write was refused with 503').toBeDefined();
+      expect(ready, 'readiness passed again').toBeDefined();
+      expect(written, 'a write succeeded again').toBeDefined();
+      figures =
+        `to readiness 503: ${round(unready!.started + unready!.ms - freezing)} ms, to first write 503: ${round(refused!.started + refused!.ms - freezing)} ms; ` +
+        `after the thaw, to readiness 200: ${round(ready!.started + ready!.ms - thawed)} ms, to first 201: ${round(written!.started + written!.ms - thawed)} ms`;
+    } finally {
+      await load.stop();
+    }
+    try {
+      expect(load.samples.filter((s) => s.error).map((s) => `${s.op.operationId}: ${s.error}`), 'requests that got no answer').toEqual([]);
+      for (const sample of load.samples) expectConforms(sample.op, sample.res!);
+      expect([...new Set(load.samples.map((s) => s.res!.status))].filter((status) => status >= 500 && status !== 503), 'no 5xx but 503').toEqual([]);
+      const slowest = Math.max(...load.samples.map((s) => s.ms));
+      expect(slowest, `the slowest request took ${round(slowest)} ms of a ${FROZEN_MS} ms freeze`).toBeLessThanOrEqual(FROZEN_BOUND_MS);
+      for (const { id, title } of load.created) {
+        const res = await send(frozenServer.baseUrl, `/api/v1/posts/${id}`, { headers: writer.auth });
+        expect(res.status, `${id}: ${res.text}`).toBe(200);
+        expect((res.body as { title: string }).title).toBe(title);
+      }
+      console.log(`Frozen database (SIGSTOP for ${FROZEN_MS} ms, under load): ${figures}; slowest request ${round(slowest)} ms (bound ${FROZEN_BOUND_MS} ms); posts acknowledged and found: ${load.created.length}`);
+    } finally {
+      await frozenServer.stop();
+    }
   });
 
   // The rate limiter counts anonymous requests before anything else reads the database, so the

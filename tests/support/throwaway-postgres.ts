@@ -8,7 +8,7 @@
  * command runs as the `postgres` user that Debian's package creates (runuser), in a folder it owns.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,8 +36,25 @@ export interface ThrowawayPostgres {
   /** `fast`: a clean shutdown (sessions are ended); `immediate`: as if it crashed (recovery on the next start). */
   stop(mode: 'fast' | 'immediate'): Promise<void>;
   start(): Promise<void>;
+  /**
+   * `true`: every process of the server stopped where it is (SIGSTOP), its sockets left open — a
+   * database that stops answering without closing anything, as when its machine stalls or its
+   * network drops packets; `false`: they go on (SIGCONT).
+   */
+  freeze(frozen: boolean): void;
   /** Stops it if it runs and deletes its folder. */
   destroy(): Promise<void>;
+}
+
+/** A process's parent, from /proc (Linux); undefined once it has gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after its last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
@@ -78,6 +95,18 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     async start() {
       await start();
       running = true;
+    },
+    freeze(frozen) {
+      // The postmaster (postmaster.pid's first line) and the processes it started.
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && parentOf(Number(entry)) === postmaster).map(Number);
+      for (const pid of frozen ? [postmaster, ...children] : [...children, postmaster]) {
+        try {
+          process.kill(pid, frozen ? 'SIGSTOP' : 'SIGCONT');
+        } catch {
+          // gone meanwhile
+        }
+      }
     },
     async destroy() {
       if (running) {
