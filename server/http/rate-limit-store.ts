@@ -78,50 +78,28 @@ const viaKysely = {
   query: ({ text, values }: { text: string; values?: unknown[] }) => db().executeQuery(CompiledQuery.raw(text, values ?? [])),
 };
 
+/** Made by migration 0017 in the library's layout: the server's role needs only to read and write it. */
 const TABLE = 'rate_limits';
 
-/**
- * The store creates its table on first use (so no migration has to know the library's layout),
- * and every 5 minutes deletes rows whose window ended an hour ago.
- */
-async function postgresLimiters(): Promise<ClassLimiters> {
-  const options = (kind: RateLimitClass, { quota, windowSeconds }: RatePolicy) => ({
-    storeClient: viaKysely,
-    storeType: 'pool',
-    tableName: TABLE,
-    keyPrefix: kind,
-    points: quota,
-    duration: windowSeconds,
-  });
-  // One class creates the table; then the others, which share it (concurrent CREATE TABLEs can fail).
-  const read = await new Promise<Limiter>((resolve, reject) => {
-    const limiter = new RateLimiterPostgres(options('read', config.rateLimits.read), (error?: Error) =>
-      error ? reject(error) : setImmediate(() => resolve(limiter)),
-    );
-  });
-  return perClass((kind, policy) =>
-    kind === 'read' ? read : new RateLimiterPostgres({ ...options(kind, policy), tableCreated: true, clearExpiredByTimeout: false }),
+/** PostgreSQL's limiters; `read`'s deletes, every 5 minutes, rows whose window ended an hour ago. */
+const postgresLimiters = (): ClassLimiters =>
+  perClass(
+    (kind, { quota, windowSeconds }) =>
+      new RateLimiterPostgres({
+        storeClient: viaKysely,
+        storeType: 'pool',
+        tableName: TABLE,
+        tableCreated: true,
+        clearExpiredByTimeout: kind === 'read',
+        keyPrefix: kind,
+        points: quota,
+        duration: windowSeconds,
+      }),
   );
-}
-
-/** PostgreSQL's limiters once their table is ready; a failed preparation (database away) is tried again by a later request. */
-function lazily(prepare: () => Promise<ClassLimiters>): () => ClassLimiters | Promise<ClassLimiters> {
-  let ready: ClassLimiters | undefined;
-  let pending: Promise<ClassLimiters> | undefined;
-  return () =>
-    ready ??
-    (pending ??= prepare().then(
-      (made) => (ready = made),
-      (error: unknown) => {
-        pending = undefined;
-        throw error;
-      },
-    ));
-}
 
 interface Limiters {
   store: StoreKind;
-  /** The deployment's limiters (a promise of them while PostgreSQL's table is made ready). */
+  /** The deployment's limiters (a promise of them while Redis makes its first connection). */
   shared: () => ClassLimiters | Promise<ClassLimiters>;
   /** Counts in this process while the shared store cannot be reached (see `count`). */
   fallback: ClassLimiters;
@@ -140,7 +118,8 @@ function limiters(): Limiters {
   if (store === 'redis') {
     shared = redisLimiters(config.redisUrl!);
   } else if (store === 'postgres') {
-    shared = lazily(postgresLimiters);
+    const made = postgresLimiters();
+    shared = () => made;
   }
   return (holder.__folioRateLimiters = { store, shared, fallback: memory, storeDown: false });
 }

@@ -15,8 +15,9 @@ import { postgresBaseUrl } from '../support/folio-server.ts';
 const SCHEMA = join(new URL('../..', import.meta.url).pathname, 'server/db/schema.ts');
 
 /**
- * Tables that are not Folio's to type: the migrator's own, and the rate limiter's store, which
- * rate-limiter-flexible creates on first use in its own layout (server/http/rate-limit-store.ts).
+ * Tables that are not Folio's to type: the migrator's own, and the rate limiter's store, in
+ * rate-limiter-flexible's layout, which only the library reads and writes (migration 0017,
+ * server/http/rate-limit-store.ts).
  */
 const NOT_OURS = new Set(['kysely_migration', 'kysely_migration_lock', 'rate_limits']);
 

@@ -10,10 +10,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase } from '../../scripts/lib/database.ts';
+import { createScratchDatabase, openDatabase } from '../../scripts/lib/database.ts';
 import { freePort, spawnFolio, type FolioProcess, type Readiness } from '../../scripts/lib/folio-process.ts';
+import { migrateToLatest } from '../../server/db/migrate.ts';
 import { migrations } from '../../server/db/migrations/index.ts';
 import { send } from '../support/contract-assertions.ts';
 import { postgresBaseUrl, TEST_SERVER_ENV } from '../support/folio-server.ts';
@@ -190,7 +192,6 @@ describe.each(base ? [base] : [])('starting on PostgreSQL', (serverUrl) => {
 
   /** An empty database, and its URL for a role that may connect but not create tables: as an application role of a locked-down deployment. */
   async function lockedDownDatabase(name: string) {
-    const database = await emptyDatabase();
     const role = `folio_test_${name}_${process.pid}`;
     const admin = async (url: string, sql: string) => {
       const client = new pg.Client({ connectionString: url });
@@ -203,12 +204,14 @@ describe.each(base ? [base] : [])('starting on PostgreSQL', (serverUrl) => {
     };
     await admin(serverUrl, `drop role if exists ${role}; create role ${role} login password 'reader-password'`);
     cleanups.push(() => admin(serverUrl, `drop role if exists ${role}`));
+    // Made after the role, so dropped before it (cleanups run in reverse): its grants go with it.
+    const database = await emptyDatabase();
     await admin(database.url, 'revoke create on schema public from public');
     const url = new URL(database.url);
     url.username = role;
     url.password = 'reader-password';
 
-    return { url, role };
+    return { url, role, admin, database };
   }
 
   it('refuses to start, saying why and what to run, when the migrations cannot be applied', { timeout: 120_000 }, async () => {
@@ -219,6 +222,31 @@ describe.each(base ? [base] : [])('starting on PostgreSQL', (serverUrl) => {
     expect(text).toContain(`Could not migrate PostgreSQL ${url.protocol}//${role}:***@${url.host}${url.pathname}: permission denied for schema public.`);
     expect(text).toContain('`npm run db:migrate`');
     expect(text).not.toContain('reader-password');
+  });
+
+  it('counts rate limits in PostgreSQL under a role that may only read and write, its database migrated by another', { timeout: 120_000 }, async () => {
+    const { url, role, admin, database } = await lockedDownDatabase('app');
+    const owner = await openDatabase({ kind: 'postgres', url: database.url }, { poolSize: 1 });
+    try {
+      await migrateToLatest(owner as unknown as Kysely<unknown>);
+    } finally {
+      await owner.destroy();
+    }
+    await admin(database.url, `grant select, insert, update, delete on all tables in schema public to ${role}`);
+    const server = await serve('pg-app-role', { DATABASE_URL: url.toString(), FOLIO_RATE_LIMITS: 'read=4/60,write=100/60,auth=100/60' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await send(server.baseUrl, '/api/v1/tags')).status);
+    expect(statuses, 'the read budget (4, one spent by the start-up probe) runs out').toContain(429);
+    const { text } = logOf('pg-app-role');
+    expect(text, 'counted in the shared store, not in memory').not.toContain('rate-limit store failed');
+    const counted = new pg.Client({ connectionString: database.url });
+    await counted.connect();
+    try {
+      const { rows } = await counted.query<{ n: number }>(`select count(*)::int as n from rate_limits where key like 'read:%'`);
+      expect(rows[0]!.n).toBeGreaterThan(0);
+    } finally {
+      await counted.end();
+    }
   });
 
   it('stops, exit code 1, when a migration it could not run at the start fails later: never a 500 for every request', { timeout: 120_000 }, async () => {

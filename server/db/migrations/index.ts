@@ -15,6 +15,7 @@ import * as inbound from './0013-inbound.ts';
 import * as dropRateLimitCounters from './0014-drop-rate-limit-counters.ts';
 import * as webhookEndpointScopes from './0015-webhook-endpoint-scopes.ts';
 import * as mediaFilenameControls from './0016-media-filename-controls.ts';
+import * as rateLimitsTable from './0017-rate-limits-table.ts';
 
 /**
  * Every migration, in order. Listed here rather than read from disk so that they are bundled
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0014-drop-rate-limit-counters': dropRateLimitCounters,
   '0015-webhook-endpoint-scopes': webhookEndpointScopes,
   '0016-media-filename-controls': mediaFilenameControls,
+  '0017-rate-limits-table': rateLimitsTable,
 };
