@@ -37,12 +37,17 @@ const where = () => describeTarget(targetFrom(config));
 async function migrate(db: Kysely<unknown>): Promise<void> {
   const database = where();
   const started = performance.now();
+  let ahead = false;
   const applied = await migrateToLatest(db, {
     onPending: (pending) => log.info({ database, pending }, `migrating ${database}: ${pending.length} migration(s) to apply`),
+    onAhead: (unknown) => {
+      ahead = true;
+      log.warn({ database, unknown }, `${database} is ahead of this release (${unknown.length} migration(s) it does not know, from a newer one): serving it as it is`);
+    },
   });
   const ms = Math.round(performance.now() - started);
   if (applied.length > 0) log.info({ database, migrations: applied, ms }, `migrated ${database}: applied ${applied.length} migration(s)`);
-  else log.info({ database }, `using ${database}: up to date`);
+  else if (!ahead) log.info({ database }, `using ${database}: up to date`);
 }
 
 /**

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, openDatabase } from '../../scripts/lib/database.ts';
@@ -247,6 +247,22 @@ describe.each(base ? [base] : [])('starting on PostgreSQL', (serverUrl) => {
     } finally {
       await counted.end();
     }
+  });
+
+  it('serves a database a newer release has migrated, saying so (the previous release in a rolling deploy, a rollback)', { timeout: 120_000 }, async () => {
+    const database = await emptyDatabase();
+    const newer = await openDatabase({ kind: 'postgres', url: database.url }, { poolSize: 1 });
+    try {
+      await migrateToLatest(newer as unknown as Kysely<unknown>);
+      await sql`insert into kysely_migration (name, timestamp) values ('9999-from-a-newer-release', ${new Date().toISOString()})`.execute(newer);
+    } finally {
+      await newer.destroy();
+    }
+    const server = await serve('pg-ahead', { DATABASE_URL: database.url });
+    await register(server.baseUrl);
+    expect(logOf('pg-ahead').lines.filter((l) => l.database).map((l) => l.msg)).toEqual([
+      `${database.where} is ahead of this release (1 migration(s) it does not know, from a newer one): serving it as it is`,
+    ]);
   });
 
   it('stops, exit code 1, when a migration it could not run at the start fails later: never a 500 for every request', { timeout: 120_000 }, async () => {
