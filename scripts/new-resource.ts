@@ -373,12 +373,38 @@ describe.each(servers)('${plural} on $kind', ({ baseUrl }) => {
   return { files, edits };
 }
 
+/** Lowercase words joined by single underscores: a table, a scope and (camel-cased) identifiers are made of it. */
+const WORDS = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/** The singular English most plurals have (`categories` → `category`, `boxes` → `box`); `--singular` for the rest. */
+export function singularOf(plural: string): string {
+  if (/[^aeiou]ies$/.test(plural)) return plural.replace(/ies$/, 'y');
+  if (/(ss|x|z|ch|sh)es$/.test(plural)) return plural.replace(/es$/, '');
+  return plural.replace(/s$/, '');
+}
+
+/** What is wrong with these names, if anything, in words that say what to give instead. */
+export function namesProblem({ plural, singular, prefix }: ResourceNames): string | undefined {
+  if (plural.includes('-')) return `"${plural}": join words with _ (${plural.replaceAll('-', '_')}): the name is also a table, scopes and identifiers`;
+  if (!WORDS.test(plural) || !plural.endsWith('s')) return `"${plural}": give the plural, in lowercase words joined by _, ending in s (bookmarks, reading_lists)`;
+  if (!WORDS.test(singular)) return `--singular "${singular}": lowercase words joined by _ (reading_list)`;
+  if (singular === plural) return `--singular "${singular}" is the plural: give the singular`;
+  if (!/^[a-z][a-z0-9]{1,11}$/.test(prefix)) return `--prefix "${prefix}": 2–12 lowercase letters or digits, starting with a letter (ids are <prefix>_…)`;
+  return undefined;
+}
+
 function apply(root: string, names: ResourceNames) {
+  const problem = namesProblem(names);
+  if (problem) throw new Error(problem);
   const { files, edits } = skeleton(root, names);
   for (const path of Object.keys(files)) if (existsSync(join(root, path))) throw new Error(`${path} exists already: is ${names.plural} already a resource?`);
+  // The lists import the resource under its camel-cased name: one they already declare would clash.
+  const identifier = camel(names.plural);
+  const declares = new RegExp(`(?:\\b(?:const|let|var|function|class)\\s+|\\bas\\s+|import\\s*\\{[^}]*\\b)${identifier}\\b`);
   const changed = new Map<string, string>();
   for (const [file, where, text, side] of edits) {
     const source = changed.get(file) ?? readFileSync(join(root, file), 'utf8');
+    if (!changed.has(file) && declares.test(source)) throw new Error(`${file} already declares ${identifier}: choose another name for the resource`);
     const match = where.exec(source);
     if (!match) throw new Error(`${file}: cannot find where to add ${names.plural} (${where}) — has the file changed shape?`);
     // A pattern with a group ends where that group does (the text goes inside the brackets it closes).
@@ -392,18 +418,29 @@ function apply(root: string, names: ResourceNames) {
   return [...Object.keys(files), ...changed.keys()];
 }
 
+const USAGE = 'usage: npm run new:resource -- <plural> [--singular <name>] [--prefix <id prefix>]   (e.g. bookmarks; categories --singular category --prefix cat)';
+
 if (import.meta.main) {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { singular: { type: 'string' }, prefix: { type: 'string' } } });
-  const plural = positionals[0];
-  if (!plural || !/^[a-z][a-z_]*s$/.test(plural)) {
-    console.error('usage: npm run new:resource -- <plural, lowercase, ending in s> [--singular <name>] [--prefix <id prefix>]');
-    process.exit(2);
+  try {
+    const { positionals, values } = parseArgs({ allowPositionals: true, options: { singular: { type: 'string' }, prefix: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const plural = positionals[0];
+    if (values.help || !plural) {
+      console.log(USAGE);
+      process.exit(values.help ? 0 : 2);
+    }
+    const singular = values.singular ?? singularOf(plural);
+    const prefix = values.prefix ?? singular.replace(/_/g, '').slice(0, 8);
+    const root = new URL('..', import.meta.url).pathname;
+    const written = apply(root, { plural, singular, prefix });
+    console.log(
+      `Wrote the ${plural} resource (singular ${singular}, ids ${prefix}_…; --singular and --prefix change them):\n  ${written.join('\n  ')}\n` +
+        'Next: npm run generate, then npm test. CONTRIBUTING.md explains each file.',
+    );
+  } catch (error) {
+    // A name refused, a resource that exists: one line, nothing written.
+    console.error(`new:resource: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(1);
   }
-  const singular = values.singular ?? plural.replace(/s$/, '');
-  const prefix = values.prefix ?? singular.replace(/_/g, '').slice(0, 8);
-  const root = new URL('..', import.meta.url).pathname;
-  const written = apply(root, { plural, singular, prefix });
-  console.log(`Wrote the ${plural} resource:\n  ${written.join('\n  ')}\nNext: npm run generate, then npm test. CONTRIBUTING.md explains each file.`);
 }
 
 export { apply as writeResource };

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeResource } from '../../scripts/new-resource.ts';
+import { namesProblem, singularOf, writeResource } from '../../scripts/new-resource.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const copy = mkdtempSync(join(tmpdir(), 'folio-new-resource-'));
@@ -56,4 +56,32 @@ describe('npm run new:resource', () => {
     expect(ids).toEqual(expect.arrayContaining([`list${PASCAL}s`, `create${PASCAL}`, `get${PASCAL}`, `update${PASCAL}`, `delete${PASCAL}`]));
     expect(document.components.schemas[`${PASCAL}NotFoundProblem`]).toBeDefined();
   }, 180_000);
+});
+
+describe('new:resource names', () => {
+  it('derives the singular most English plurals have', () => {
+    expect(['bookmarks', 'categories', 'boxes', 'addresses', 'reading_lists', 'keys', 'movies'].map(singularOf)).toEqual([
+      'bookmark',
+      'category',
+      'box',
+      'address',
+      'reading_list',
+      'key',
+      'movy', // not every plural: --singular movie
+    ]);
+  });
+
+  it('refuses names that would write code that does not compile or a migration that does not run, saying what to give', () => {
+    const problem = (plural: string, singular = singularOf(plural), prefix = singular.replace(/_/g, '').slice(0, 8)) => namesProblem({ plural, singular, prefix });
+    expect(problem('bookmarks')).toBeUndefined();
+    expect(problem('reading_lists')).toBeUndefined();
+    expect(problem('references')).toBeUndefined(); // a reserved word of SQL: the migration quotes it
+    expect(problem('reading-lists')).toMatch(/join words with _ \(reading_lists\)/);
+    expect(problem('Bookmarks')).toMatch(/lowercase/);
+    expect(problem('category')).toMatch(/ending in s/);
+    expect(problem('item__s')).toMatch(/lowercase words joined by _/);
+    expect(problem('categories', 'category-item')).toMatch(/--singular/);
+    expect(problem('categories', 'category', 'c.t')).toMatch(/--prefix/);
+    expect(problem('sheep', 'sheep')).toMatch(/ending in s|is the plural/);
+  });
 });
