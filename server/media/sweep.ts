@@ -7,6 +7,7 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { every } from '../background.ts';
 import { config } from '../config.ts';
 import { db } from '../db/index.ts';
 import { log } from '../log.ts';
@@ -37,11 +38,14 @@ export async function sweepMedia(now = Date.now()): Promise<{ staged: number; ob
   return { staged, objects };
 }
 
+/** As background work (server/background.ts): a slow sweep (an S3 listing) never overlaps the next, and shutdown waits for it before closing the database. */
 export function scheduleMediaSweep(): void {
-  const sweep = () =>
-    sweepMedia()
-      .then((swept) => (swept.staged > 0 || swept.objects > 0) && log.info(swept, 'abandoned uploads swept'))
-      .catch((error: unknown) => log.warn({ err: error }, 'sweeping abandoned uploads failed'));
-  void sweep();
-  setInterval(sweep, SWEEP_EVERY_MS).unref();
+  every('media-sweep', SWEEP_EVERY_MS, async () => {
+    try {
+      const swept = await sweepMedia();
+      if (swept.staged > 0 || swept.objects > 0) log.info(swept, 'abandoned uploads swept');
+    } catch (error) {
+      log.warn({ err: error }, 'sweeping abandoned uploads failed');
+    }
+  });
 }

@@ -138,7 +138,7 @@ describe.each(databaseKinds())('graceful shutdown on %s', (kind) => {
       expect(code).toBe(0);
       const drainMs = Math.round(at - signalled);
       const stopped = logLines(server).find((line) => line.msg?.toString().startsWith('stopped'));
-      expect(stopped, 'the log says it stopped cleanly').toMatchObject({ background: ['idempotency-sweep', 'event-sweep', 'webhook-worker'], drain_ms: expect.any(Number) });
+      expect(stopped, 'the log says it stopped cleanly').toMatchObject({ background: ['idempotency-sweep', 'event-sweep', 'media-sweep', 'webhook-worker'], drain_ms: expect.any(Number) });
       expect(await titlesIn(server)).toEqual(lock ? ['Held in its transaction', 'Uploading as it stops'] : ['Uploading as it stops']);
       console.log(
         `Shutdown on ${kind}: new connections refused after ${Math.round(refusedAfter!)} ms; ` +
