@@ -98,6 +98,21 @@ const firstAfter = (samples: Sample[], op: OperationSpec, after: number, status:
 
 const round = (ms: number) => Math.round(ms);
 
+/**
+ * Waits (up to 30 s) until readiness passes and a write succeeds after the database came `back`,
+ * and returns the first of each, and the first readiness and write 503 after it `went`.
+ */
+async function recovery(samples: Sample[], went: number, back: number) {
+  const deadline = back + 30_000;
+  while (performance.now() < deadline && !(firstAfter(samples, getReadiness, back, 200) && firstAfter(samples, createPost, back, 201))) await sleep(50);
+  return {
+    unready: firstAfter(samples, getReadiness, went, 503),
+    refused: firstAfter(samples, createPost, went, 503),
+    ready: firstAfter(samples, getReadiness, back, 200),
+    written: firstAfter(samples, createPost, back, 201),
+  };
+}
+
 describe('the database goes away and comes back', () => {
   let postgres: ThrowawayPostgres;
   let server: RunningFolio;
@@ -127,13 +142,7 @@ describe('the database goes away and comes back', () => {
         const starting = performance.now();
         await postgres.start();
         const started = performance.now();
-        // Recovered: readiness passes and a write succeeds again.
-        const deadline = started + 30_000;
-        while (performance.now() < deadline && !(firstAfter(load.samples, getReadiness, started, 200) && firstAfter(load.samples, createPost, started, 201))) await sleep(50);
-        const unready = firstAfter(load.samples, getReadiness, stopping, 503);
-        const refused = firstAfter(load.samples, createPost, stopping, 503);
-        const ready = firstAfter(load.samples, getReadiness, started, 200);
-        const written = firstAfter(load.samples, createPost, started, 201);
+        const { unready, refused, ready, written } = await recovery(load.samples, stopping, started);
         expect(unready, `${mode}: readiness never turned 503`).toBeDefined();
         expect(ready, `${mode}: readiness never passed again`).toBeDefined();
         expect(written, `${mode}: no write succeeded after the restart`).toBeDefined();
@@ -208,12 +217,7 @@ describe('the database goes away and comes back', () => {
         postgres.freeze(false);
       }
       const thawed = performance.now();
-      const deadline = thawed + 30_000;
-      while (performance.now() < deadline && !(firstAfter(load.samples, getReadiness, thawed, 200) && firstAfter(load.samples, createPost, thawed, 201))) await sleep(50);
-      const unready = firstAfter(load.samples, getReadiness, freezing, 503);
-      const refused = firstAfter(load.samples, createPost, freezing, 503);
-      const ready = firstAfter(load.samples, getReadiness, thawed, 200);
-      const written = firstAfter(load.samples, createPost, thawed, 201);
+      const { unready, refused, ready, written } = await recovery(load.samples, freezing, thawed);
       expect(unready, 'readiness turned 503').toBeDefined();
       expect(refused, 'a write was refused with 503').toBeDefined();
       expect(ready, 'readiness passed again').toBeDefined();
