@@ -268,10 +268,17 @@ describe('the database goes away and comes back', () => {
       await lock.query('begin');
       await lock.query('select 1 from users where id = $1 for update', [account.user.id]);
       const held = create();
+      // Watched from a connection of its own: inside the lock's transaction, pg_stat_activity stays as it was first read.
+      const watcher = new pg.Client({ connectionString: server.databaseUrl });
       let waiting = false;
-      for (const deadline = Date.now() + 4000; !waiting && Date.now() < deadline; await sleep(20)) {
-        const { rows } = await lock.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
-        waiting = rows[0]!.n > 0;
+      await watcher.connect();
+      try {
+        for (const deadline = Date.now() + 4000; !waiting && Date.now() < deadline; await sleep(20)) {
+          const { rows } = await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+          waiting = rows[0]!.n > 0;
+        }
+      } finally {
+        await watcher.end();
       }
       expect(waiting, 'the create waits on the lock').toBe(true);
 

@@ -59,18 +59,24 @@ async function lockAuthor(server: RunningFolio, account: Account) {
   await client.connect();
   await client.query('begin');
   await client.query('select 1 from users where id = $1 for update', [account.user.id]);
+  // Watched from a connection of its own, each look its own transaction: inside the lock's,
+  // PostgreSQL would show pg_stat_activity as it was at the first look, for the whole transaction.
+  const watcher = new pg.Client({ connectionString: server.databaseUrl });
+  watcher.on('error', () => {});
+  await watcher.connect();
   return {
     async untilSomeoneWaits() {
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(20)) {
-        const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+        const { rows } = await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
         if (rows[0]!.n > 0) return;
       }
-      const { rows } = await client.query(`select state, wait_event_type, wait_event, query from pg_stat_activity where datname = current_database()`);
+      const { rows } = await watcher.query(`select state, wait_event_type, wait_event, query from pg_stat_activity where datname = current_database()`);
       throw new Error(`nothing waits on the lock: ${JSON.stringify(rows)}`);
     },
     async release() {
       await client.query('rollback');
       await client.end();
+      await watcher.end();
     },
   };
 }
