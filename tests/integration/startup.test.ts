@@ -26,9 +26,12 @@ const UP: Readiness = { path: '/api/v1/users/nobody', status: 404 };
 const scratch = mkdtempSync(join(tmpdir(), 'folio-startup-'));
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
-  // Servers first (registered last), then what they used.
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  // Servers first (registered last), then what they used: every one, even after one fails (a
+  // server left running would outlive the test run), and then the failures.
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => failures.push(error));
   if (!process.env.FOLIO_KEEP_TEST_FILES) rmSync(scratch, { recursive: true, force: true });
+  if (failures.length > 0) throw new AggregateError(failures, 'cleaning up after the start-up tests failed');
 });
 
 async function serve(name: string, env: Record<string, string>, ready: Readiness = UP, port?: number): Promise<FolioProcess> {
