@@ -49,7 +49,7 @@ async function unknownMigrations(db: Kysely<unknown>): Promise<{ unknown: string
   if (!found[0]?.present) return undefined;
   const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
   const executed = new Set(rows.map((row) => row.name));
-  const unknown = [...executed].filter((name) => !(name in migrations)).sort();
+  const unknown = [...executed].filter((name) => !Object.hasOwn(migrations, name)).sort();
   if (unknown.length === 0) return undefined;
   return { unknown, missing: Object.keys(migrations).filter((name) => !executed.has(name)) };
 }
