@@ -28,8 +28,12 @@ export function isTransientDatabaseError(error: unknown): boolean {
 
 // node-postgres, when its connection fails or dies: also what a ROLLBACK on a dead connection reports,
 // in place of the error that killed the transaction.
-// `Query read timeout`: no answer within query_timeout (a database that stopped answering, server/db/index.ts).
-const CONNECTION_LOST = /^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Query read timeout)/;
+/** node-postgres's error when no answer came within query_timeout (a database that stopped answering, server/db/index.ts). */
+export const QUERY_READ_TIMEOUT = 'Query read timeout';
+
+const CONNECTION_LOST = new RegExp(
+  `^(timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|${QUERY_READ_TIMEOUT})`,
+);
 
 const CLOSED_BY_SHUTDOWN = new Set([
   'PGlite is closing',

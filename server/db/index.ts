@@ -7,7 +7,7 @@ import pg from 'pg';
 import { config } from '../config.ts';
 import { log } from '../log.ts';
 import { openPGlite } from './embedded.ts';
-import { isTransientDatabaseError } from './errors.ts';
+import { isTransientDatabaseError, QUERY_READ_TIMEOUT } from './errors.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
 import { describeTarget, targetFrom } from './target.ts';
@@ -108,8 +108,7 @@ function exitUnlessTransient(error: unknown): never {
 /** How much longer than the statement timeout pg waits for an answer before giving up on the database. */
 const QUERY_TIMEOUT_MARGIN_MS = 1000;
 
-/** What pg rejects a query with when query_timeout passes. */
-const isReadTimeout = (error: unknown) => error instanceof Error && error.message === 'Query read timeout';
+const isReadTimeout = (error: unknown) => error instanceof Error && error.message === QUERY_READ_TIMEOUT;
 
 /**
  * The pool as Kysely takes it, where a connection whose query outlived query_timeout is never used
