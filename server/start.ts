@@ -5,6 +5,7 @@
  *   cannot route (TRACE, CONNECT, QUERY), paths that are not valid percent-encoding, `OPTIONS *` —
  *   and those Node would answer with a bare status (no Host, an unknown Expect) get the problems
  *   the routes send (server/front/answers.ts), read from the committed document;
+ * - a request asking to switch protocols is served as the plain request it also is;
  * - an absolute-form target (`GET http://host/path`) is served as its path, never redirected to
  *   that host;
  * - requests Node's parser refuses, and requests whose headers or body stall past
@@ -133,6 +134,11 @@ export async function startServer(options: { port: number; hostname: string; dir
       connectionsCheckingInterval: 1000,
       // Answered by frontAnswer() as a problem instead of Node's bare 400.
       requireHostHeader: false,
+      // Folio offers no other protocol (no WebSocket): a request asking to switch is answered as
+      // the request it also is (RFC 9110 §7.8 lets a server ignore Upgrade). Otherwise it reaches
+      // Next.js's upgrade listener (added on the first request), which closed it without an
+      // answer — or, under /_next/, held it open for good, and a shutdown waited its whole grace.
+      shouldUpgradeCallback: () => false,
     },
     onRequest,
   );

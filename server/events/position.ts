@@ -10,6 +10,13 @@ export interface Position {
 
 const VERSION = 0x65; // 'e'
 
+/**
+ * seq is a PostgreSQL bigint (signed), txid an xid8 (unsigned): a cursor's seq past bigint's
+ * largest comes after every seq of its transaction, as that largest does, and is read as it — so
+ * the query stays valid (the number itself was a 500 once, found by probing the API).
+ */
+const LARGEST_SEQ = 2n ** 63n - 1n;
+
 export function encodePosition(position: Position): string {
   const bytes = Buffer.alloc(24);
   bytes[0] = VERSION;
@@ -22,7 +29,8 @@ export function encodePosition(position: Position): string {
 export function decodePosition(cursor: string): Position {
   const bytes = Buffer.from(cursor, 'base64url');
   if (bytes.length !== 24 || bytes[0] !== VERSION) return { txid: '0', seq: '0' };
-  return { txid: bytes.readBigUInt64BE(8).toString(), seq: bytes.readBigUInt64BE(16).toString() };
+  const seq = bytes.readBigUInt64BE(16);
+  return { txid: bytes.readBigUInt64BE(8).toString(), seq: (seq > LARGEST_SEQ ? LARGEST_SEQ : seq).toString() };
 }
 
 /** Whether `a` comes after `b` in the log. */

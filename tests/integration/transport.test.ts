@@ -257,6 +257,25 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
       expect(response!.status, response!.body).toBe(200);
     });
 
+    // Folio switches to no other protocol: the request is answered as what it also is (RFC 9110
+    // §7.8). Next.js's own upgrade listener used to take it: closed without an answer on every
+    // path, and held open for good under /_next/ (a shutdown then waited its whole grace).
+    it.each([
+      ['/api/v1/tags', 200],
+      ['/_next/webpack-hmr', 404],
+    ])('a request to switch protocols (Upgrade: websocket) on %s is answered as any other: %i', async (path, status) => {
+      const { closedAfterMs, response } = await stall(baseUrl, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n\r\n`, 5000);
+      expect(response?.status, response?.body).toBe(status);
+      expect(closedAfterMs).toBeDefined();
+    });
+
+    it('a request to switch protocols from an HTTP client (node:http) gets the JSON and the security headers', async () => {
+      const upgrade = { Connection: 'Upgrade', Upgrade: 'websocket' };
+      const res = await exchange(baseUrl, 'GET', '/api/v1/tags', upgrade);
+      expect(res.status, res.body).toBe(200);
+      expectSecurityHeaders(res, 'Upgrade');
+    });
+
     it('an expectation other than 100-continue is ignored (not a bare 417)', async () => {
       const res = await exchange(baseUrl, 'GET', '/api/v1/tags', { Expect: 'something-else' });
       expect(res.status, res.body).toBe(200);
