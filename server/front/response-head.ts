@@ -8,7 +8,7 @@
  *   client reuses the connection, and a lingering close (below);
  * - a download's length, which Next.js would drop, restored (server/http/content-length.ts);
  * - under /api, the ETag of a compressed answer made that representation's own (server/etag.ts
- *   codedTag), and a 304's the coded tag the client holds;
+ *   codedTag), and a 304's the coded tag the client holds, and the Vary its 200 would have;
  * - under /api, the request headers of Next.js's client router taken out of `Vary`: Next.js adds
  *   them to every answer, a route handler's too, though none of Folio's depends on them, and a
  *   shared cache would key public reads on them as well (or, some CDNs, not cache them at all).
@@ -70,6 +70,11 @@ export function finishResponseHead(req: IncomingMessage, res: ServerResponse): v
       this.setHeader('Connection', 'close');
       socket.destroySoon = lingeringClose;
     }
+    const status = typeof args[0] === 'number' ? args[0] : this.statusCode;
+    // A 304 carries the Vary its 200 would (RFC 9110 §15.4.5): the binding gives it the 200's
+    // Content-Type, from which the compression middleware (run before this) added Accept-Encoding
+    // to Vary as it does to the 200's. It has served; it describes no body here.
+    if (api && status === 304) this.removeHeader('Content-Type');
     const vary = this.getHeader('Vary');
     if (vary !== undefined && api) {
       const kept = withoutRouterVary(String(vary));
@@ -80,7 +85,6 @@ export function finishResponseHead(req: IncomingMessage, res: ServerResponse): v
     // Under /api, where Folio compares tags itself (server/etag.ts); Next.js compares its pages' exactly.
     if (api && typeof etag === 'string' && etag.startsWith('"')) {
       const coding = this.getHeader('Content-Encoding');
-      const status = typeof args[0] === 'number' ? args[0] : this.statusCode;
       const held = status === 304 && req.headers['if-none-match'] ? heldCodedTag(req.headers['if-none-match'], etag, req.headers['accept-encoding']) : undefined;
       if (coding !== undefined && coding !== 'identity') this.setHeader('ETag', codedTag(etag, String(coding)));
       else if (held) this.setHeader('ETag', held);

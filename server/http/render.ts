@@ -72,12 +72,14 @@ export function render(
     const link = nextLink(url, body);
     if (link) headers.Link = link;
   }
+  // On a 304 too: the front server's compression reads it to vary that answer as it would the
+  // 200, and then takes it off (server/front/response-head.ts).
+  headers['Content-Type'] = spec.content.mediaType ?? 'application/json';
   if (op.conditional) {
     const etag = etagOf(bytes);
     headers.ETag = etag;
     const ifNoneMatch = request.headers.get('if-none-match');
     if (op.conditional === 'read' && ifNoneMatch && noneMatch(ifNoneMatch, etag, request.headers.get('accept-encoding'))) return new Response(null, { status: 304, headers });
   }
-  headers['Content-Type'] = spec.content.mediaType ?? 'application/json';
   return new Response(bytes, { status: result.status, headers });
 }

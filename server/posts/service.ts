@@ -128,7 +128,10 @@ export async function updatePost(id: string, patch: PostUpdateInput, caller: Cal
   return transact(db(), async (trx) => {
       const current = await lockForWrite(trx, id, caller, ifMatch);
       if (isFailure(current)) return current;
-      if (Object.keys(patch).length === 0) return toPost(current);
+      // Nothing to change (no field, or only the status it already has): no write, no new
+      // updated_at or ETag, and so no event — every change that commits has one, and this is none.
+      const fields = Object.keys(patch);
+      if (fields.length === 0 || (fields.length === 1 && patch.status === current.status)) return toPost(current);
       if (patch.cover_media_id && !(await ownsMedia(trx, patch.cover_media_id, current.author_id))) return coverInvalid(patch.cover_media_id);
       const now = new Date();
       const status = patch.status ?? current.status;

@@ -91,6 +91,12 @@ describe.each(servers)('events on $kind', ({ baseUrl }) => {
     const created = await post(author, { title: 'Logged', status: 'published' });
     const path = `/api/v1/posts/${created.id}`;
     await send(baseUrl, path, { method: 'PATCH', headers: author.auth, json: { title: 'Logged again' } });
+    // The status it already has changes nothing: no new updated_at or ETag, so no event is owed.
+    const before = await send(baseUrl, path, { headers: author.auth });
+    const same = await send(baseUrl, path, { method: 'PATCH', headers: author.auth, json: { status: 'published' } });
+    expect(same.status, same.text).toBe(200);
+    expect(same.headers.get('etag')).toBe(before.headers.get('etag'));
+    expect(same.text).toBe(before.text);
     await send(baseUrl, path, { method: 'PATCH', headers: author.auth, json: { status: 'draft' } });
     const comment = await send(baseUrl, `${path}/comments`, { method: 'POST', headers: author.auth, json: { body: 'On a draft' } });
     expect(comment.status, comment.text).toBe(201);

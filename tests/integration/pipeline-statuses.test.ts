@@ -60,6 +60,9 @@ describe.each(servers)('pipeline statuses on $kind', ({ baseUrl }) => {
       const again = await send(baseUrl, path, { headers: { ...admin.auth, 'If-None-Match': etag! } });
       expectConforms(op, again);
       expect(again.status, again.text).toBe(304);
+      // The Vary of the 200 it stands for (RFC 9110 §15.4.5), Accept-Encoding included.
+      expect(again.headers.get('vary')).toBe(first.headers.get('vary'));
+      expect(again.headers.get('content-type')).toBeNull();
     },
   );
 

@@ -440,10 +440,15 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
         const again = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'accept-encoding': coding, 'if-none-match': coded.headers.etag! });
         expect(again.status).toBe(304);
         expect(again.headers.etag).toBe(coded.headers.etag);
+        // …and the Vary of the 200 it stands for: a cache refreshing its copy from the 304 must
+        // still key the coded body on Accept-Encoding.
+        expect(coded.headers.vary).toMatch(/Accept-Encoding/i);
+        expect(again.headers.vary).toBe(coded.headers.vary);
       }
       const revalidated = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'if-none-match': identity });
       expect(revalidated.status).toBe(304);
       expect(revalidated.headers.etag).toBe(identity);
+      expect(revalidated.headers.vary).toBe(plain.headers.vary);
       // A gzip tag names nothing a client without gzip would get: the whole document, not a 304 (a cache would serve it gzip).
       const gzipTag = identity.replace(/"$/, '.gzip"');
       const unreadable = await exchange(baseUrl, 'GET', '/api/openapi.json', { 'accept-encoding': 'identity', 'if-none-match': gzipTag });

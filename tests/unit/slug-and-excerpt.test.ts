@@ -39,4 +39,12 @@ describe('deriveExcerpt', () => {
     expect(excerpt.endsWith('…')).toBe(true);
     expect(excerpt).not.toMatch(/ …$/);
   });
+
+  it('never cuts a character in half: an emoji at the cut is left out whole, so the excerpt is well-formed', () => {
+    for (const body of ['😀'.repeat(300), `a${'😀'.repeat(300)}`, `${' '.repeat(1119)}😀`]) {
+      const excerpt = deriveExcerpt(body);
+      expect(excerpt.isWellFormed(), JSON.stringify(excerpt.slice(-3))).toBe(true);
+      expect(excerpt.length).toBeLessThanOrEqual(280);
+    }
+  });
 });
