@@ -36,8 +36,16 @@ function chooseStore(settings: { redisUrl?: string; databaseUrl?: string }): Sto
   return settings.databaseUrl ? 'postgres' : 'memory';
 }
 
+/**
+ * Where a class's buckets live: its window is part of the key, so a bucket counted under another
+ * window (before an operator changed the policy) is not this policy's — a reset never lies further
+ * off than the window RateLimit-Policy states. (Kept across a change, a 60 s bucket reported
+ * `t=47` under `w=20`: found by probing the API.)
+ */
+export const bucketPrefix = (kind: RateLimitClass, windowSeconds: number) => `${kind}:w${windowSeconds}`;
+
 const memoryLimiters = () =>
-  perClass((kind, { quota, windowSeconds }) => new RateLimiterMemory({ keyPrefix: kind, points: quota, duration: windowSeconds }));
+  perClass((kind, { quota, windowSeconds }) => new RateLimiterMemory({ keyPrefix: bucketPrefix(kind, windowSeconds), points: quota, duration: windowSeconds }));
 
 /**
  * A Redis that is away fails each command at once (no offline queue, and rejected before it is
@@ -57,7 +65,7 @@ function redisLimiters(url: string): () => ClassLimiters | Promise<ClassLimiters
       new RateLimiterRedis({
         storeClient: client,
         rejectIfRedisNotReady: true,
-        keyPrefix: `${config.redisKeyPrefix}ratelimit:${kind}`,
+        keyPrefix: `${config.redisKeyPrefix}ratelimit:${bucketPrefix(kind, windowSeconds)}`,
         points: quota,
         duration: windowSeconds,
       }),
@@ -91,7 +99,7 @@ const postgresLimiters = (): ClassLimiters =>
         tableName: TABLE,
         tableCreated: true,
         clearExpiredByTimeout: kind === 'read',
-        keyPrefix: kind,
+        keyPrefix: bucketPrefix(kind, windowSeconds),
         points: quota,
         duration: windowSeconds,
       }),

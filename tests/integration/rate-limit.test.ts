@@ -9,6 +9,7 @@ import { expectConforms, send } from '../support/contract-assertions.ts';
 import { startFolio, type RunningFolio } from '../support/folio-server.ts';
 import { PASSWORD } from '../support/identity.ts';
 import { limitStores, secondInstance, testRedisUrl } from '../support/rate-limit-stores.ts';
+import { bucketPrefix } from '../../server/http/rate-limit-store.ts';
 
 /** RateLimit: "read";r=3;t=2 → { r: 3, t: 2 } */
 function remaining(header: string | null): { r: number; t: number } {
@@ -139,6 +140,21 @@ describe.each(limitStores())('rate limits counted in $store (on $kind)', ({ stor
         expect((await nobody(client, other.baseUrl)).status).toBe(404);
         expect((await nobody(client)).status).toBe(429);
       });
+
+      // An operator shortens the window (here, an instance still on a longer one shares the store):
+      // a bucket counted under the other window is not this policy's, so no reset lies beyond it.
+      it('a bucket counted under another window does not carry over: the reset stays within the stated window', async () => {
+        const longer = await secondInstance(server, { ...LIMITS, ...env, FOLIO_RATE_LIMITS: LIMITS.FOLIO_RATE_LIMITS.replace('read=5/3', 'read=5/60') });
+        try {
+          const client = newClient();
+          expect(remaining((await nobody(client, longer.baseUrl)).headers.get('ratelimit')).t).toBeGreaterThan(3);
+          const here = await nobody(client);
+          expect(here.headers.get('ratelimit-policy')).toBe('"read";q=5;w=3');
+          expect(remaining(here.headers.get('ratelimit'))).toEqual({ r: 4, t: 3 });
+        } finally {
+          await longer.stop();
+        }
+      });
     });
   }
 
@@ -150,7 +166,7 @@ describe.each(limitStores())('rate limits counted in $store (on $kind)', ({ stor
         rate_limits: { key: string; points: number };
       }>;
       try {
-        const row = await conn.selectFrom('rate_limits').select(['points']).where('key', '=', `read:ip:${client['X-Forwarded-For']}`).executeTakeFirst();
+        const row = await conn.selectFrom('rate_limits').select(['points']).where('key', '=', `${bucketPrefix('read', 3)}:ip:${client['X-Forwarded-For']}`).executeTakeFirst();
         expect(row?.points).toBe(1);
       } finally {
         await conn.destroy();
@@ -164,7 +180,7 @@ describe.each(limitStores())('rate limits counted in $store (on $kind)', ({ stor
       await nobody(client);
       const redis = new Redis(testRedisUrl()!);
       try {
-        const key = `${env.FOLIO_REDIS_PREFIX}ratelimit:read:ip:${client['X-Forwarded-For']}`;
+        const key = `${env.FOLIO_REDIS_PREFIX}ratelimit:${bucketPrefix('read', 3)}:ip:${client['X-Forwarded-For']}`;
         expect(await redis.get(key)).toBe('1');
         expect(await redis.pttl(key)).toBeGreaterThan(0);
         expect(await redis.pttl(key)).toBeLessThanOrEqual(3000);
