@@ -51,6 +51,17 @@ export function noneMatch(header: string, etag: string, acceptEncoding?: string 
   return tags(header).some((tag) => tag === '*' || namesSelected(tag, etag, acceptEncoding));
 }
 
+/**
+ * The 304 for a representation of `contentType`. It carries that type so the front server's
+ * compression varies it on Accept-Encoding exactly as it varies the 200 — a 304 has the Vary its
+ * 200 would (RFC 9110 §15.4.5) — and the front server then takes it off (server/front/response-head.ts).
+ */
+export function notModified(headers: HeadersInit, contentType: string): Response {
+  const notModifiedHeaders = new Headers(headers);
+  notModifiedHeaders.set('Content-Type', contentType);
+  return new Response(null, { status: 304, headers: notModifiedHeaders });
+}
+
 /** If-Match uses the strong comparison: a weak tag never matches. */
 export function matches(header: string, etag: string): boolean {
   return tags(header).some((tag) => tag === '*' || identityOf(tag) === etag);

@@ -71,9 +71,8 @@ export function finishResponseHead(req: IncomingMessage, res: ServerResponse): v
       socket.destroySoon = lingeringClose;
     }
     const status = typeof args[0] === 'number' ? args[0] : this.statusCode;
-    // A 304 carries the Vary its 200 would (RFC 9110 §15.4.5): the binding gives it the 200's
-    // Content-Type, from which the compression middleware (run before this) added Accept-Encoding
-    // to Vary as it does to the 200's. It has served; it describes no body here.
+    // A 304's Content-Type (server/etag.ts notModified) was for the compression middleware, run
+    // before this, to vary it as the 200: it describes no body here.
     if (api && status === 304) this.removeHeader('Content-Type');
     const vary = this.getHeader('Vary');
     if (vary !== undefined && api) {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import Negotiator from 'negotiator';
 import type { ResponseSpec } from '../../contracts/operation.ts';
 import { AppError } from '../errors.ts';
-import { noneMatch } from '../etag.ts';
+import { noneMatch, notModified } from '../etag.ts';
 import type { BinaryBody } from './binary-types.ts';
 import { CONTENT_LENGTH_RELAY } from './content-length.ts';
 
@@ -33,14 +33,12 @@ export async function renderBinary(
   const headers = new Headers(resultHeaders);
   const { etag } = binary;
   if (etag) headers.set('ETag', etag);
-  // On a 304 too: the front server's compression reads it to vary that answer as it would the 200,
-  // and then takes it off (server/front/response-head.ts).
-  headers.set('Content-Type', binary.mediaType);
   const ifNoneMatch = request.headers.get('if-none-match');
   if (conditional && etag && ifNoneMatch && noneMatch(ifNoneMatch, etag)) {
     for (const name of ['Content-Range', 'Content-Disposition', 'Accept-Ranges']) headers.delete(name);
-    return new Response(null, { status: 304, headers });
+    return notModified(headers, binary.mediaType);
   }
+  headers.set('Content-Type', binary.mediaType);
   headers.set(CONTENT_LENGTH_RELAY, String(binary.length));
   if (request.method === 'HEAD') return new Response(null, { status, headers });
   const stream = await binary.open();

@@ -1,6 +1,6 @@
 import { isPaginated, type OperationSpec, type ResponseSpec } from '../../contracts/operation.ts';
 import { config } from '../config.ts';
-import { etagOf, noneMatch } from '../etag.ts';
+import { etagOf, noneMatch, notModified } from '../etag.ts';
 import { eventStreamResponse } from './event-stream.ts';
 import { validateResponseBody } from './validate-response.ts';
 import type { BinaryBody } from './binary-types.ts';
@@ -72,14 +72,13 @@ export function render(
     const link = nextLink(url, body);
     if (link) headers.Link = link;
   }
-  // On a 304 too: the front server's compression reads it to vary that answer as it would the
-  // 200, and then takes it off (server/front/response-head.ts).
-  headers['Content-Type'] = spec.content.mediaType ?? 'application/json';
+  const contentType = spec.content.mediaType ?? 'application/json';
   if (op.conditional) {
     const etag = etagOf(bytes);
     headers.ETag = etag;
     const ifNoneMatch = request.headers.get('if-none-match');
-    if (op.conditional === 'read' && ifNoneMatch && noneMatch(ifNoneMatch, etag, request.headers.get('accept-encoding'))) return new Response(null, { status: 304, headers });
+    if (op.conditional === 'read' && ifNoneMatch && noneMatch(ifNoneMatch, etag, request.headers.get('accept-encoding'))) return notModified(headers, contentType);
   }
+  headers['Content-Type'] = contentType;
   return new Response(bytes, { status: result.status, headers });
 }

@@ -263,7 +263,7 @@ describe.each(servers)('transport on $kind', ({ baseUrl }) => {
     it.each([
       ['/api/v1/tags', 200],
       ['/_next/webpack-hmr', 404],
-    ])('a request to switch protocols (Upgrade: websocket) on %s is answered as any other: %i', async (path, status) => {
+    ])('a request to switch protocols (Upgrade: websocket) on %s is answered like any other: %i', async (path, status) => {
       const { closedAfterMs, response } = await stall(baseUrl, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n\r\n`, 5000);
       expect(response?.status, response?.body).toBe(status);
       expect(closedAfterMs).toBeDefined();
